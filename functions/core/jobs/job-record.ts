@@ -1,0 +1,28 @@
+import type { JobFailureCode } from "../errors.js";
+
+export type JobStatus = "queued" | "processing" | "completed" | "failed" | "cancelled";
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
+
+/** Pipeline steps, in order; `step` in the status names the one running. */
+export type JobStep = "queued" | "fetching" | "probing" | "planning" | "rendering" | "mixing" | "assembling" | "uploading" | "done";
+
+/** `jobs/<id>/status.json`: written by the API on create/cancel, by the render worker afterwards. */
+export interface JobRecord {
+  id: string;
+  status: JobStatus;
+  /** 0–100, never decreases. */
+  progress: number;
+  step: JobStep;
+  created_at: string;
+  updated_at: string;
+  started_at?: string;
+  finished_at?: string;
+  /** Length of the rendered video. */
+  duration_seconds?: number;
+  error?: { code: JobFailureCode | "INTERNAL"; message: string };
+  /** Things the client should know that did not fail the job (e.g. captions not rendered yet). */
+  warnings: string[];
+  /** How many times a worker picked the job up. */
+  attempts: number;
+  output?: { video_key: string; poster_key: string; bytes: number };
+}

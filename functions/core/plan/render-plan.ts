@@ -1,0 +1,67 @@
+/**
+ * What the planner produces: every ffmpeg invocation of a render, as argument arrays.
+ * Pure data; the render worker runs them. Paths inside are under the job's work directory.
+ */
+
+/** What ffprobe told us about one fetched source. */
+export interface SourceInfo {
+  /** Local file path of the fetched source. */
+  path: string;
+  /** Container duration in seconds; undefined for still images. */
+  durationSeconds: number | undefined;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  width: number | undefined;
+  height: number | undefined;
+  /** A single still picture (PNG/JPEG/WebP…), decoded once and overlaid for its window. */
+  isStill: boolean;
+}
+
+/** Keyed by the element's `src` string exactly as in the request. */
+export type SourceMap = ReadonlyMap<string, SourceInfo>;
+
+export interface EncoderSettings {
+  /** x264 preset (config VIDEOCRAFT_FFMPEG_PRESET, or `ultrafast` for draft quality). */
+  preset: string;
+  crf: number;
+}
+
+export interface FfmpegCommand {
+  /** Arguments after the `ffmpeg` binary name (no `-progress`: the runner adds it). */
+  args: string[];
+  /** The file this command writes. */
+  output: string;
+  /** Media seconds this command produces, for progress. */
+  durationSeconds: number;
+  /** Small text files the runner must write before running (e.g. the concat list). */
+  files: { path: string; content: string }[];
+}
+
+export interface ScenePlan {
+  index: number;
+  id: string;
+  /** Start on the output timeline, seconds (frame-aligned). */
+  start: number;
+  /** Seconds, a whole number of frames. */
+  duration: number;
+  frames: number;
+  /** Encodes this scene's picture (no audio) to its own segment file. */
+  command: FfmpegCommand;
+}
+
+export interface RenderPlan {
+  width: number;
+  height: number;
+  fps: number;
+  totalDuration: number;
+  totalFrames: number;
+  scenes: ScenePlan[];
+  /** Mixes the whole soundtrack once (narration + video audio + music), AAC. Silence when nothing is audible. */
+  audio: FfmpegCommand;
+  /** `concat -c copy` of the segments + the mixed audio, `+faststart` MP4. */
+  assemble: FfmpegCommand;
+  /** One JPEG frame of the finished video. */
+  poster: FfmpegCommand;
+  /** Non-fatal notes for the job status (e.g. captions not rendered yet). */
+  warnings: string[];
+}

@@ -1,0 +1,58 @@
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { type ObjectStore, ObjectTooLargeError } from "./object-store.js";
+
+/** ObjectStore kept in a Map, for unit tests of the job lifecycle (no emulator, no network). */
+export class InMemoryObjectStore implements ObjectStore {
+  readonly objects = new Map<string, { body: Buffer; contentType: string }>();
+
+  async getText(key: string) {
+    return this.objects.get(key)?.body.toString("utf8");
+  }
+  async putText(key: string, body: string, contentType = "text/plain") {
+    this.objects.set(key, { body: Buffer.from(body), contentType });
+  }
+  async putIfAbsent(key: string, body: string, contentType = "text/plain") {
+    if (this.objects.has(key)) return false;
+    this.objects.set(key, { body: Buffer.from(body), contentType });
+    return true;
+  }
+  async exists(key: string) {
+    return this.objects.has(key);
+  }
+  async delete(key: string) {
+    this.objects.delete(key);
+  }
+  async list(prefix: string, options: { delimiter?: string } = {}) {
+    const keys: string[] = [];
+    const prefixes = new Set<string>();
+    for (const key of [...this.objects.keys()].sort()) {
+      if (!key.startsWith(prefix)) continue;
+      const rest = key.slice(prefix.length);
+      const cut = options.delimiter ? rest.indexOf(options.delimiter) : -1;
+      if (cut >= 0) prefixes.add(prefix + rest.slice(0, cut + 1));
+      else keys.push(key);
+    }
+    return { keys, prefixes: [...prefixes] };
+  }
+  async downloadToFile(key: string, path: string, maxBytes: number) {
+    const o = this.objects.get(key);
+    if (!o) throw new Error(`no object ${key}`);
+    if (o.body.length > maxBytes) throw new ObjectTooLargeError(`${key} is larger than ${maxBytes} bytes`);
+    await writeFile(path, o.body);
+    return { bytes: o.body.length };
+  }
+  async uploadFile(key: string, path: string, contentType: string) {
+    const body = await readFile(path);
+    this.objects.set(key, { body, contentType });
+    return { bytes: (await stat(path)).size };
+  }
+  async presignGet(key: string, expiresSeconds: number) {
+    return `memory://objects/${key}?expires=${expiresSeconds}`;
+  }
+  /** Test helper: copies an object out to a file. */
+  async copyOut(key: string, path: string) {
+    const o = this.objects.get(key);
+    if (!o) throw new Error(`no object ${key}`);
+    await writeFile(path, o.body);
+  }
+}

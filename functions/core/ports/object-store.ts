@@ -1,0 +1,29 @@
+/**
+ * The one storage operation set the core needs. AWS S3 implements it on AWS and against the
+ * embedded emulator; an in-memory implementation serves fast unit tests of the job lifecycle.
+ */
+export interface ObjectStore {
+  /** The object's text, or undefined when it does not exist. */
+  getText(key: string): Promise<string | undefined>;
+  putText(key: string, body: string, contentType?: string): Promise<void>;
+  /**
+   * Writes only when no object exists at `key`; true when this call created it.
+   * Must be atomic across concurrent callers of the same deployment (S3 `If-None-Match: *`;
+   * the emulator ignores that header, so the local adapter serialises these calls itself).
+   */
+  putIfAbsent(key: string, body: string, contentType?: string): Promise<boolean>;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Lists keys and common prefixes (with `delimiter`) in ascending key order, following pages. */
+  list(prefix: string, options?: { delimiter?: string }): Promise<{ keys: string[]; prefixes: string[] }>;
+  /** Streams the object to a local file; throws ObjectTooLargeError past `maxBytes`. */
+  downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }>;
+  /** Streams a local file up (multipart for large files). */
+  uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }>;
+  /** A time-limited GET URL for the object. */
+  presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
+}
+
+export class ObjectTooLargeError extends Error {
+  override name = "ObjectTooLargeError";
+}

@@ -1,0 +1,32 @@
+/**
+ * VideoCraft clients write `z-index`, `font-size`, `background-color`; others write `z_index`.
+ * Both are accepted: every hyphen in an object key becomes an underscore before validation.
+ * `renamed` maps each normalised JSON path back to the key the client wrote, so an error
+ * about an unknown key names the key exactly as it was sent.
+ */
+export interface NormalisedKeys {
+  value: unknown;
+  /** normalised path (`scenes[0].elements[1].z_index`) → the client's key (`z-index`) */
+  renamed: Map<string, string>;
+  /** Paths where the same key was sent twice in two spellings (`z-index` and `z_index`). */
+  conflicts: string[];
+}
+
+export function normaliseKeys(input: unknown): NormalisedKeys {
+  const renamed = new Map<string, string>();
+  const conflicts: string[] = [];
+  const walk = (value: unknown, path: string): unknown => {
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}[${i}]`));
+    if (value === null || typeof value !== "object") return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const normal = key.replaceAll("-", "_");
+      const childPath = path ? `${path}.${normal}` : normal;
+      if (Object.hasOwn(out, normal)) conflicts.push(childPath);
+      if (normal !== key) renamed.set(childPath, key);
+      out[normal] = walk(child, childPath);
+    }
+    return out;
+  };
+  return { value: walk(input, ""), renamed, conflicts };
+}

@@ -1,0 +1,193 @@
+import type { z } from "zod";
+import type { IssueDetail } from "../errors.js";
+import { formatPath } from "./format-path.js";
+import { normaliseKeys } from "./normalise-keys.js";
+import {
+  DEFAULT_FPS,
+  DEFAULT_HEIGHT,
+  DEFAULT_WIDTH,
+  MAX_LONG_SIDE,
+  MAX_SHORT_SIDE,
+  type Project,
+  QUALITY_CRF,
+} from "./project.js";
+import { type ProjectInput, requestBodySchema } from "./request-schema.js";
+
+export type ParseResult = { ok: true; projects: Project[] } | { ok: false; issues: IssueDetail[] };
+
+export interface ParseOptions {
+  /** VideoCraft's array form renders each project as its own job; this caps one request. */
+  maxProjects: number;
+}
+
+/**
+ * Validates a decoded JSON body in any accepted form (one project, an array of projects,
+ * `{scenes}`) and normalises it. Reports every problem at once, each with its JSON path.
+ */
+export function parseProjectRequest(body: unknown, options: ParseOptions): ParseResult {
+  const { value, renamed, conflicts } = normaliseKeys(body);
+  const issues: IssueDetail[] = conflicts.map((path) => ({
+    path: path,
+    message: "the same key is given twice (once with '-' and once with '_')",
+  }));
+  const parsed = requestBodySchema.safeParse(value);
+  if (!parsed.success) {
+    issues.push(...parsed.error.issues.flatMap((i) => toDetails(i, value, renamed)));
+    return { ok: false, issues: dedupe(issues) };
+  }
+  const inputs = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  if (inputs.length > options.maxProjects) {
+    issues.push({
+      path: "",
+      message: `at most ${options.maxProjects} projects per request, got ${inputs.length}`,
+    });
+  }
+  inputs.forEach((p, i) => {
+    issues.push(...checkProject(p, Array.isArray(parsed.data) ? `[${i}]` : ""));
+  });
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, projects: inputs.map(normaliseProject) };
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const part of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[part];
+  }
+  return v;
+}
+
+function toDetails(issue: z.core.$ZodIssue, root: unknown, renamed: Map<string, string>): IssueDetail[] {
+  if (issue.code === "invalid_union" && issue.path.length === 0 && issue.errors.length === 2) {
+    if (root === null || typeof root !== "object") {
+      return [{ path: "", message: "the body must be a project object or an array of projects" }];
+    }
+    // A union over project-or-array reports both branches; keep the one matching what was sent.
+    const branch = Array.isArray(root) ? issue.errors[1] : issue.errors[0];
+    if (branch && branch.length > 0) return branch.flatMap((i) => toDetails(i, root, renamed));
+  }
+  const path = formatPath(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const normalPath = path ? `${path}.${key}` : key;
+      const original = renamed.get(normalPath) ?? key;
+      return { path: path ? `${path}.${original}` : original, message: `unknown key '${original}'` };
+    });
+  }
+  const last = issue.path.at(-1);
+  const shown = typeof last === "string" ? (renamed.get(path) ?? last) : undefined;
+  const displayPath = shown && shown !== last ? path.slice(0, path.length - String(last).length) + shown : path;
+  if (issue.code === "invalid_type" && valueAt(root, issue.path) === undefined) {
+    return [{ path: displayPath, message: `${shown ?? "value"} is required` }];
+  }
+  return [{ path: displayPath, message: issue.message }];
+}
+
+function dedupe(issues: IssueDetail[]): IssueDetail[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.path}\u0000${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function resolveSize(p: ProjectInput): { width: number; height: number } {
+  const m = p.resolution && p.resolution !== "custom" ? /^(\d+)x(\d+)$/.exec(p.resolution) : null;
+  return {
+    width: p.width ?? (m ? Number(m[1]) : DEFAULT_WIDTH),
+    height: p.height ?? (m ? Number(m[2]) : DEFAULT_HEIGHT),
+  };
+}
+
+/** Rules that span fields; zod checks each field on its own. */
+function checkProject(p: ProjectInput, base: string): IssueDetail[] {
+  const at = (rel: string) => (base ? (rel ? `${base}.${rel}` : base) : rel);
+  const issues: IssueDetail[] = [];
+  if (p.resolution === "custom" && (p.width === undefined || p.height === undefined)) {
+    issues.push({ path: at("resolution"), message: "resolution 'custom' needs width and height" });
+  }
+  const { width, height } = resolveSize(p);
+  if (p.resolution && p.resolution !== "custom" && (p.width !== undefined || p.height !== undefined)) {
+    const m = /^(\d+)x(\d+)$/.exec(p.resolution);
+    if (m && (Number(m[1]) !== width || Number(m[2]) !== height)) {
+      issues.push({ path: at("resolution"), message: `resolution ${p.resolution} contradicts width/height` });
+    }
+  }
+  for (const [name, v] of [
+    ["width", width],
+    ["height", height],
+  ] as const) {
+    if (v % 2 !== 0) issues.push({ path: at(p[name] !== undefined ? name : "resolution"), message: `${name} must be even (H.264 4:2:0), got ${v}` });
+  }
+  if (Math.max(width, height) > MAX_LONG_SIDE || Math.min(width, height) > MAX_SHORT_SIDE) {
+    issues.push({
+      path: at(p.width !== undefined ? "width" : "resolution"),
+      message: `output ${width}x${height} is larger than ${MAX_LONG_SIDE}x${MAX_SHORT_SIDE}`,
+    });
+  }
+  const seen = new Map<string, number>();
+  p.scenes.forEach((scene, i) => {
+    const sp = `scenes[${i}]`;
+    if (scene.id !== undefined) {
+      const first = seen.get(scene.id);
+      if (first !== undefined) {
+        issues.push({ path: at(`${sp}.id`), message: `scene id '${scene.id}' is already used by scenes[${first}]` });
+      } else seen.set(scene.id, i);
+    }
+    const audios = scene.elements.filter((e) => e.type === "audio");
+    if (scene.duration === undefined && audios.length === 0) {
+      issues.push({ path: at(`${sp}.duration`), message: "a scene needs a duration or at least one audio element" });
+    }
+    const audioIds = new Set(audios.map((a) => a.id).filter((id) => id !== undefined));
+    scene.elements.forEach((el, j) => {
+      const ep = `${sp}.elements[${j}]`;
+      if ("start" in el && el.start !== undefined && scene.duration !== undefined && el.start >= scene.duration) {
+        issues.push({ path: at(`${ep}.start`), message: `start ${el.start}s is not inside the scene's ${scene.duration}s` });
+      }
+      if (el.type === "subtitles") {
+        if (el.audio !== undefined && !audioIds.has(el.audio)) {
+          issues.push({ path: at(`${ep}.audio`), message: `no audio element with id '${el.audio}' in this scene` });
+        }
+        if (el.text !== undefined && el.words !== undefined) {
+          issues.push({ path: at(`${ep}.words`), message: "give either text or words, not both" });
+        }
+        el.words?.forEach((w, k) => {
+          if (w.end < w.start) issues.push({ path: at(`${ep}.words[${k}].end`), message: "end is before start" });
+          const prev = el.words?.[k - 1];
+          if (prev && w.start < prev.end) {
+            issues.push({ path: at(`${ep}.words[${k}].start`), message: "words must be ordered and must not overlap" });
+          }
+        });
+      }
+    });
+  });
+  return issues;
+}
+
+const OPAQUE_BLACK = "#000000";
+
+function normaliseProject(p: ProjectInput): Project {
+  const { width, height } = resolveSize(p);
+  const projectBg = p.background_color && p.background_color !== "transparent" ? p.background_color : OPAQUE_BLACK;
+  const crf = typeof p.quality === "number" ? p.quality : p.quality && p.quality !== "draft" ? QUALITY_CRF[p.quality] : undefined;
+  return {
+    ...(p.comment !== undefined ? { comment: p.comment } : {}),
+    width,
+    height,
+    fps: p.fps ?? DEFAULT_FPS,
+    ...(crf !== undefined ? { crf } : {}),
+    draft: p.quality === "draft",
+    background_color: projectBg,
+    elements: p.elements ?? [],
+    scenes: p.scenes.map((s, i) => ({
+      id: s.id ?? `scene-${i}`,
+      background_color: s.background_color && s.background_color !== "transparent" ? s.background_color : projectBg,
+      ...(s.duration !== undefined ? { duration: s.duration } : {}),
+      elements: s.elements,
+    })),
+    ...(p.webhook ? { webhook: p.webhook } : {}),
+  };
+}

@@ -1,0 +1,191 @@
+import { z } from "zod";
+
+/**
+ * The request format (SPEC §3), written once: validation, TypeScript types and the published
+ * JSON Schema all come from here. Keys are in their normalised underscore form; hyphenated keys
+ * are accepted by `normaliseKeys` before validation. Every object is strict (unknown keys are
+ * errors naming the key) but allows a free-text `comment`.
+ */
+
+const COLOR = /^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+export const colorSchema = z
+  .string()
+  .regex(COLOR, { message: "expected a colour #RRGGBB or #RRGGBBAA" })
+  .describe("Colour as #RRGGBB or #RRGGBBAA");
+/** Backgrounds also take `transparent`, which an MP4 cannot carry: it means the parent's colour. */
+const backgroundColorSchema = z.union([colorSchema, z.literal("transparent")], {
+  error: "expected a colour #RRGGBB, #RRGGBBAA or 'transparent'",
+});
+
+const SRC_SCHEMES = ["https:", "http:", "s3:", "file:"];
+export const srcSchema = z
+  .string()
+  .min(1, { message: "src must not be empty" })
+  .max(4096)
+  .refine(
+    (s) => {
+      try {
+        return SRC_SCHEMES.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: "src must be an https://, s3:// (or, locally, file://) URL" },
+  )
+  .describe("Source URL: https://…, s3://<bucket>/uploads/…, or file://… in local mode");
+
+const seconds = (max = 4 * 3600) => z.number().min(0).max(max);
+const positiveSeconds = (max = 4 * 3600) => z.number().gt(0).max(max);
+const pixels = z.number().int().min(-10_000).max(10_000);
+const size = z.number().int().min(1).max(7680);
+const volume = z.number().min(0).max(2).describe("0 = silent, 1 = as recorded, 2 = double");
+const resize = z.enum(["cover", "contain", "stretch", "center", "fit"]).describe("`fit` is `contain`");
+const comment = z.string().max(10_000).optional();
+
+const obj = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ ...shape, comment });
+
+export const videoElementSchema = obj({
+  type: z.literal("video"),
+  id: z.string().max(128).optional(),
+  src: srcSchema,
+  x: pixels.optional(),
+  y: pixels.optional(),
+  width: size.optional(),
+  height: size.optional(),
+  resize: resize.optional().describe("@default cover"),
+  z_index: z.number().int().min(-1000).max(1000).optional(),
+  volume: volume.optional().describe("@default 0 for background (full-frame or global) videos, else 1"),
+  start: seconds().optional(),
+  duration: positiveSeconds().optional(),
+  loop: z.boolean().optional().describe("@default true"),
+  fade_in: seconds(600).optional(),
+  fade_out: seconds(600).optional(),
+});
+
+export const audioElementSchema = obj({
+  type: z.literal("audio"),
+  id: z.string().max(128).optional(),
+  src: srcSchema,
+  volume: volume.optional().describe("@default 1"),
+  start: seconds().optional(),
+  duration: positiveSeconds().optional(),
+  fade_in: seconds(600).optional(),
+  fade_out: seconds(600).optional(),
+});
+
+export const imageElementSchema = obj({
+  type: z.literal("image"),
+  id: z.string().max(128).optional(),
+  src: srcSchema,
+  x: pixels.optional(),
+  y: pixels.optional(),
+  width: size.optional(),
+  height: size.optional(),
+  resize: resize.optional(),
+  z_index: z.number().int().min(-1000).max(1000).optional(),
+  start: seconds().optional(),
+  duration: positiveSeconds().optional(),
+});
+
+const POSITIONS = ["left", "center", "right"].flatMap((h) => ["top", "center", "bottom"].map((v) => `${h}-${v}`));
+const positionSchema = z
+  .string()
+  .transform((p, ctx) => {
+    const lower = p.toLowerCase();
+    if (lower === "center") return "center-center";
+    if (POSITIONS.includes(lower)) return lower;
+    const swapped = lower.split("-").reverse().join("-");
+    if (POSITIONS.includes(swapped)) return swapped;
+    ctx.addIssue({ code: "custom", message: `position must be one of ${POSITIONS.join(", ")} or center` });
+    return z.NEVER;
+  })
+  .describe("horizontal-vertical, e.g. center-bottom; `center` = center-center");
+
+export const subtitleSettingsSchema = obj({
+  style: z.enum(["progressive", "classic"]).optional().describe("@default progressive"),
+  font_family: z.string().min(1).max(128).optional(),
+  font_size: z.number().min(10).max(200).optional(),
+  word_color: colorSchema.optional(),
+  line_color: colorSchema.optional(),
+  shadow_color: colorSchema.optional(),
+  shadow_offset: z.number().min(0).max(50).optional(),
+  box_color: colorSchema.optional(),
+  outline_color: colorSchema.optional(),
+  outline_width: z.number().min(0).max(50).optional(),
+  position: positionSchema.optional(),
+  max_words_per_line: z.number().int().min(1).max(50).optional(),
+  all_caps: z.boolean().optional(),
+});
+
+const wordSchema = obj({
+  word: z.string().min(1).max(200),
+  start: seconds(),
+  end: seconds(),
+});
+
+export const subtitlesElementSchema = obj({
+  type: z.literal("subtitles"),
+  id: z.string().max(128).optional(),
+  language: z.string().min(2).max(16).optional().describe("@default en"),
+  settings: subtitleSettingsSchema.optional(),
+  text: z.string().min(1).max(100_000).optional(),
+  words: z.array(wordSchema).max(100_000).optional(),
+  audio: z.string().max(128).optional().describe("id of the audio element to caption"),
+  duration: positiveSeconds().optional(),
+});
+
+const elementSchema = z.discriminatedUnion(
+  "type",
+  [videoElementSchema, audioElementSchema, imageElementSchema, subtitlesElementSchema],
+  { error: "type must be one of video, audio, image, subtitles" },
+);
+
+export const sceneSchema = obj({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._-]+$/, { message: "scene id may hold letters, digits, '.', '_' and '-' only" })
+    .optional(),
+  background_color: backgroundColorSchema.optional(),
+  duration: positiveSeconds().optional().describe("@default the longest audio of the scene"),
+  elements: z.array(elementSchema).min(1, { message: "a scene needs at least one element" }).max(100),
+});
+
+const RESOLUTION = /^(\d{2,5})x(\d{2,5})$/;
+
+export const projectSchema = obj({
+  resolution: z
+    .string()
+    .refine((r) => r === "custom" || RESOLUTION.test(r), {
+      message: "resolution must be WIDTHxHEIGHT (e.g. 1920x1080) or custom",
+    })
+    .optional(),
+  width: size.optional(),
+  height: size.optional(),
+  fps: z.number().int().min(1).max(60).optional().describe("@default 30"),
+  quality: z
+    .union([z.enum(["low", "medium", "high", "draft"]), z.number().int().min(0).max(51)], {
+      error: "quality must be low, medium, high, draft or a CRF number 0–51",
+    })
+    .optional(),
+  background_color: backgroundColorSchema.optional(),
+  elements: z.array(elementSchema).max(20).optional(),
+  scenes: z.array(sceneSchema).min(1, { message: "a project needs at least one scene" }).max(200),
+  webhook: obj({
+    url: z.url({ protocol: /^https?$/ }),
+    secret: z.string().min(16).max(256).optional(),
+  }).optional(),
+});
+
+export type VideoElementInput = z.output<typeof videoElementSchema>;
+export type AudioElementInput = z.output<typeof audioElementSchema>;
+export type ImageElementInput = z.output<typeof imageElementSchema>;
+export type SubtitlesElementInput = z.output<typeof subtitlesElementSchema>;
+export type ElementInput = z.output<typeof elementSchema>;
+export type SceneInput = z.output<typeof sceneSchema>;
+export type ProjectInput = z.output<typeof projectSchema>;
+export type SubtitleSettings = z.output<typeof subtitleSettingsSchema>;
+
+/** A request body: one project, or VideoCraft's array of projects. */
+export const requestBodySchema = z.union([projectSchema, z.array(projectSchema).min(1)]);
