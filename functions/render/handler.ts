@@ -1,0 +1,22 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { createAwsClients } from "../adapters/aws-clients.js";
+import { S3ObjectStore } from "../adapters/s3-object-store.js";
+import { loadConfig } from "../core/config.js";
+import { JobStore } from "../core/jobs/job-store.js";
+import { systemClock } from "../core/ports/clock.js";
+import type { Log } from "../core/ports/log.js";
+import { createDeadLetterHandler } from "./create-dead-letter-handler.js";
+import { createRenderHandler } from "./create-render-handler.js";
+
+/** Lambda entry points of the render worker image: wiring only, read once per cold start. */
+const config = loadConfig();
+const log = new Logger({ serviceName: "videocraft-render" }) as unknown as Log;
+const clients = createAwsClients(config);
+const store = new S3ObjectStore({ client: clients.s3, bucket: config.bucket });
+const jobs = new JobStore(store);
+
+/** SQS render queue → one job per message. */
+export const handler = createRenderHandler({ config, store, jobs, clock: systemClock, log });
+
+/** SQS dead-letter queue → mark the job failed. */
+export const deadLetterHandler = createDeadLetterHandler({ jobs, clock: systemClock, log });

@@ -1,0 +1,173 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Config } from "../../core/config.js";
+import { JobFailure } from "../../core/errors.js";
+import { type JobRecord, type JobStep, TERMINAL_STATUSES } from "../../core/jobs/job-record.js";
+import type { JobStore } from "../../core/jobs/job-store.js";
+import { storageKeys } from "../../core/jobs/storage-keys.js";
+import { buildRenderPlan } from "../../core/plan/build-render-plan.js";
+import type { EncoderSettings } from "../../core/plan/render-plan.js";
+import type { Clock } from "../../core/ports/clock.js";
+import type { Log } from "../../core/ports/log.js";
+import type { ObjectStore } from "../../core/ports/object-store.js";
+import type { Project } from "../../core/schema/project.js";
+import { fetchSources } from "./fetch-sources.js";
+import { probeSources } from "./probe-media.js";
+import { createProgressReporter, type ProgressReporter } from "./progress-reporter.js";
+import { runFfmpeg } from "./run-ffmpeg.js";
+import { watchForCancel } from "./watch-for-cancel.js";
+
+export interface RenderDeps {
+  config: Config;
+  store: ObjectStore;
+  jobs: JobStore;
+  clock: Clock;
+  log: Log;
+  /**
+   * Test seam for crash tests: called before each step; throwing there behaves like a worker
+   * dying mid-job (the message is retried by the queue). Never set in production wiring.
+   */
+  faults?: { beforeStep(step: JobStep, jobId: string, attempt: number): void | Promise<void> };
+}
+
+export interface RenderAttempt {
+  jobId: string;
+  /** SQS ApproximateReceiveCount of this delivery. */
+  receiveCount: number;
+  /** Milliseconds left before the platform kills this invocation (Lambda); ffmpeg stops before. */
+  remainingMs?: number;
+}
+
+/** Lambda needs a moment after ffmpeg dies to write the final status. */
+const SHUTDOWN_MARGIN_MS = 15_000;
+
+export function encoderFor(project: Project, config: Config): EncoderSettings {
+  return { preset: project.draft ? "ultrafast" : config.ffmpeg.preset, crf: project.crf ?? config.ffmpeg.crf };
+}
+
+/**
+ * Renders one job end to end. Deterministic failures (bad source, ffmpeg error, timeout) end the
+ * job `failed` here and return normally; anything unexpected is re-thrown so the queue redelivers
+ * the message, and after the last receive the dead-letter handler marks the job failed.
+ * Redelivery of a finished job is a no-op, so duplicate deliveries never produce duplicate work.
+ */
+export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promise<void> {
+  const { jobs, clock, log, config } = deps;
+  const { jobId } = attempt;
+  const status = await jobs.getStatus(jobId);
+  if (!status) {
+    log.warn("render message for an unknown job; dropping it", { jobId });
+    return;
+  }
+  if (TERMINAL_STATUSES.has(status.status)) {
+    log.info("job already finished; duplicate delivery ignored", { jobId, status: status.status });
+    return;
+  }
+  const now = () => clock.now().toISOString();
+  if (await jobs.isCancelRequested(jobId)) {
+    await jobs.putStatus(finish(status, "cancelled", now(), { code: "CANCELLED", message: "the job was cancelled" }));
+    return;
+  }
+  const project = await jobs.getRequest(jobId);
+  if (!project) throw new Error(`job ${jobId} has no stored request`);
+
+  const started: JobRecord = {
+    ...status,
+    status: "processing",
+    step: "fetching",
+    progress: Math.max(status.progress, 1),
+    started_at: status.started_at ?? now(),
+    updated_at: now(),
+    attempts: status.attempts + 1,
+  };
+  await jobs.putStatus(started);
+  const progress = createProgressReporter(started, { jobs, clock });
+  const cancel = watchForCancel(jobId, jobs, log);
+  const workRoot = config.workDir ?? tmpdir();
+  await mkdir(workRoot, { recursive: true });
+  const workDir = await mkdtemp(join(workRoot, `job-${jobId}-`));
+  const deadline = attempt.remainingMs === undefined ? Infinity : Date.now() + attempt.remainingMs - SHUTDOWN_MARGIN_MS;
+  const t0 = Date.now();
+  try {
+    const step = async (name: JobStep, fraction = 0) => {
+      if (cancel.signal.aborted) throw new JobFailure("CANCELLED", "the job was cancelled");
+      await deps.faults?.beforeStep(name, jobId, started.attempts);
+      await progress.report(name, fraction);
+    };
+    await step("fetching");
+    const paths = await fetchSources(project, { store: deps.store, config, workDir, signal: cancel.signal });
+    await step("probing");
+    const sources = await probeSources(paths, { ffprobePath: config.ffmpeg.probePath });
+    await step("planning");
+    const plan = buildRenderPlan(project, sources, { workDir, encoder: encoderFor(project, config) });
+    const warnings = [...new Set([...progress.current().warnings, ...plan.warnings])];
+
+    const ffmpeg = (onProgress?: (f: number) => void) => ({
+      ffmpegPath: config.ffmpeg.path,
+      timeoutMs: Math.max(1000, Math.min(config.ffmpeg.timeoutSeconds * 1000, deadline - Date.now())),
+      signal: cancel.signal,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    await step("rendering");
+    let framesDone = 0;
+    for (const scene of plan.scenes) {
+      const before = framesDone;
+      await runFfmpeg(
+        scene.command,
+        ffmpeg((f) => void progress.report("rendering", (before + f * scene.frames) / plan.totalFrames)),
+      );
+      framesDone += scene.frames;
+    }
+    await step("mixing");
+    await runFfmpeg(plan.audio, ffmpeg((f) => void progress.report("mixing", f)));
+    await step("assembling");
+    await runFfmpeg(plan.assemble, ffmpeg((f) => void progress.report("assembling", f * 0.8)));
+    await runFfmpeg(plan.poster, ffmpeg());
+    await step("uploading");
+    const video = await deps.store.uploadFile(storageKeys.video(jobId), plan.assemble.output, "video/mp4");
+    await progress.report("uploading", 0.9);
+    await deps.store.uploadFile(storageKeys.poster(jobId), plan.poster.output, "image/jpeg");
+    await progress.flush();
+    await jobs.putStatus({
+      ...finish(progress.current(), "completed", now()),
+      progress: 100,
+      step: "done",
+      warnings,
+      duration_seconds: plan.totalDuration,
+      output: { video_key: storageKeys.video(jobId), poster_key: storageKeys.poster(jobId), bytes: video.bytes },
+    });
+    log.info("job completed", {
+      jobId,
+      renderSeconds: (Date.now() - t0) / 1000,
+      videoSeconds: plan.totalDuration,
+      bytes: video.bytes,
+    });
+  } catch (e) {
+    await progress.flush().catch(() => undefined);
+    const failure = cancel.signal.aborted ? new JobFailure("CANCELLED", "the job was cancelled") : e;
+    if (!(failure instanceof JobFailure)) throw e;
+    const state = failure.code === "CANCELLED" ? "cancelled" : "failed";
+    await jobs.putStatus(finish(progress.current(), state, now(), { code: failure.code, message: failure.message }));
+    log.info(`job ${state}`, { jobId, code: failure.code });
+  } finally {
+    cancel.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function finish(
+  record: JobRecord,
+  status: "completed" | "failed" | "cancelled",
+  at: string,
+  error?: JobRecord["error"],
+): JobRecord {
+  const { error: _previous, ...rest } = record;
+  return {
+    ...rest,
+    status,
+    finished_at: at,
+    updated_at: at,
+    ...(error ? { error } : {}),
+  };
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { S3ObjectStore } from "../functions/adapters/s3-object-store.js";
+import { SqsJobQueue } from "../functions/adapters/sqs-job-queue.js";
+import { createApiHandler } from "../functions/api/create-api-handler.js";
+import { type Config, loadConfig } from "../functions/core/config.js";
+import { JobStore } from "../functions/core/jobs/job-store.js";
+import { systemClock } from "../functions/core/ports/clock.js";
+import type { Log } from "../functions/core/ports/log.js";
+import type { ObjectStore } from "../functions/core/ports/object-store.js";
+import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
+import { createRenderHandler } from "../functions/render/create-render-handler.js";
+import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
+import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
+import { startHttpServer } from "./http-server.js";
+import { startWorkerLoop } from "./worker-loop.js";
+
+export interface LocalServiceOptions {
+  /** Variables as on AWS (VIDEOCRAFT_*); the emulator's bucket/queue/endpoint override theirs. */
+  env?: Record<string, string | undefined>;
+  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  /** Render worker loops (VIDEOCRAFT_LOCAL_WORKERS). */
+  workers?: number;
+  log?: Log;
+  faults?: RenderDeps["faults"];
+}
+
+export interface LocalService {
+  url: string;
+  apiKey: string;
+  config: Config;
+  store: ObjectStore;
+  jobs: JobStore;
+  stack: EmbeddedStack;
+  stop(): Promise<void>;
+}
+
+export function createLocalLogger(serviceName: string, level = process.env.VIDEOCRAFT_LOG_LEVEL ?? "WARN"): Log {
+  return new Logger({ serviceName, logLevel: level as "WARN" }) as unknown as Log;
+}
+
+/**
+ * The whole service on one machine: the embedded S3+SQS emulator, the same API handler behind a
+ * local HTTP server, and the same render and dead-letter handlers fed by local queue pollers.
+ */
+export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
+  const env = options.env ?? {};
+  const stack = await startEmbeddedStack();
+  const apiKey = env.VIDEOCRAFT_API_KEY || randomBytes(24).toString("base64url");
+  let config: Config;
+  try {
+    config = loadConfig({ ...env, ...stack.env, VIDEOCRAFT_API_KEY: apiKey, VIDEOCRAFT_AUTH: "api-key" });
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  const log = options.log ?? createLocalLogger("videocraft-local");
+  if (config.allowPrivateSources) {
+    log.warn(
+      "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",
+    );
+  }
+  const clients = createAwsClients(config);
+  const store = new S3ObjectStore({ client: clients.s3, bucket: config.bucket, emulateConditionalWrites: true });
+  const queue = new SqsJobQueue({ client: clients.sqs, queueUrl: config.queueUrl });
+  const jobs = new JobStore(store);
+  const clock = systemClock;
+
+  const api = createApiHandler({ config, store, queue, clock, log });
+  const http = await startHttpServer(api, { port: options.port ?? 0 });
+  const render = createRenderHandler({ config, store, jobs, clock, log, ...(options.faults ? { faults: options.faults } : {}) });
+  const workers = startWorkerLoop({
+    sqs: clients.sqs,
+    queueUrl: config.queueUrl,
+    handler: render,
+    concurrency: options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1),
+    log,
+  });
+  const deadLetters = config.dlqUrl
+    ? startWorkerLoop({
+        sqs: clients.sqs,
+        queueUrl: config.dlqUrl,
+        handler: async (event) => {
+          await createDeadLetterHandler({ jobs, clock, log })(event);
+        },
+        log,
+      })
+    : undefined;
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: http.url,
+    apiKey,
+    config,
+    store,
+    jobs,
+    stack,
+    stop() {
+      stopped ??= (async () => {
+        await http.close();
+        await Promise.all([workers.stop(), deadLetters?.stop()]);
+        clients.s3.destroy();
+        clients.sqs.destroy();
+        await stack.stop();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Makes sure the programs the renderer, demo and tests shell out to are present.
+# Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says exactly what to install.
+set -euo pipefail
+
+PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-liberation fontconfig)
+missing=()
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "videocraft: missing system packages: ${missing[*]}" >&2
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "videocraft: installing ${PACKAGES[*]} with apt-get…" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
+  echo "videocraft: system packages installed." >&2
+  exit 0
+fi
+
+cat >&2 <<MSG
+videocraft: cannot install them automatically (need root and apt-get).
+Install them yourself, then run the command again:
+  Debian/Ubuntu:  sudo apt-get install ${PACKAGES[*]}
+  macOS:          brew install ffmpeg espeak-ng
+MSG
+exit 1

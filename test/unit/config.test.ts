@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../functions/core/config.js";
+
+const base = {
+  VIDEOCRAFT_BUCKET: "my-bucket",
+  VIDEOCRAFT_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123/render",
+  VIDEOCRAFT_API_KEY: "k".repeat(20),
+};
+
+describe("loadConfig", () => {
+  it("applies the seed's defaults", () => {
+    const c = loadConfig(base);
+    expect(c.ffmpeg).toMatchObject({ preset: "veryfast", crf: 23, timeoutSeconds: 900 });
+    expect(c.maxSourceBytes).toBe(2 * 1024 ** 3);
+    expect(c.retentionDays).toBe(7);
+    expect(c.allowPrivateSources).toBe(false);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("reads Go-style durations and sizes", () => {
+    const c = loadConfig({ ...base, VIDEOCRAFT_FFMPEG_TIMEOUT: "2h", VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: "512MB" });
+    expect(c.ffmpeg.timeoutSeconds).toBe(7200);
+    expect(c.maxSourceBytes).toBe(512 * 1024 ** 2);
+  });
+
+  it("fails naming every invalid variable", () => {
+    try {
+      loadConfig({ ...base, VIDEOCRAFT_FFMPEG_PRESET: "warp", VIDEOCRAFT_FFMPEG_QUALITY: "99", VIDEOCRAFT_QUEUE_URL: "" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toContain("VIDEOCRAFT_FFMPEG_PRESET");
+      expect(msg).toContain("VIDEOCRAFT_FFMPEG_QUALITY");
+      expect(msg).toContain("VIDEOCRAFT_QUEUE_URL");
+    }
+  });
+
+  it("requires an API key unless API Gateway does auth", () => {
+    const { VIDEOCRAFT_API_KEY: _k, ...noKey } = base;
+    expect(() => loadConfig(noKey)).toThrow(/VIDEOCRAFT_API_KEY/);
+    expect(loadConfig({ ...noKey, VIDEOCRAFT_AUTH: "gateway" }).auth).toBe("gateway");
+  });
+});
