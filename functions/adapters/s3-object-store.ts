@@ -1,0 +1,244 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { stat, unlink } from "node:fs/promises";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { type ObjectStore, ObjectTooLargeError } from "../core/ports/object-store.js";
+
+/** Large enough that a 2 GiB render is ~256 parts (S3 allows 10 000), small enough to keep memory flat. */
+const PART_SIZE = 8 * 1024 * 1024;
+const PART_QUEUE = 4;
+
+export interface S3ObjectStoreOptions {
+  client: S3Client;
+  bucket: string;
+  /**
+   * The embedded emulator accepts `If-None-Match: *` and then overwrites anyway. Local mode runs API
+   * and worker in one process, so a per-key lock there restores "exactly one creator".
+   */
+  emulateConditionalWrites?: boolean;
+}
+
+export class S3ObjectStore implements ObjectStore {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly emulateConditionalWrites: boolean;
+  private readonly keyLocks = new Map<string, Promise<unknown>>();
+
+  constructor(opts: S3ObjectStoreOptions) {
+    this.client = opts.client;
+    this.bucket = opts.bucket;
+    this.emulateConditionalWrites = opts.emulateConditionalWrites ?? false;
+  }
+
+  async getText(key: string): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return (await out.Body?.transformToString("utf-8")) ?? "";
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async putText(key: string, body: string, contentType = "application/json"): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  async putIfAbsent(key: string, body: string, contentType = "application/json"): Promise<boolean> {
+    if (!this.emulateConditionalWrites) return this.conditionalPut(key, body, contentType);
+    return this.withKeyLock(key, async () => {
+      if (await this.exists(key)) return false;
+      return this.conditionalPut(key, body, contentType);
+    });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async list(
+    prefix: string,
+    options: { delimiter?: string } = {},
+  ): Promise<{ keys: string[]; prefixes: string[] }> {
+    // Sets, because the emulator pages in locale order but resumes by byte order, so an entry can
+    // come back on two pages; sorting here gives callers S3's byte order whichever server answered.
+    const keys = new Set<string>();
+    const prefixes = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: options.delimiter,
+          ContinuationToken: token,
+        }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.add(o.Key);
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) prefixes.add(p.Prefix);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { keys: [...keys].sort(byteOrder), prefixes: [...prefixes].sort(byteOrder) };
+  }
+
+  async downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }> {
+    const abort = new AbortController();
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+        abortSignal: abort.signal,
+      });
+    } catch (err) {
+      if (isNotFound(err)) throw noSuchKey(key);
+      throw err;
+    }
+    const tooLarge = () => new ObjectTooLargeError(`object ${key} is larger than ${maxBytes} bytes`);
+    // In Node the SDK hands back the response socket stream itself.
+    const body = out.Body as Readable | undefined;
+    if (out.ContentLength !== undefined && out.ContentLength > maxBytes) {
+      abort.abort();
+      body?.destroy();
+      throw tooLarge();
+    }
+    if (!body) throw new Error(`object ${key} has no body`);
+    let bytes = 0;
+    // Content-Length can be absent or wrong (chunked responses), so the cap is enforced on the bytes too.
+    const cap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) {
+          abort.abort();
+          done(tooLarge());
+          return;
+        }
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, cap, createWriteStream(path));
+    } catch (err) {
+      await unlink(path).catch(() => {});
+      if (err instanceof ObjectTooLargeError) throw err;
+      if (bytes > maxBytes) throw tooLarge();
+      throw err;
+    }
+    return { bytes };
+  }
+
+  async uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }> {
+    const { size } = await stat(path);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: createReadStream(path), ContentType: contentType },
+      partSize: PART_SIZE,
+      queueSize: PART_QUEUE,
+      // A failed render must not leave invisible part storage behind (the lifecycle rule is the backstop).
+      leavePartsOnError: false,
+    });
+    await upload.done();
+    return { bytes: size };
+  }
+
+  async presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentDisposition: downloadName ? attachment(downloadName) : undefined,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: Math.floor(expiresSeconds) });
+  }
+
+  private async conditionalPut(key: string, body: string, contentType: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          IfNoneMatch: "*",
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Runs `fn` after every earlier call for the same key has settled. */
+  private async withKeyLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.keyLocks.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => {});
+    this.keyLocks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      // Only the last waiter clears the entry, so the map doesn't grow with every key ever written.
+      if (this.keyLocks.get(key) === tail) this.keyLocks.delete(key);
+    }
+  }
+}
+
+interface AwsErrorShape {
+  name?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as AwsErrorShape;
+  return e?.name === "NoSuchKey" || e?.name === "NotFound" || e?.$metadata?.httpStatusCode === 404;
+}
+
+function isConditionFailure(err: unknown): boolean {
+  const e = err as AwsErrorShape;
+  const status = e?.$metadata?.httpStatusCode;
+  return (
+    status === 412 ||
+    status === 409 ||
+    e?.name === "PreconditionFailed" ||
+    e?.name === "ConditionalRequestConflict"
+  );
+}
+
+function noSuchKey(key: string): Error {
+  const err = new Error(`no object at ${key}`);
+  err.name = "NoSuchKey";
+  return err;
+}
+
+/** S3 compares keys as UTF-8 bytes; JS's default sort compares UTF-16 units, which differs above U+D7FF. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/** RFC 6266: an ASCII fallback for old clients plus the exact UTF-8 name. */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
