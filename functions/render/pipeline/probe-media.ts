@@ -1,0 +1,155 @@
+import { execFile } from "node:child_process";
+import { JobFailure } from "../../core/errors.js";
+import type { SourceInfo, SourceMap } from "../../core/plan/render-plan.js";
+import { displaySrc } from "../../core/schema/source-policy.js";
+import { mapConcurrent } from "./fetch-sources.js";
+
+export interface ProbeOptions {
+  ffprobePath: string;
+  /** @default 30 s: a probe reads headers only, so a slow one means a hostile or broken file. */
+  timeoutMs?: number;
+}
+
+interface FfprobeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  duration?: string;
+  nb_frames?: string;
+  disposition?: { attached_pic?: number };
+  tags?: { rotate?: string };
+  side_data_list?: { rotation?: number }[];
+}
+
+interface FfprobeOutput {
+  streams?: FfprobeStream[];
+  format?: { format_name?: string; duration?: string };
+}
+
+/** Codecs that carry pictures (one frame, or a GIF) rather than motion video. */
+const IMAGE_CODECS = new Set([
+  "png",
+  "mjpeg",
+  "jpegls",
+  "jpeg2000",
+  "webp",
+  "bmp",
+  "gif",
+  "tiff",
+  "ppm",
+  "pgm",
+  "pam",
+  "qoi",
+  "targa",
+]);
+/** Demuxers ffmpeg uses for single image files. */
+const IMAGE_FORMAT = /^(image2|[a-z0-9]+_pipe)$/;
+/** ffmpeg renders any text file as ANSI art through these; they are never a user's media. */
+const TEXT_FORMATS = new Set(["tty", "ansi"]);
+const TEXT_CODECS = new Set(["ansi", "text", "bintext", "xbin", "idf"]);
+
+/** Reads duration, streams and size of a fetched source; anything ffmpeg can't use is SOURCE_INVALID_MEDIA. */
+export async function probeMedia(path: string, options: ProbeOptions): Promise<SourceInfo> {
+  const out = await runFfprobe(path, options);
+  const format = out.format ?? {};
+  const streams = out.streams ?? [];
+  if (TEXT_FORMATS.has(format.format_name ?? "")) throw invalid("text, not audio, video or an image");
+  // Cover art in an MP3/M4A is a video stream too, but the file is audio to the user.
+  const video = streams.find(
+    (s) =>
+      s.codec_type === "video" &&
+      s.codec_name &&
+      !TEXT_CODECS.has(s.codec_name) &&
+      s.disposition?.attached_pic !== 1,
+  );
+  const hasAudio = streams.some((s) => s.codec_type === "audio" && s.codec_name);
+  if (!video && !hasAudio) throw invalid("no audio or video stream in it");
+  const isStill = !hasAudio && video !== undefined && isSingleImage(video, format.format_name ?? "");
+  const quarterTurn = video ? Math.abs(rotationOf(video)) % 180 === 90 : false;
+  const width = positive(quarterTurn ? video?.height : video?.width);
+  const height = positive(quarterTurn ? video?.width : video?.height);
+  return {
+    path,
+    durationSeconds: isStill ? undefined : durationOf(format, streams),
+    hasVideo: video !== undefined,
+    hasAudio,
+    width,
+    height,
+    isStill,
+  };
+}
+
+/** Probes every fetched source (src → local path), a few at a time. */
+export async function probeSources(
+  paths: ReadonlyMap<string, string>,
+  options: ProbeOptions & { concurrency?: number },
+): Promise<SourceMap> {
+  const entries = [...paths];
+  const infos = await mapConcurrent(entries, options.concurrency ?? 4, async ([src, path]) => {
+    try {
+      return await probeMedia(path, options);
+    } catch (e) {
+      // The local path means nothing to the client; the source it came from does.
+      if (e instanceof JobFailure) throw new JobFailure(e.code, `${displaySrc(src)}: ${e.message}`);
+      throw e;
+    }
+  });
+  return new Map(entries.map(([src], i) => [src, infos[i]!]));
+}
+
+function runFfprobe(path: string, options: ProbeOptions): Promise<FfprobeOutput> {
+  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      options.ffprobePath,
+      args,
+      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error) {
+          // A missing binary is a broken deployment, not a bad source: let the job be retried.
+          if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(error);
+          if (error.killed)
+            return reject(
+              invalid(`not readable media (ffprobe took over ${options.timeoutMs ?? 30_000} ms)`),
+            );
+          const reason = stderr.trim().split("\n").at(-1)?.replace(path, "").replace(/^:\s*/, "");
+          return reject(invalid(`not readable media${reason ? ` (${reason.slice(0, 200)})` : ""}`));
+        }
+        try {
+          resolvePromise(JSON.parse(stdout) as FfprobeOutput);
+        } catch {
+          reject(invalid("not readable media (ffprobe printed no JSON)"));
+        }
+      },
+    );
+  });
+}
+
+function isSingleImage(video: FfprobeStream, formatName: string): boolean {
+  if (!IMAGE_CODECS.has(video.codec_name ?? "")) return false;
+  const frames = Number(video.nb_frames);
+  // Image demuxers report no frame count; GIF/WebP containers do, and more than one is an animation.
+  if (Number.isFinite(frames) && frames > 0) return frames === 1;
+  return IMAGE_FORMAT.test(formatName) || !Number(video.duration);
+}
+
+function rotationOf(video: FfprobeStream): number {
+  const fromSideData = video.side_data_list?.find((d) => typeof d.rotation === "number")?.rotation;
+  return fromSideData ?? Number(video.tags?.rotate ?? 0);
+}
+
+function durationOf(format: FfprobeOutput["format"], streams: FfprobeStream[]): number | undefined {
+  const container = Number(format?.duration);
+  if (Number.isFinite(container) && container > 0) return container;
+  const longest = Math.max(0, ...streams.map((s) => Number(s.duration)).filter(Number.isFinite));
+  return longest > 0 ? longest : undefined;
+}
+
+function positive(n: number | undefined): number | undefined {
+  return n !== undefined && n > 0 ? n : undefined;
+}
+
+function invalid(what: string): JobFailure {
+  return new JobFailure("SOURCE_INVALID_MEDIA", what);
+}
