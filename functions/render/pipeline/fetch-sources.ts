@@ -7,6 +7,7 @@ import { JobFailure } from "../../core/errors.js";
 import { type ObjectStore, ObjectTooLargeError } from "../../core/ports/object-store.js";
 import type { Project } from "../../core/schema/project.js";
 import { checkSourceUrl, displaySrc, isInside, policyFromConfig } from "../../core/schema/source-policy.js";
+import { mapConcurrent } from "./map-concurrent.js";
 import { type Resolver, safeFetchToFile } from "./safe-fetch.js";
 
 export interface FetchSourcesDeps {
@@ -153,39 +154,4 @@ function extensionOf(src: string): string {
   }
   const ext = extname(pathname);
   return /^\.[A-Za-z0-9]{1,5}$/.test(ext) ? ext.toLowerCase() : "";
-}
-
-/**
- * Maps `items` with at most `limit` calls in flight, results in input order. After the first
- * failure no new call starts, the running ones are told to stop through their signal, and once
- * they have settled (no file is still being written) the first failure is thrown.
- */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number, signal: AbortSignal) => Promise<R>,
-  signal?: AbortSignal,
-): Promise<R[]> {
-  const stop = new AbortController();
-  const inner = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let firstError: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !firstError && !inner.aborted) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]!, index, inner);
-      } catch (error) {
-        if (!firstError) {
-          firstError = { error };
-          stop.abort(error);
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (firstError) throw firstError.error;
-  signal?.throwIfAborted();
-  return results;
 }

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { JobFailure } from "../../core/errors.js";
 import type { SourceInfo, SourceMap } from "../../core/plan/render-plan.js";
 import { displaySrc } from "../../core/schema/source-policy.js";
-import { mapConcurrent } from "./fetch-sources.js";
+import { mapConcurrent } from "./map-concurrent.js";
 
 export interface ProbeOptions {
   ffprobePath: string;
