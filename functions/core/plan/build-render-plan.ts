@@ -1,0 +1,211 @@
+import type { Project } from "../schema/project.js";
+import { assembleCommand } from "./assemble-command.js";
+import {
+  type AudioTrack,
+  audioMixCommand,
+  musicTrack,
+  sceneAudioTrack,
+  videoAudioTrack,
+} from "./audio-mix.js";
+import { sliceForScene } from "./global-window.js";
+import { imageLayer } from "./image-layer.js";
+import { type StackEntry, stackLayers } from "./layer-stack.js";
+import { posterCommand } from "./poster-command.js";
+import type { EncoderSettings, RenderPlan, ScenePlan, SourceMap } from "./render-plan.js";
+import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
+import { segmentCommand } from "./segment-command.js";
+import { sourceFor } from "./source-lookup.js";
+import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
+
+export interface PlanOptions {
+  /** Absolute folder for every intermediate and final file of the job. */
+  workDir: string;
+  encoder: EncoderSettings;
+}
+
+const CAPTIONS_PENDING = "captions are not rendered yet; the video was rendered without them";
+const NO_SOUND = "the source has no audio stream; it was left out";
+const NO_PICTURE = "the source has no picture; it was left out";
+
+/**
+ * Turns a validated project and its probed sources into every ffmpeg invocation of the render.
+ * Pure: the same inputs always give the same plan, so it can be tested without ffmpeg and a
+ * scene's segment can be cached by what its command says.
+ *
+ * Order the worker must follow: scene segments (any order, in parallel) and the audio mix, then
+ * assemble (after writing its `files`), then the poster.
+ */
+export function buildRenderPlan(project: Project, sources: SourceMap, options: PlanOptions): RenderPlan {
+  const { workDir, encoder } = options;
+  if (!workDir.startsWith("/")) throw new Error(`workDir must be absolute, got ${JSON.stringify(workDir)}`);
+  const dir = workDir.replace(/\/+$/, "");
+  const frame = { width: project.width, height: project.height };
+  const timeline = buildTimeline(project, sources);
+  const warnings: string[] = [];
+  const tracks: AudioTrack[] = [];
+
+  project.elements.forEach((el, j) => {
+    const at = `elements[${j}]`;
+    if (el.type === "subtitles") warnings.push(`${at}: ${CAPTIONS_PENDING}`);
+    if ((el.type === "video" || el.type === "image") && !sourceFor(sources, el.src, at).hasVideo) {
+      warnings.push(`${at}: ${NO_PICTURE}`);
+    }
+    if (el.type === "audio") {
+      const source = sourceFor(sources, el.src, at);
+      if (!source.hasAudio) warnings.push(`${at}: ${NO_SOUND}`);
+      const track = source.hasAudio ? musicTrack(el, source, at, timeline.totalDuration) : undefined;
+      if (track) tracks.push(track);
+    }
+    if (el.type === "video") {
+      const source = sourceFor(sources, el.src, at);
+      const volume = effectiveVideoVolume(el, true);
+      const start = el.start ?? 0;
+      const length = Math.min(el.duration ?? Number.POSITIVE_INFINITY, timeline.totalDuration - start);
+      if (source.hasAudio && volume > 0 && length > 0) {
+        const track = videoAudioTrack(el, source, at, volume, { start, length, elapsed: 0 });
+        if (track) tracks.push(track);
+      }
+    }
+  });
+
+  const scenes = timeline.scenes.map((timing): ScenePlan => {
+    const entries = [
+      ...globalLayers(project, sources, timing, frame),
+      ...sceneLayers(project, sources, timing, frame, warnings),
+    ];
+    const scene = project.scenes[timing.index];
+    scene?.elements.forEach((el, j) => {
+      const at = `scenes[${timing.index}].elements[${j}]`;
+      if (el.type === "subtitles") warnings.push(`${at}: ${CAPTIONS_PENDING}`);
+      if (el.type === "audio") {
+        const source = sourceFor(sources, el.src, at);
+        if (!source.hasAudio) {
+          warnings.push(`${at}: ${NO_SOUND}`);
+          return;
+        }
+        const track = sceneAudioTrack(el, source, at, timing.start, timing.duration);
+        if (track) tracks.push(track);
+      }
+      if (el.type === "video") {
+        const source = sourceFor(sources, el.src, at);
+        const volume = effectiveVideoVolume(el, false);
+        const window = sceneVideoWindow(el, timing);
+        if (source.hasAudio && volume > 0 && window) {
+          const track = videoAudioTrack(el, source, at, volume, {
+            start: timing.start + window.from,
+            length: window.to - window.from,
+            elapsed: 0,
+          });
+          if (track) tracks.push(track);
+        }
+      }
+    });
+    const command = segmentCommand({
+      output: `${dir}/segment-${timing.index}.mp4`,
+      frame,
+      fps: timeline.fps,
+      frames: timing.frames,
+      duration: timing.duration,
+      backgroundColor: scene?.background_color ?? project.background_color,
+      layers: stackLayers(entries),
+      encoder,
+    });
+    return {
+      index: timing.index,
+      id: timing.id,
+      start: timing.start,
+      duration: timing.duration,
+      frames: timing.frames,
+      command,
+    };
+  });
+
+  const audio = audioMixCommand(tracks, timeline.totalDuration, `${dir}/audio.m4a`);
+  const assemble = assembleCommand(
+    scenes.map((s) => s.command.output),
+    audio.output,
+    `${dir}/segments.txt`,
+    `${dir}/output.mp4`,
+    timeline.totalDuration,
+  );
+  return {
+    width: project.width,
+    height: project.height,
+    fps: timeline.fps,
+    totalDuration: timeline.totalDuration,
+    totalFrames: timeline.totalFrames,
+    scenes,
+    audio,
+    assemble,
+    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration),
+    warnings,
+  };
+}
+
+type Frame = { width: number; height: number };
+
+function sceneVideoWindow(
+  el: { start?: number | undefined; duration?: number | undefined },
+  timing: SceneTiming,
+): { from: number; to: number } | undefined {
+  const from = el.start ?? 0;
+  const to = Math.min(from + (el.duration ?? timing.duration - from), timing.duration);
+  return to > from ? { from, to } : undefined;
+}
+
+function sceneLayers(
+  project: Project,
+  sources: SourceMap,
+  timing: SceneTiming,
+  frame: Frame,
+  warnings: string[],
+): StackEntry[] {
+  const entries: StackEntry[] = [];
+  project.scenes[timing.index]?.elements.forEach((el, order) => {
+    const at = `scenes[${timing.index}].elements[${order}]`;
+    if (el.type !== "video" && el.type !== "image") return;
+    const window = sceneVideoWindow(el, timing);
+    if (!window) return;
+    const source = sourceFor(sources, el.src, at);
+    if (!source.hasVideo) {
+      // An audio-only file given as a video would make `[n:v]` fail the whole segment.
+      warnings.push(`${at}: ${NO_PICTURE}`);
+      return;
+    }
+    const layer =
+      el.type === "video"
+        ? videoLayer({ element: el, source, at, frame, ...window, elapsed: 0, fadeIn: true, fadeOut: true })
+        : imageLayer({ element: el, source, at, frame, ...window });
+    if (layer) entries.push({ layer, tier: "scene", zIndex: el.z_index, order });
+  });
+  return entries;
+}
+
+function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming, frame: Frame): StackEntry[] {
+  const entries: StackEntry[] = [];
+  project.elements.forEach((el, order) => {
+    const at = `elements[${order}]`;
+    if (el.type !== "video" && el.type !== "image") return;
+    const slice = sliceForScene(el.start ?? 0, el.duration, timing.start, timing.duration);
+    const source = sourceFor(sources, el.src, at);
+    if (!slice || !source.hasVideo) return;
+    if (el.type === "video") {
+      const layer = videoLayer({
+        element: el,
+        source,
+        at,
+        frame,
+        from: slice.from,
+        to: slice.to,
+        elapsed: slice.elapsed,
+        fadeIn: slice.startsHere,
+        fadeOut: slice.endsHere,
+      });
+      if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
+    } else {
+      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to });
+      entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
+    }
+  });
+  return entries;
+}

@@ -1,0 +1,56 @@
+/**
+ * One picture layer of a scene segment: an ffmpeg input plus how it is prepared and overlaid.
+ * Everything in `filters` and `overlay` is numbers or fixed keywords; the path lives only in
+ * `inputArgs` (after `-i`).
+ */
+export interface Layer {
+  /** JSON path of the element, for messages. */
+  at: string;
+  /** Input options ending with `-i <path>`. */
+  inputArgs: string[];
+  /** Filters from the decoded input to the frame that is overlaid, joined with `,`. */
+  filters: string[];
+  overlay: {
+    x: number;
+    y: number;
+    /** Seconds within the scene during which the layer is shown. */
+    from: number;
+    to: number;
+    /** `pass`: a clip that has ended disappears; `repeat`: a still keeps showing its one frame. */
+    eofAction: "pass" | "repeat";
+  };
+}
+
+/**
+ * Where a layer came from decides its place before z-index does: a global background video is
+ * always the backdrop, and a global watermark without a z-index belongs above everything the
+ * scene itself draws.
+ */
+export type LayerTier = "background" | "scene" | "watermark";
+
+export interface StackEntry {
+  layer: Layer;
+  tier: LayerTier;
+  zIndex: number | undefined;
+  /** Position in the document, for stable ties. */
+  order: number;
+}
+
+const TIER_RANK: Record<LayerTier, number> = { background: 0, scene: 1, watermark: 2 };
+
+/** Bottom first: backgrounds, then by z-index ascending; ties keep scene layers under watermarks, then document order. */
+export function stackLayers(entries: readonly StackEntry[]): Layer[] {
+  const key = (e: StackEntry) => {
+    if (e.tier === "background") return Number.NEGATIVE_INFINITY;
+    return e.zIndex ?? (e.tier === "watermark" ? Number.POSITIVE_INFINITY : 0);
+  };
+  return [...entries]
+    .sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka !== kb) return ka < kb ? -1 : 1;
+      if (a.tier !== b.tier) return TIER_RANK[a.tier] - TIER_RANK[b.tier];
+      return a.order - b.order;
+    })
+    .map((e) => e.layer);
+}

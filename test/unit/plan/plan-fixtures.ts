@@ -1,0 +1,102 @@
+import { buildRenderPlan } from "../../../functions/core/plan/build-render-plan.js";
+import type { FfmpegCommand, RenderPlan, SourceInfo } from "../../../functions/core/plan/render-plan.js";
+import { parseProjectRequest } from "../../../functions/core/schema/parse-project-request.js";
+import type { Project } from "../../../functions/core/schema/project.js";
+
+export const WORK = "/work/job-1";
+
+/** Builds the Project through the real request parser, so tests cover the schema → plan seam. */
+export function project(body: unknown): Project {
+  const parsed = parseProjectRequest(body, { maxProjects: 20 });
+  if (!parsed.ok) throw new Error(`invalid test request: ${JSON.stringify(parsed.issues)}`);
+  const [first] = parsed.projects;
+  if (!first) throw new Error("no project");
+  return first;
+}
+
+export const VIDEO = "https://example.com/clip.mp4";
+export const SILENT_VIDEO = "https://example.com/silent.mp4";
+export const IMAGE = "https://example.com/logo.png";
+export const VOICE = "https://example.com/voice.mp3";
+export const MUSIC = "https://example.com/music.mp3";
+
+function info(path: string, o: Partial<SourceInfo>): SourceInfo {
+  return {
+    path,
+    durationSeconds: undefined,
+    hasVideo: false,
+    hasAudio: false,
+    width: undefined,
+    height: undefined,
+    isStill: false,
+    ...o,
+  };
+}
+
+export const SOURCES = new Map<string, SourceInfo>([
+  [
+    VIDEO,
+    info("/work/job-1/src-clip.mp4", {
+      durationSeconds: 5,
+      hasVideo: true,
+      hasAudio: true,
+      width: 1280,
+      height: 720,
+    }),
+  ],
+  [
+    SILENT_VIDEO,
+    info("/work/job-1/src-silent.mp4", { durationSeconds: 3, hasVideo: true, width: 640, height: 480 }),
+  ],
+  [IMAGE, info("/work/job-1/src-logo.png", { hasVideo: true, width: 400, height: 200, isStill: true })],
+  [VOICE, info("/work/job-1/src-voice.mp3", { durationSeconds: 4.5, hasAudio: true })],
+  [MUSIC, info("/work/job-1/src-music.mp3", { durationSeconds: 30, hasAudio: true })],
+]);
+
+export function plan(body: unknown, preset = "veryfast", crf = 23): RenderPlan {
+  return buildRenderPlan(project(body), SOURCES, { workDir: WORK, encoder: { preset, crf } });
+}
+
+/** The value following `flag` (first occurrence). */
+export function argAfter(cmd: FfmpegCommand, flag: string): string | undefined {
+  const i = cmd.args.indexOf(flag);
+  return i >= 0 ? cmd.args[i + 1] : undefined;
+}
+
+export function graphOf(cmd: FfmpegCommand): string {
+  const g = argAfter(cmd, "-filter_complex");
+  if (g === undefined) throw new Error("no -filter_complex");
+  return g;
+}
+
+/** Each input's options (from after the previous `-i <x>` up to and including its own `-i <x>`). */
+export function inputsOf(cmd: FfmpegCommand): string[][] {
+  const inputs: string[][] = [];
+  let current: string[] = [];
+  const end = cmd.args.indexOf("-filter_complex");
+  for (let i = 5; i < (end >= 0 ? end : cmd.args.length); i++) {
+    const a = cmd.args[i] as string;
+    current.push(a);
+    if (a === "-i") {
+      current.push(cmd.args[i + 1] as string);
+      inputs.push(current);
+      current = [];
+      i++;
+    }
+  }
+  return inputs;
+}
+
+/** The `[n:v]…[ln]` chain for input n of a segment graph. */
+export function chainOf(graph: string, input: number, kind: "v" | "a" = "v"): string {
+  const part = graph.split(";").find((p) => p.startsWith(`[${input}:${kind}]`));
+  if (!part) throw new Error(`no chain for input ${input} in ${graph}`);
+  return part;
+}
+
+/** Paths of the layer inputs of a segment, bottom first (input 0 is the colour). */
+export function layerPaths(cmd: FfmpegCommand): string[] {
+  return inputsOf(cmd)
+    .slice(1)
+    .map((i) => i.at(-1) as string);
+}
