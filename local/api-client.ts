@@ -91,6 +91,9 @@ export class ApiClient {
     const { url } = res.body as { url: string };
     const file = await fetch(url);
     if (!file.ok || !file.body) throw new Error(`download failed with HTTP ${file.status}`);
-    await pipeline(Readable.fromWeb(file.body as import("node:stream/web").ReadableStream), createWriteStream(path));
+    await pipeline(
+      Readable.fromWeb(file.body as import("node:stream/web").ReadableStream),
+      createWriteStream(path),
+    );
   }
 }

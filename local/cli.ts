@@ -35,7 +35,8 @@ program
       env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: process.cwd(), ...process.env },
     });
     console.log(`VideoCraft API listening on ${service.url}/v1`);
-    if (!process.env.VIDEOCRAFT_API_KEY) console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
+    if (!process.env.VIDEOCRAFT_API_KEY)
+      console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
     console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
     const stop = () => void service.stop().then(() => process.exit(0));
     process.once("SIGINT", stop);
@@ -49,7 +50,9 @@ program
   .requiredOption("-o, --output <file.mp4>", "where to write the video")
   .action(async (file: string, o: { output: string }) => {
     const body = await readJson(file);
-    const service = await startLocalService({ env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: process.cwd(), ...process.env } });
+    const service = await startLocalService({
+      env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: process.cwd(), ...process.env },
+    });
     try {
       const client = new ApiClient(service.url, service.apiKey);
       const { id } = await client.submit(body);
@@ -76,7 +79,9 @@ program
   .action(async (file: string) => {
     const result = parseProjectRequest(await readJson(file), { maxProjects: 1000 });
     if (result.ok) {
-      console.log(`valid: ${result.projects.length} project(s), ${result.projects.reduce((n, p) => n + p.scenes.length, 0)} scene(s)`);
+      console.log(
+        `valid: ${result.projects.length} project(s), ${result.projects.reduce((n, p) => n + p.scenes.length, 0)} scene(s)`,
+      );
       return;
     }
     for (const issue of result.issues) console.error(`${issue.path || "(body)"}: ${issue.message}`);

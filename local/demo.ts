@@ -55,16 +55,25 @@ async function main(): Promise<void> {
       bar.stop();
       if (job.status !== "completed") {
         failures++;
-        console.error(`✗ ${file}: ${job.status} ${job.error ? `${job.error.code}: ${job.error.message}` : ""}`);
+        console.error(
+          `✗ ${file}: ${job.status} ${job.error ? `${job.error.code}: ${job.error.message}` : ""}`,
+        );
         continue;
       }
       const target = join(outDir, `${basename(file, ".json")}.mp4`);
       await client.downloadVideo(id, target);
       const { stdout } = await promisify(execFile)("ffprobe", [
-        "-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name,width,height",
-        "-of", "compact=p=0:nk=1", target,
+        "-v",
+        "error",
+        "-show_entries",
+        "format=duration:stream=codec_type,codec_name,width,height",
+        "-of",
+        "compact=p=0:nk=1",
+        target,
       ]);
-      console.log(`✓ ${target} (${job.duration_seconds?.toFixed(2)} s of video, rendered in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      console.log(
+        `✓ ${target} (${job.duration_seconds?.toFixed(2)} s of video, rendered in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
       console.log(`  ${stdout.trim().split("\n").join(" | ")}`);
       for (const w of job.warnings ?? []) console.log(`  note: ${w}`);
     }

@@ -38,13 +38,27 @@ export async function generateVideo(
 }
 
 /** A solid colour picture (PNG keeps the alpha of #RRGGBBAA colours). */
-export async function generateImage(path: string, o: { width: number; height: number; color: string }): Promise<void> {
+export async function generateImage(
+  path: string,
+  o: { width: number; height: number; color: string },
+): Promise<void> {
   const c = o.color.replace("#", "0x");
-  await ffmpeg(["-f", "lavfi", "-i", `color=c=${c}:s=${o.width}x${o.height}:d=1,format=rgba`, "-frames:v", "1", path]);
+  await ffmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=${c}:s=${o.width}x${o.height}:d=1,format=rgba`,
+    "-frames:v",
+    "1",
+    path,
+  ]);
 }
 
 /** A sine tone: audio whose level the tests can measure. */
-export async function generateTone(path: string, o: { seconds: number; hz?: number; volume?: number }): Promise<void> {
+export async function generateTone(
+  path: string,
+  o: { seconds: number; hz?: number; volume?: number },
+): Promise<void> {
   await ffmpeg([
     "-f",
     "lavfi",
@@ -57,6 +71,10 @@ export async function generateTone(path: string, o: { seconds: number; hz?: numb
 }
 
 /** Spoken English from espeak-ng (WAV). */
-export async function generateSpeech(path: string, text: string, o: { wordsPerMinute?: number } = {}): Promise<void> {
+export async function generateSpeech(
+  path: string,
+  text: string,
+  o: { wordsPerMinute?: number } = {},
+): Promise<void> {
   await run("espeak-ng", ["-v", "en-us", "-s", String(o.wordsPerMinute ?? 160), "-w", path, text]);
 }

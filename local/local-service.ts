@@ -37,7 +37,10 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
-export function createLocalLogger(serviceName: string, level = process.env.VIDEOCRAFT_LOG_LEVEL ?? "WARN"): Log {
+export function createLocalLogger(
+  serviceName: string,
+  level = process.env.VIDEOCRAFT_LOG_LEVEL ?? "WARN",
+): Log {
   return new Logger({ serviceName, logLevel: level as "WARN" }) as unknown as Log;
 }
 
@@ -63,14 +66,25 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     );
   }
   const clients = createAwsClients(config);
-  const store = new S3ObjectStore({ client: clients.s3, bucket: config.bucket, emulateConditionalWrites: true });
+  const store = new S3ObjectStore({
+    client: clients.s3,
+    bucket: config.bucket,
+    emulateConditionalWrites: true,
+  });
   const queue = new SqsJobQueue({ client: clients.sqs, queueUrl: config.queueUrl });
   const jobs = new JobStore(store);
   const clock = systemClock;
 
   const api = createApiHandler({ config, store, queue, clock, log });
   const http = await startHttpServer(api, { port: options.port ?? 0 });
-  const render = createRenderHandler({ config, store, jobs, clock, log, ...(options.faults ? { faults: options.faults } : {}) });
+  const render = createRenderHandler({
+    config,
+    store,
+    jobs,
+    clock,
+    log,
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
   const workers = startWorkerLoop({
     sqs: clients.sqs,
     queueUrl: config.queueUrl,

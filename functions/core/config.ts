@@ -87,7 +87,13 @@ export type Config = Readonly<{
   region: string;
   auth: "api-key" | "gateway";
   apiKey: string | undefined;
-  ffmpeg: Readonly<{ preset: (typeof PRESETS)[number]; crf: number; timeoutSeconds: number; path: string; probePath: string }>;
+  ffmpeg: Readonly<{
+    preset: (typeof PRESETS)[number];
+    crf: number;
+    timeoutSeconds: number;
+    path: string;
+    probePath: string;
+  }>;
   transcriptionModel: string;
   retentionDays: number;
   maxSourceBytes: number;

@@ -17,7 +17,10 @@ export function parseRenderMessage(body: string): { jobId: string } | undefined 
  * item (ReportBatchItemFailures) so one bad message never makes the others run again.
  */
 export function createRenderHandler(deps: RenderDeps) {
-  return async (event: SQSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> => {
+  return async (
+    event: SQSEvent,
+    context?: Pick<Context, "getRemainingTimeInMillis">,
+  ): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
     for (const record of event.Records) {
       const message = parseRenderMessage(record.body);

@@ -38,7 +38,8 @@ beforeAll(async () => {
       // Simulated worker deaths, chosen by the request's comment so tests don't race the poller.
       async beforeStep(step, jobId, attempt) {
         const comment = (await service.jobs.getRequest(jobId))?.comment;
-        if (comment === "crash-once" && step === "rendering" && attempt === 1) throw new Error("simulated crash");
+        if (comment === "crash-once" && step === "rendering" && attempt === 1)
+          throw new Error("simulated crash");
         if (comment === "poison" && step === "probing") throw new Error("simulated crash on every attempt");
       },
     },
@@ -51,10 +52,17 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function renderToFile(project: unknown, name: string): Promise<{ job: JobView; path: string; seen: JobView[] }> {
+async function renderToFile(
+  project: unknown,
+  name: string,
+): Promise<{ job: JobView; path: string; seen: JobView[] }> {
   const { id } = await client.submit(project);
   const seen: JobView[] = [];
-  const job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100, onUpdate: (j) => seen.push(j) });
+  const job = await client.waitForJob(id, {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+    onUpdate: (j) => seen.push(j),
+  });
   const path = join(dir, `${name}.mp4`);
   if (job.status === "completed") await client.downloadVideo(id, path);
   return { job, path, seen };
@@ -91,7 +99,15 @@ describe("a composed two-scene video", () => {
             "background-color": "#0000ff",
             elements: [
               { type: "audio", src: media("tone-2.2s.wav"), volume: 0.25 },
-              { type: "video", src: media("pattern.mp4"), x: 0, y: 0, width: 320, height: 180, resize: "cover" },
+              {
+                type: "video",
+                src: media("pattern.mp4"),
+                x: 0,
+                y: 0,
+                width: 320,
+                height: 180,
+                resize: "cover",
+              },
               { type: "subtitles", settings: { style: "progressive" } },
             ],
           },
@@ -185,7 +201,9 @@ describe("failed sources end the job failed with a SPEC code", () => {
   it("refuses a file:// source outside the allowed directory at submit time", async () => {
     const res = await client.request("POST", "/v1/videos", oneScene("file:///etc/passwd"));
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: "VALIDATION_FAILED", details: [{ path: "scenes[0].elements[0].src" }] } });
+    expect(res.body).toMatchObject({
+      error: { code: "VALIDATION_FAILED", details: [{ path: "scenes[0].elements[0].src" }] },
+    });
   });
 });
 

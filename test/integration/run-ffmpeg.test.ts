@@ -15,7 +15,22 @@ afterAll(async () => {
 });
 
 const testPattern = (seconds: number, output: string, size = "320x240"): FfmpegCommand => ({
-  args: ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i", `testsrc2=s=${size}:r=25:d=${seconds}`, "-c:v", "libx264", "-preset", "ultrafast", output],
+  args: [
+    "-hide_banner",
+    "-nostdin",
+    "-y",
+    "-loglevel",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=s=${size}:r=25:d=${seconds}`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    output,
+  ],
   output,
   durationSeconds: seconds,
   files: [],
@@ -35,7 +50,11 @@ describe("runFfmpeg", () => {
   it("reports increasing progress from -progress and ends at 1", async () => {
     const seen: number[] = [];
     const out = join(dir, "ok.mp4");
-    await runFfmpeg(testPattern(4, out), { ffmpegPath: "ffmpeg", timeoutMs: 60_000, onProgress: (f) => seen.push(f) });
+    await runFfmpeg(testPattern(4, out), {
+      ffmpegPath: "ffmpeg",
+      timeoutMs: 60_000,
+      onProgress: (f) => seen.push(f),
+    });
     expect((await stat(out)).size).toBeGreaterThan(1000);
     expect(seen.length).toBeGreaterThan(1);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
@@ -62,7 +81,10 @@ describe("runFfmpeg", () => {
   it("kills ffmpeg past its timeout and fails with TIMEOUT", async () => {
     const started = Date.now();
     const failure = await failureOf(
-      runFfmpeg(testPattern(600, join(dir, "slow.mp4"), "1920x1080"), { ffmpegPath: "ffmpeg", timeoutMs: 500 }),
+      runFfmpeg(testPattern(600, join(dir, "slow.mp4"), "1920x1080"), {
+        ffmpegPath: "ffmpeg",
+        timeoutMs: 500,
+      }),
     );
     expect(failure.code).toBe("TIMEOUT");
     expect(Date.now() - started).toBeLessThan(5000);
@@ -84,7 +106,12 @@ describe("runFfmpeg", () => {
   it("turns a non-zero exit into RENDER_FAILED with ffmpeg's message", async () => {
     const failure = await failureOf(
       runFfmpeg(
-        { args: ["-loglevel", "error", "-i", join(dir, "missing.mp4"), join(dir, "x.mp4")], output: "", durationSeconds: 1, files: [] },
+        {
+          args: ["-loglevel", "error", "-i", join(dir, "missing.mp4"), join(dir, "x.mp4")],
+          output: "",
+          durationSeconds: 1,
+          files: [],
+        },
         { ffmpegPath: "ffmpeg", timeoutMs: 10_000 },
       ),
     );
@@ -93,7 +120,9 @@ describe("runFfmpeg", () => {
   });
 
   it("reports a missing ffmpeg binary as RENDER_FAILED", async () => {
-    const failure = await failureOf(runFfmpeg(testPattern(1, join(dir, "n.mp4")), { ffmpegPath: "/nonexistent/ffmpeg", timeoutMs: 1000 }));
+    const failure = await failureOf(
+      runFfmpeg(testPattern(1, join(dir, "n.mp4")), { ffmpegPath: "/nonexistent/ffmpeg", timeoutMs: 1000 }),
+    );
     expect(failure.code).toBe("RENDER_FAILED");
   });
 });

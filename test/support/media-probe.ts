@@ -5,11 +5,25 @@ const run = promisify(execFile);
 
 export interface ProbedVideo {
   duration: number;
-  streams: { codec_type: string; codec_name: string; width?: number; height?: number; r_frame_rate?: string }[];
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    width?: number;
+    height?: number;
+    r_frame_rate?: string;
+  }[];
 }
 
 export async function ffprobe(path: string): Promise<ProbedVideo> {
-  const { stdout } = await run("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path]);
+  const { stdout } = await run("ffprobe", [
+    "-v",
+    "error",
+    "-print_format",
+    "json",
+    "-show_format",
+    "-show_streams",
+    path,
+  ]);
   const json = JSON.parse(stdout) as { format: { duration: string }; streams: ProbedVideo["streams"] };
   return { duration: Number(json.format.duration), streams: json.streams };
 }
@@ -22,7 +36,21 @@ export async function grabFrame(path: string, seconds: number) {
     if (!v?.width || !v.height) throw new Error("no video stream");
     const out = await run(
       "ffmpeg",
-      ["-v", "error", "-ss", String(seconds), "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+      [
+        "-v",
+        "error",
+        "-ss",
+        String(seconds),
+        "-i",
+        path,
+        "-frames:v",
+        "1",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "pipe:1",
+      ],
       { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
     );
     return { stdout: out.stdout, width: v.width, height: v.height };
@@ -38,14 +66,30 @@ export async function grabFrame(path: string, seconds: number) {
 }
 
 /** True when two colours are within `tolerance` per channel (H.264 4:2:0 shifts colours a little). */
-export function near(actual: [number, number, number], expected: [number, number, number], tolerance = 28): boolean {
+export function near(
+  actual: [number, number, number],
+  expected: [number, number, number],
+  tolerance = 28,
+): boolean {
   return actual.every((v, i) => Math.abs(v - (expected[i] ?? 0)) <= tolerance);
 }
 
 /** Mean volume in dBFS of the audio between `from` and `from + seconds`. */
 export async function meanVolume(path: string, from: number, seconds: number): Promise<number> {
   const { stderr } = await run("ffmpeg", [
-    "-hide_banner", "-ss", String(from), "-t", String(seconds), "-i", path, "-vn", "-af", "volumedetect", "-f", "null", "-",
+    "-hide_banner",
+    "-ss",
+    String(from),
+    "-t",
+    String(seconds),
+    "-i",
+    path,
+    "-vn",
+    "-af",
+    "volumedetect",
+    "-f",
+    "null",
+    "-",
   ]);
   const m = /mean_volume: (-?[\d.]+|-inf) dB/.exec(stderr);
   if (!m?.[1]) throw new Error("volumedetect printed no mean volume");

@@ -18,14 +18,23 @@ describe("loadConfig", () => {
   });
 
   it("reads Go-style durations and sizes", () => {
-    const c = loadConfig({ ...base, VIDEOCRAFT_FFMPEG_TIMEOUT: "2h", VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: "512MB" });
+    const c = loadConfig({
+      ...base,
+      VIDEOCRAFT_FFMPEG_TIMEOUT: "2h",
+      VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: "512MB",
+    });
     expect(c.ffmpeg.timeoutSeconds).toBe(7200);
     expect(c.maxSourceBytes).toBe(512 * 1024 ** 2);
   });
 
   it("fails naming every invalid variable", () => {
     try {
-      loadConfig({ ...base, VIDEOCRAFT_FFMPEG_PRESET: "warp", VIDEOCRAFT_FFMPEG_QUALITY: "99", VIDEOCRAFT_QUEUE_URL: "" });
+      loadConfig({
+        ...base,
+        VIDEOCRAFT_FFMPEG_PRESET: "warp",
+        VIDEOCRAFT_FFMPEG_QUALITY: "99",
+        VIDEOCRAFT_QUEUE_URL: "",
+      });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);

@@ -4,7 +4,16 @@ export type JobStatus = "queued" | "processing" | "completed" | "failed" | "canc
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
 
 /** Pipeline steps, in order; `step` in the status names the one running. */
-export type JobStep = "queued" | "fetching" | "probing" | "planning" | "rendering" | "mixing" | "assembling" | "uploading" | "done";
+export type JobStep =
+  | "queued"
+  | "fetching"
+  | "probing"
+  | "planning"
+  | "rendering"
+  | "mixing"
+  | "assembling"
+  | "uploading"
+  | "done";
 
 /** `jobs/<id>/status.json`: written by the API on create/cancel, by the render worker afterwards. */
 export interface JobRecord {

@@ -1,5 +1,5 @@
-import type { Project } from "../schema/project.js";
 import type { ObjectStore } from "../ports/object-store.js";
+import type { Project } from "../schema/project.js";
 import type { JobRecord } from "./job-record.js";
 import { storageKeys } from "./storage-keys.js";
 

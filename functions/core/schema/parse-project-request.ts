@@ -77,7 +77,8 @@ function toDetails(issue: z.core.$ZodIssue, root: unknown, renamed: Map<string, 
   }
   const last = issue.path.at(-1);
   const shown = typeof last === "string" ? (renamed.get(path) ?? last) : undefined;
-  const displayPath = shown && shown !== last ? path.slice(0, path.length - String(last).length) + shown : path;
+  const displayPath =
+    shown && shown !== last ? path.slice(0, path.length - String(last).length) + shown : path;
   if (issue.code === "invalid_type" && valueAt(root, issue.path) === undefined) {
     return [{ path: displayPath, message: `${shown ?? "value"} is required` }];
   }
@@ -120,7 +121,11 @@ function checkProject(p: ProjectInput, base: string): IssueDetail[] {
     ["width", width],
     ["height", height],
   ] as const) {
-    if (v % 2 !== 0) issues.push({ path: at(p[name] !== undefined ? name : "resolution"), message: `${name} must be even (H.264 4:2:0), got ${v}` });
+    if (v % 2 !== 0)
+      issues.push({
+        path: at(p[name] !== undefined ? name : "resolution"),
+        message: `${name} must be even (H.264 4:2:0), got ${v}`,
+      });
   }
   if (Math.max(width, height) > MAX_LONG_SIDE || Math.min(width, height) > MAX_SHORT_SIDE) {
     issues.push({
@@ -134,31 +139,52 @@ function checkProject(p: ProjectInput, base: string): IssueDetail[] {
     if (scene.id !== undefined) {
       const first = seen.get(scene.id);
       if (first !== undefined) {
-        issues.push({ path: at(`${sp}.id`), message: `scene id '${scene.id}' is already used by scenes[${first}]` });
+        issues.push({
+          path: at(`${sp}.id`),
+          message: `scene id '${scene.id}' is already used by scenes[${first}]`,
+        });
       } else seen.set(scene.id, i);
     }
     const audios = scene.elements.filter((e) => e.type === "audio");
     if (scene.duration === undefined && audios.length === 0) {
-      issues.push({ path: at(`${sp}.duration`), message: "a scene needs a duration or at least one audio element" });
+      issues.push({
+        path: at(`${sp}.duration`),
+        message: "a scene needs a duration or at least one audio element",
+      });
     }
     const audioIds = new Set(audios.map((a) => a.id).filter((id) => id !== undefined));
     scene.elements.forEach((el, j) => {
       const ep = `${sp}.elements[${j}]`;
-      if ("start" in el && el.start !== undefined && scene.duration !== undefined && el.start >= scene.duration) {
-        issues.push({ path: at(`${ep}.start`), message: `start ${el.start}s is not inside the scene's ${scene.duration}s` });
+      if (
+        "start" in el &&
+        el.start !== undefined &&
+        scene.duration !== undefined &&
+        el.start >= scene.duration
+      ) {
+        issues.push({
+          path: at(`${ep}.start`),
+          message: `start ${el.start}s is not inside the scene's ${scene.duration}s`,
+        });
       }
       if (el.type === "subtitles") {
         if (el.audio !== undefined && !audioIds.has(el.audio)) {
-          issues.push({ path: at(`${ep}.audio`), message: `no audio element with id '${el.audio}' in this scene` });
+          issues.push({
+            path: at(`${ep}.audio`),
+            message: `no audio element with id '${el.audio}' in this scene`,
+          });
         }
         if (el.text !== undefined && el.words !== undefined) {
           issues.push({ path: at(`${ep}.words`), message: "give either text or words, not both" });
         }
         el.words?.forEach((w, k) => {
-          if (w.end < w.start) issues.push({ path: at(`${ep}.words[${k}].end`), message: "end is before start" });
+          if (w.end < w.start)
+            issues.push({ path: at(`${ep}.words[${k}].end`), message: "end is before start" });
           const prev = el.words?.[k - 1];
           if (prev && w.start < prev.end) {
-            issues.push({ path: at(`${ep}.words[${k}].start`), message: "words must be ordered and must not overlap" });
+            issues.push({
+              path: at(`${ep}.words[${k}].start`),
+              message: "words must be ordered and must not overlap",
+            });
           }
         });
       }
@@ -171,8 +197,14 @@ const OPAQUE_BLACK = "#000000";
 
 function normaliseProject(p: ProjectInput): Project {
   const { width, height } = resolveSize(p);
-  const projectBg = p.background_color && p.background_color !== "transparent" ? p.background_color : OPAQUE_BLACK;
-  const crf = typeof p.quality === "number" ? p.quality : p.quality && p.quality !== "draft" ? QUALITY_CRF[p.quality] : undefined;
+  const projectBg =
+    p.background_color && p.background_color !== "transparent" ? p.background_color : OPAQUE_BLACK;
+  const crf =
+    typeof p.quality === "number"
+      ? p.quality
+      : p.quality && p.quality !== "draft"
+        ? QUALITY_CRF[p.quality]
+        : undefined;
   return {
     ...(p.comment !== undefined ? { comment: p.comment } : {}),
     width,
@@ -184,7 +216,8 @@ function normaliseProject(p: ProjectInput): Project {
     elements: p.elements ?? [],
     scenes: p.scenes.map((s, i) => ({
       id: s.id ?? `scene-${i}`,
-      background_color: s.background_color && s.background_color !== "transparent" ? s.background_color : projectBg,
+      background_color:
+        s.background_color && s.background_color !== "transparent" ? s.background_color : projectBg,
       ...(s.duration !== undefined ? { duration: s.duration } : {}),
       elements: s.elements,
     })),

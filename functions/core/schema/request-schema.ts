@@ -87,7 +87,9 @@ export const imageElementSchema = obj({
   duration: positiveSeconds().optional(),
 });
 
-const POSITIONS = ["left", "center", "right"].flatMap((h) => ["top", "center", "bottom"].map((v) => `${h}-${v}`));
+const POSITIONS = ["left", "center", "right"].flatMap((h) =>
+  ["top", "center", "bottom"].map((v) => `${h}-${v}`),
+);
 const positionSchema = z
   .string()
   .transform((p, ctx) => {

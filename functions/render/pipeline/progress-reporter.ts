@@ -1,6 +1,6 @@
-import type { Clock } from "../../core/ports/clock.js";
 import type { JobRecord, JobStep } from "../../core/jobs/job-record.js";
 import type { JobStore } from "../../core/jobs/job-store.js";
+import type { Clock } from "../../core/ports/clock.js";
 
 /**
  * Where each step sits on the 0–100 scale. Encoding dominates wall time, so it gets most of it;
@@ -50,7 +50,9 @@ export function createProgressReporter(
   return {
     async report(step, fraction = 0) {
       const range = step === "queued" || step === "done" ? undefined : STEP_RANGES[step];
-      const value = range ? range[0] + (range[1] - range[0]) * Math.min(1, Math.max(0, fraction)) : record.progress;
+      const value = range
+        ? range[0] + (range[1] - range[0]) * Math.min(1, Math.max(0, fraction))
+        : record.progress;
       const progress = Math.max(record.progress, Math.floor(value));
       const stepChanged = step !== record.step;
       if (!stepChanged && progress === record.progress) return;

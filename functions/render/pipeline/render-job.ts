@@ -14,7 +14,7 @@ import type { ObjectStore } from "../../core/ports/object-store.js";
 import type { Project } from "../../core/schema/project.js";
 import { fetchSources } from "./fetch-sources.js";
 import { probeSources } from "./probe-media.js";
-import { createProgressReporter, type ProgressReporter } from "./progress-reporter.js";
+import { createProgressReporter } from "./progress-reporter.js";
 import { runFfmpeg } from "./run-ffmpeg.js";
 import { watchForCancel } from "./watch-for-cancel.js";
 
@@ -43,7 +43,10 @@ export interface RenderAttempt {
 const SHUTDOWN_MARGIN_MS = 15_000;
 
 export function encoderFor(project: Project, config: Config): EncoderSettings {
-  return { preset: project.draft ? "ultrafast" : config.ffmpeg.preset, crf: project.crf ?? config.ffmpeg.crf };
+  return {
+    preset: project.draft ? "ultrafast" : config.ffmpeg.preset,
+    crf: project.crf ?? config.ffmpeg.crf,
+  };
 }
 
 /**
@@ -66,7 +69,9 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
   }
   const now = () => clock.now().toISOString();
   if (await jobs.isCancelRequested(jobId)) {
-    await jobs.putStatus(finish(status, "cancelled", now(), { code: "CANCELLED", message: "the job was cancelled" }));
+    await jobs.putStatus(
+      finish(status, "cancelled", now(), { code: "CANCELLED", message: "the job was cancelled" }),
+    );
     return;
   }
   const project = await jobs.getRequest(jobId);
@@ -87,7 +92,8 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
   const workRoot = config.workDir ?? tmpdir();
   await mkdir(workRoot, { recursive: true });
   const workDir = await mkdtemp(join(workRoot, `job-${jobId}-`));
-  const deadline = attempt.remainingMs === undefined ? Infinity : Date.now() + attempt.remainingMs - SHUTDOWN_MARGIN_MS;
+  const deadline =
+    attempt.remainingMs === undefined ? Infinity : Date.now() + attempt.remainingMs - SHUTDOWN_MARGIN_MS;
   const t0 = Date.now();
   try {
     const step = async (name: JobStep, fraction = 0) => {
@@ -120,9 +126,15 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
       framesDone += scene.frames;
     }
     await step("mixing");
-    await runFfmpeg(plan.audio, ffmpeg((f) => void progress.report("mixing", f)));
+    await runFfmpeg(
+      plan.audio,
+      ffmpeg((f) => void progress.report("mixing", f)),
+    );
     await step("assembling");
-    await runFfmpeg(plan.assemble, ffmpeg((f) => void progress.report("assembling", f * 0.8)));
+    await runFfmpeg(
+      plan.assemble,
+      ffmpeg((f) => void progress.report("assembling", f * 0.8)),
+    );
     await runFfmpeg(plan.poster, ffmpeg());
     await step("uploading");
     const video = await deps.store.uploadFile(storageKeys.video(jobId), plan.assemble.output, "video/mp4");
@@ -135,7 +147,11 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
       step: "done",
       warnings,
       duration_seconds: plan.totalDuration,
-      output: { video_key: storageKeys.video(jobId), poster_key: storageKeys.poster(jobId), bytes: video.bytes },
+      output: {
+        video_key: storageKeys.video(jobId),
+        poster_key: storageKeys.poster(jobId),
+        bytes: video.bytes,
+      },
     });
     log.info("job completed", {
       jobId,
@@ -148,7 +164,9 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
     const failure = cancel.signal.aborted ? new JobFailure("CANCELLED", "the job was cancelled") : e;
     if (!(failure instanceof JobFailure)) throw e;
     const state = failure.code === "CANCELLED" ? "cancelled" : "failed";
-    await jobs.putStatus(finish(progress.current(), state, now(), { code: failure.code, message: failure.message }));
+    await jobs.putStatus(
+      finish(progress.current(), state, now(), { code: failure.code, message: failure.message }),
+    );
     log.info(`job ${state}`, { jobId, code: failure.code });
   } finally {
     cancel.stop();

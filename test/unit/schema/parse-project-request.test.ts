@@ -45,7 +45,14 @@ const videocraftReadmeRequest = [
         "background-color": "transparent",
         elements: [
           { type: "audio", src: "https://drive.google.com/uc?export=download&id=abc", "fade-in": 0.5 },
-          { type: "image", src: "https://cdn.example.com/logo.png", x: 100, y: 50, resize: "fit", position: undefined },
+          {
+            type: "image",
+            src: "https://cdn.example.com/logo.png",
+            x: 100,
+            y: 50,
+            resize: "fit",
+            position: undefined,
+          },
         ],
       },
     ],
@@ -55,7 +62,13 @@ const videocraftReadmeRequest = [
 describe("accepted request shapes", () => {
   it("accepts a single project object and fills defaults", () => {
     const [p] = ok({ scenes: [{ elements: [audio] }] });
-    expect(p).toMatchObject({ width: 1920, height: 1080, fps: 30, draft: false, background_color: "#000000" });
+    expect(p).toMatchObject({
+      width: 1920,
+      height: 1080,
+      fps: 30,
+      draft: false,
+      background_color: "#000000",
+    });
     expect(p?.scenes[0]?.id).toBe("scene-0");
   });
 
@@ -72,14 +85,23 @@ describe("accepted request shapes", () => {
   });
 
   it("accepts underscore keys the same as hyphenated keys", () => {
-    const a = ok({ scenes: [{ duration: 2, "background-color": "#112233", elements: [{ ...audio, "fade-out": 1 }] }] });
-    const b = ok({ scenes: [{ duration: 2, background_color: "#112233", elements: [{ ...audio, fade_out: 1 }] }] });
+    const a = ok({
+      scenes: [{ duration: 2, "background-color": "#112233", elements: [{ ...audio, "fade-out": 1 }] }],
+    });
+    const b = ok({
+      scenes: [{ duration: 2, background_color: "#112233", elements: [{ ...audio, fade_out: 1 }] }],
+    });
     expect(a).toEqual(b);
   });
 
   it("resolves resolution strings, custom sizes and portrait output", () => {
-    expect(ok({ resolution: "1280x720", scenes: [{ elements: [audio] }] })[0]).toMatchObject({ width: 1280, height: 720 });
-    expect(ok({ resolution: "custom", width: 1080, height: 1920, scenes: [{ elements: [audio] }] })[0]).toMatchObject({
+    expect(ok({ resolution: "1280x720", scenes: [{ elements: [audio] }] })[0]).toMatchObject({
+      width: 1280,
+      height: 720,
+    });
+    expect(
+      ok({ resolution: "custom", width: 1080, height: 1920, scenes: [{ elements: [audio] }] })[0],
+    ).toMatchObject({
       width: 1080,
       height: 1920,
     });
@@ -102,20 +124,77 @@ describe("accepted request shapes", () => {
           id: "intro",
           duration: 4,
           elements: [
-            { type: "video", src: "https://x.example/v.mp4", x: 10, y: 20, width: 640, height: 360, resize: "contain", "z-index": 2, volume: 0.5, start: 1, duration: 2, loop: false, "fade-in": 0.2, "fade-out": 0.2 },
-            { type: "audio", id: "voice", src: "s3://my-bucket/uploads/a.wav", volume: 1.5, start: 0.5, duration: 3 },
-            { type: "image", src: "https://x.example/i.png", x: 0, y: 0, width: 100, resize: "center", start: 0, duration: 4 },
-            { type: "subtitles", audio: "voice", text: "hello world", settings: { style: "classic", "all-caps": true, "max-words-per-line": 4, "box-color": "#00000080", position: "left-top" } },
-            { type: "subtitles", words: [{ word: "hi", start: 0, end: 0.4 }, { word: "there", start: 0.5, end: 0.9 }] },
+            {
+              type: "video",
+              src: "https://x.example/v.mp4",
+              x: 10,
+              y: 20,
+              width: 640,
+              height: 360,
+              resize: "contain",
+              "z-index": 2,
+              volume: 0.5,
+              start: 1,
+              duration: 2,
+              loop: false,
+              "fade-in": 0.2,
+              "fade-out": 0.2,
+            },
+            {
+              type: "audio",
+              id: "voice",
+              src: "s3://my-bucket/uploads/a.wav",
+              volume: 1.5,
+              start: 0.5,
+              duration: 3,
+            },
+            {
+              type: "image",
+              src: "https://x.example/i.png",
+              x: 0,
+              y: 0,
+              width: 100,
+              resize: "center",
+              start: 0,
+              duration: 4,
+            },
+            {
+              type: "subtitles",
+              audio: "voice",
+              text: "hello world",
+              settings: {
+                style: "classic",
+                "all-caps": true,
+                "max-words-per-line": 4,
+                "box-color": "#00000080",
+                position: "left-top",
+              },
+            },
+            {
+              type: "subtitles",
+              words: [
+                { word: "hi", start: 0, end: 0.4 },
+                { word: "there", start: 0.5, end: 0.9 },
+              ],
+            },
           ],
         },
       ],
     });
-    expect(p?.scenes[0]?.elements.map((e) => e.type)).toEqual(["video", "audio", "image", "subtitles", "subtitles"]);
+    expect(p?.scenes[0]?.elements.map((e) => e.type)).toEqual([
+      "video",
+      "audio",
+      "image",
+      "subtitles",
+      "subtitles",
+    ]);
   });
 
   it("treats a transparent background as the parent's colour", () => {
-    const [p] = ok({ "background-color": "#ff0000", scenes: [{ "background-color": "transparent", elements: [audio] }] });
+    const [p] = ok({
+      "background-color": "#ff0000",
+      scenes: [{ "background-color": "transparent", elements: [audio] }],
+    });
     expect(p?.scenes[0]?.background_color).toBe("#ff0000");
   });
 
@@ -148,8 +227,13 @@ describe("validation errors name the offending field", () => {
   });
 
   it("prefixes paths with the project index for the array form", () => {
-    const found = issues([{ scenes: [{ elements: [audio] }] }, { scenes: [{ elements: [{ type: "audio", src: "ftp://x/a.mp3" }] }] }]);
-    expect(found).toEqual([{ path: "[1].scenes[0].elements[0].src", message: expect.stringContaining("https://") }]);
+    const found = issues([
+      { scenes: [{ elements: [audio] }] },
+      { scenes: [{ elements: [{ type: "audio", src: "ftp://x/a.mp3" }] }] },
+    ]);
+    expect(found).toEqual([
+      { path: "[1].scenes[0].elements[0].src", message: expect.stringContaining("https://") },
+    ]);
   });
 
   it("requires a duration or an audio element per scene", () => {
@@ -160,13 +244,22 @@ describe("validation errors name the offending field", () => {
   });
 
   it("rejects duplicate scene ids", () => {
-    const found = issues({ scenes: [{ id: "a", elements: [audio] }, { id: "a", elements: [audio] }] });
+    const found = issues({
+      scenes: [
+        { id: "a", elements: [audio] },
+        { id: "a", elements: [audio] },
+      ],
+    });
     expect(found[0]?.path).toBe("scenes[1].id");
   });
 
   it("rejects odd, oversized and inconsistent resolutions", () => {
-    expect(issues({ resolution: "custom", width: 1081, height: 1920, scenes: [{ elements: [audio] }] })[0]?.path).toBe("width");
-    expect(issues({ width: 7680, height: 4320, scenes: [{ elements: [audio] }] })[0]?.message).toMatch(/larger than/);
+    expect(
+      issues({ resolution: "custom", width: 1081, height: 1920, scenes: [{ elements: [audio] }] })[0]?.path,
+    ).toBe("width");
+    expect(issues({ width: 7680, height: 4320, scenes: [{ elements: [audio] }] })[0]?.message).toMatch(
+      /larger than/,
+    );
     expect(issues({ resolution: "custom", scenes: [{ elements: [audio] }] })[0]?.path).toBe("resolution");
     expect(issues({ resolution: "big", scenes: [{ elements: [audio] }] })[0]?.path).toBe("resolution");
   });
@@ -174,10 +267,23 @@ describe("validation errors name the offending field", () => {
   it("rejects bad colours, volumes, negative or non-finite numbers", () => {
     const found = issues({
       "background-color": "red",
-      scenes: [{ duration: -1, elements: [{ ...audio, volume: 3 }, { type: "image", src: "https://x/i.png", x: 1.5 }] }],
+      scenes: [
+        {
+          duration: -1,
+          elements: [
+            { ...audio, volume: 3 },
+            { type: "image", src: "https://x/i.png", x: 1.5 },
+          ],
+        },
+      ],
     });
     expect(found.map((i) => i.path)).toEqual(
-      expect.arrayContaining(["background-color", "scenes[0].duration", "scenes[0].elements[0].volume", "scenes[0].elements[1].x"]),
+      expect.arrayContaining([
+        "background-color",
+        "scenes[0].duration",
+        "scenes[0].elements[0].volume",
+        "scenes[0].elements[1].x",
+      ]),
     );
   });
 
@@ -187,7 +293,14 @@ describe("validation errors name the offending field", () => {
         {
           elements: [
             audio,
-            { type: "subtitles", audio: "nope", words: [{ word: "a", start: 0, end: 1 }, { word: "b", start: 0.5, end: 0.4 }] },
+            {
+              type: "subtitles",
+              audio: "nope",
+              words: [
+                { word: "a", start: 0, end: 1 },
+                { word: "b", start: 0.5, end: 0.4 },
+              ],
+            },
           ],
         },
       ],
@@ -221,8 +334,10 @@ describe("validation errors name the offending field", () => {
   });
 
   it("rejects an element start outside its scene", () => {
-    expect(issues({ scenes: [{ duration: 2, elements: [{ type: "image", src: "https://x/i.png", start: 2 }] }] })[0]?.path).toBe(
-      "scenes[0].elements[0].start",
-    );
+    expect(
+      issues({
+        scenes: [{ duration: 2, elements: [{ type: "image", src: "https://x/i.png", start: 2 }] }],
+      })[0]?.path,
+    ).toBe("scenes[0].elements[0].start");
   });
 });
