@@ -1,0 +1,14 @@
+import { ApiError } from "../core/errors.js";
+import { isJobId } from "../core/jobs/storage-keys.js";
+import type { ApiRequest } from "./api-request.js";
+
+/**
+ * The `{id}` of a job path. ULIDs are case-insensitive, so a lower-cased id still finds its job;
+ * anything that cannot be a job id is simply not found (never an S3 key built from user input).
+ */
+export function jobIdParam(req: ApiRequest): string {
+  const raw = req.params.id ?? "";
+  const id = raw.toUpperCase();
+  if (!isJobId(id)) throw new ApiError(404, "NOT_FOUND", `no job ${JSON.stringify(raw.slice(0, 64))}`);
+  return id;
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import type { MiddlewareObj, Request } from "@middy/core";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { Log } from "../../core/ports/log.js";
+import type { ApiEvent, ApiRequest } from "../api-request.js";
+
+/**
+ * Outermost middleware: gives the request its id and the routes their view of it, then stamps
+ * `x-request-id` on every response (errors included) and logs one line per request. The line
+ * holds no body, headers, key or URL: they may carry secrets or presigned links.
+ */
+export function requestContext(log: Log): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
+  const finish = (request: Request<ApiEvent, APIGatewayProxyResult>) => {
+    const api = request.event.api;
+    const response = request.response;
+    if (!api || !response) return;
+    response.headers = { ...response.headers, "x-request-id": api.requestId };
+    log.info("request", {
+      method: api.method,
+      route: api.route?.pattern ?? "unmatched",
+      status: response.statusCode,
+      duration_ms: Math.round(performance.now() - api.startedAt),
+      request_id: api.requestId,
+    });
+  };
+  return {
+    before: (request) => {
+      const event = request.event as APIGatewayProxyEvent;
+      request.event = { ...event, api: toApiRequest(event) };
+    },
+    after: finish,
+    onError: finish,
+  };
+}
+
+function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) query[name] = value;
+  }
+  const path = (event.path ?? "/").replace(/(.)\/+$/, "$1");
+  const fullPath = event.requestContext?.path ?? "";
+  const basePath =
+    fullPath.length > path.length && fullPath.endsWith(path) ? fullPath.slice(0, -path.length) : "";
+  return {
+    requestId: event.requestContext?.requestId || randomUUID(),
+    method: (event.httpMethod ?? "GET").toUpperCase(),
+    path,
+    headers,
+    query,
+    basePath,
+    startedAt: performance.now(),
+    params: {},
+  };
+}

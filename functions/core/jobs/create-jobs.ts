@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+import { monotonicFactory } from "ulid";
+import { ApiError } from "../errors.js";
+import type { Project } from "../schema/project.js";
+import type { JobDeps } from "./job-deps.js";
+import type { JobRecord } from "./job-record.js";
+import { JobStore } from "./job-store.js";
+import { storageKeys } from "./storage-keys.js";
+import { validateRequestBody } from "./validate-request.js";
+
+// Monotonic, so ids made in the same millisecond still sort in creation order (list is newest first).
+const nextId = monotonicFactory();
+
+/**
+ * A reservation older than this whose jobs are still missing belongs to a request that died
+ * mid-way (API Gateway cuts requests at 29 s), so a repeat may finish creating them.
+ */
+const ABANDONED_AFTER_MS = 60_000;
+/** Past this, a missing job was more likely expired by the lifecycle rule than never created. */
+const REPAIR_WINDOW_MS = 24 * 3600_000;
+
+export interface CreateJobsInput {
+  /** The decoded JSON body. */
+  body: unknown;
+  /** The body as sent: an Idempotency-Key replay must carry the same bytes. */
+  rawBody: string;
+  /** Who is calling (API key identity): keys of different callers never collide. */
+  principal: string;
+  idempotencyKey?: string;
+}
+
+export interface CreatedJob {
+  id: string;
+  created_at: string;
+}
+
+export interface CreateJobsResult {
+  jobs: CreatedJob[];
+  batch: boolean;
+  /** True when an earlier request with the same Idempotency-Key created these jobs. */
+  replayed: boolean;
+}
+
+/** Stored at `jobs/idempotency/<hash>`; written before any job exists so concurrent repeats agree. */
+interface IdempotencyRecord {
+  body_sha256: string;
+  batch: boolean;
+  jobs: CreatedJob[];
+  reserved_at: string;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Validates the body, stores each project as its own queued job and enqueues it. */
+export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise<CreateJobsResult> {
+  const { projects, batch } = validateRequestBody(input.body, deps.config);
+  const now = deps.clock.now();
+  const jobs = projects.map(() => ({ id: nextId(now.getTime()), created_at: now.toISOString() }));
+  if (input.idempotencyKey === undefined) {
+    await createAll(deps, projects, jobs);
+    return { jobs, batch, replayed: false };
+  }
+
+  const key = storageKeys.idempotency(sha256(`${input.principal}:${input.idempotencyKey}`));
+  const reservation: IdempotencyRecord = {
+    body_sha256: sha256(input.rawBody),
+    batch,
+    jobs,
+    reserved_at: now.toISOString(),
+  };
+  if (await deps.store.putIfAbsent(key, JSON.stringify(reservation), "application/json")) {
+    try {
+      await createAll(deps, projects, jobs);
+    } catch (err) {
+      // Free the key so the client's retry starts afresh instead of replaying jobs that never ran.
+      await deps.store.delete(key).catch(() => undefined);
+      throw err;
+    }
+    return { jobs, batch, replayed: false };
+  }
+
+  const text = await deps.store.getText(key);
+  if (text === undefined) throw new Error("idempotency reservation vanished between write and read");
+  const earlier = JSON.parse(text) as IdempotencyRecord;
+  if (earlier.body_sha256 !== reservation.body_sha256) {
+    throw new ApiError(
+      409,
+      "CONFLICT",
+      "this Idempotency-Key was already used with a different request body",
+    );
+  }
+  const age = now.getTime() - Date.parse(earlier.reserved_at);
+  if (age > ABANDONED_AFTER_MS && age < REPAIR_WINDOW_MS) {
+    const missing = await Promise.all(
+      earlier.jobs.map(async (j) => !(await deps.store.exists(storageKeys.status(j.id)))),
+    );
+    const indexes = earlier.jobs.map((_, i) => i).filter((i) => missing[i]);
+    await createAll(
+      deps,
+      indexes.map((i) => projects[i] as Project),
+      indexes.map((i) => earlier.jobs[i] as CreatedJob),
+    );
+  }
+  return { jobs: earlier.jobs, batch: earlier.batch, replayed: true };
+}
+
+async function createAll(deps: JobDeps, projects: Project[], jobs: CreatedJob[]): Promise<void> {
+  const store = new JobStore(deps.store);
+  await Promise.all(
+    jobs.map(async (job, i) => {
+      const project = projects[i];
+      if (!project) throw new Error(`no project for job ${job.id}`);
+      await store.putRequest(job.id, project);
+      const record: JobRecord = {
+        id: job.id,
+        status: "queued",
+        progress: 0,
+        step: "queued",
+        warnings: [],
+        attempts: 0,
+        created_at: job.created_at,
+        updated_at: job.created_at,
+      };
+      // Conditional so that finishing an abandoned request never queues a job twice.
+      const created = await deps.store.putIfAbsent(
+        storageKeys.status(job.id),
+        JSON.stringify(record),
+        "application/json",
+      );
+      if (!created) return;
+      try {
+        await deps.queue.send({ jobId: job.id });
+      } catch (err) {
+        // No message means no worker will ever pick it up: don't leave it looking queued.
+        const failedAt = deps.clock.now().toISOString();
+        await store
+          .putStatus({
+            ...record,
+            status: "failed",
+            error: { code: "INTERNAL", message: "the job could not be queued; submit it again" },
+            finished_at: failedAt,
+            updated_at: failedAt,
+          })
+          .catch(() => undefined);
+        throw err;
+      }
+    }),
+  );
+}

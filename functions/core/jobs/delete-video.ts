@@ -1,0 +1,16 @@
+import { ApiError } from "../errors.js";
+import { getJobRecord } from "./get-job-record.js";
+import type { JobDeps } from "./job-deps.js";
+import { storageKeys } from "./storage-keys.js";
+
+/**
+ * Deletes a job's MP4 and poster; repeating it is harmless. Refused while the job may still
+ * upload, since the render would put the video back after the delete.
+ */
+export async function deleteVideo(id: string, deps: Pick<JobDeps, "store">): Promise<void> {
+  const record = await getJobRecord(id, deps);
+  if (record.status === "queued" || record.status === "processing") {
+    throw new ApiError(409, "CONFLICT", `job ${id} is ${record.status}; cancel it before deleting its video`);
+  }
+  await Promise.all([deps.store.delete(storageKeys.video(id)), deps.store.delete(storageKeys.poster(id))]);
+}

@@ -1,0 +1,66 @@
+import type { Config } from "../config.js";
+import type { Project } from "../schema/project.js";
+
+/**
+ * A deliberately simple cost model for `?dry_run=true`, good for budgeting to within a factor
+ * of ~2, not a quote. Assumptions:
+ * - At 1920×1080, 30 fps, preset `veryfast`, the render function spends ~0.4 s per second of
+ *   output (encode dominates); time scales linearly with pixels × fps.
+ * - Slower presets cost more, by the factor below (x264's rough relative speeds); `draft`
+ *   projects always encode with `ultrafast`.
+ * - Speech recognition (a subtitles element without `words`) adds ~0.15 s per second of video.
+ * - ~3 s fixed per job (start, fetch, probe, upload).
+ * - The render function has 3 GB of memory on x86_64, billed at $0.0000166667 per GB-second
+ *   (us-east-1 list price); requests, S3 and SQS charges are negligible next to it.
+ */
+const SECONDS_PER_OUTPUT_SECOND = 0.4;
+const BASE_PIXEL_RATE = 1920 * 1080 * 30;
+const TRANSCRIBE_SECONDS_PER_SECOND = 0.15;
+const FIXED_SECONDS = 3;
+const RENDER_MEMORY_GB = 3;
+const USD_PER_GB_SECOND = 0.0000166667;
+
+const PRESET_FACTOR: Record<Config["ffmpeg"]["preset"], number> = {
+  ultrafast: 0.5,
+  superfast: 0.7,
+  veryfast: 1,
+  faster: 1.4,
+  fast: 1.7,
+  medium: 2,
+  slow: 3,
+  slower: 5,
+  veryslow: 8,
+};
+
+export interface RenderEstimate {
+  render_seconds: number;
+  cost_usd: number;
+  model: string;
+}
+
+export const ESTIMATE_MODEL =
+  "0.4 s of Lambda time per output second at 1080p30 'veryfast', scaled by pixels×fps and preset; " +
+  "+0.15 s/s for speech recognition; +3 s per job; 3 GB x86_64 at $0.0000166667 per GB-second";
+
+export function estimateRender(
+  project: Project,
+  durationSeconds: number,
+  preset: Config["ffmpeg"]["preset"],
+): RenderEstimate {
+  const pixelRate = (project.width * project.height * project.fps) / BASE_PIXEL_RATE;
+  const presetFactor = PRESET_FACTOR[project.draft ? "ultrafast" : preset];
+  const transcribes = [...project.elements, ...project.scenes.flatMap((s) => s.elements)].some(
+    (e) => e.type === "subtitles" && e.words === undefined,
+  );
+  const seconds =
+    FIXED_SECONDS +
+    durationSeconds * SECONDS_PER_OUTPUT_SECOND * pixelRate * presetFactor +
+    (transcribes ? durationSeconds * TRANSCRIBE_SECONDS_PER_SECOND : 0);
+  return {
+    render_seconds: round(seconds, 1),
+    cost_usd: round(seconds * RENDER_MEMORY_GB * USD_PER_GB_SECOND, 6),
+    model: ESTIMATE_MODEL,
+  };
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,77 @@
+import { ApiError, type IssueDetail } from "../errors.js";
+import { type JobView, toJobView } from "./get-job-view.js";
+import type { JobDeps } from "./job-deps.js";
+import type { JobRecord, JobStatus } from "./job-record.js";
+import { JobStore } from "./job-store.js";
+import { isJobId } from "./storage-keys.js";
+
+const STATUSES: readonly JobStatus[] = ["queued", "processing", "completed", "failed", "cancelled"];
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+
+/** Query parameters as they arrive on the URL. */
+export interface ListJobsQuery {
+  status?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+export interface JobList {
+  jobs: JobView[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  next_cursor?: string;
+}
+
+/**
+ * Newest first. The cursor is the last id of the previous page: ids are ULIDs, so "older than
+ * the cursor" is a string comparison and stays stable while new jobs arrive.
+ */
+export async function listJobs(
+  deps: Pick<JobDeps, "config" | "store" | "clock">,
+  query: ListJobsQuery,
+): Promise<JobList> {
+  const { status, limit, cursor } = parseQuery(query);
+  const jobStore = new JobStore(deps.store);
+  const ids = await jobStore.listIds();
+  let pos = cursor === undefined ? 0 : ids.findIndex((id) => id < cursor);
+  if (pos < 0) pos = ids.length;
+
+  const found: JobRecord[] = [];
+  // Status files are read a page at a time, in parallel; a filter may need several pages.
+  while (found.length < limit && pos < ids.length) {
+    const batch = ids.slice(pos, pos + Math.max(limit, DEFAULT_LIMIT));
+    const records = await Promise.all(batch.map((id) => jobStore.getStatus(id)));
+    for (const record of records) {
+      pos++;
+      // A job whose status is not written yet is still being created: not listed.
+      if (!record || (status !== undefined && record.status !== status)) continue;
+      found.push(record);
+      if (found.length === limit) break;
+    }
+  }
+  const jobs = await Promise.all(found.map((r) => toJobView(r, deps)));
+  const last = jobs.at(-1);
+  const more = found.length === limit && pos < ids.length;
+  return { jobs, ...(more && last ? { next_cursor: last.id } : {}) };
+}
+
+function parseQuery(query: ListJobsQuery): { status?: JobStatus; limit: number; cursor?: string } {
+  const issues: IssueDetail[] = [];
+  const status = query.status === undefined || query.status === "" ? undefined : query.status;
+  if (status !== undefined && !STATUSES.includes(status as JobStatus)) {
+    issues.push({ path: "status", message: `status must be one of ${STATUSES.join(", ")}` });
+  }
+  let limit = DEFAULT_LIMIT;
+  if (query.limit !== undefined && query.limit !== "") {
+    limit = Number(query.limit);
+    if (!/^\d+$/.test(query.limit) || limit < 1 || limit > MAX_LIMIT) {
+      issues.push({ path: "limit", message: `limit must be a whole number from 1 to ${MAX_LIMIT}` });
+    }
+  }
+  const cursor = query.cursor === undefined || query.cursor === "" ? undefined : query.cursor;
+  if (cursor !== undefined && !isJobId(cursor)) {
+    issues.push({ path: "cursor", message: "cursor is not one this API returned" });
+  }
+  if (issues.length > 0) throw new ApiError(400, "VALIDATION_FAILED", "invalid query parameters", issues);
+  return { ...(status ? { status: status as JobStatus } : {}), limit, ...(cursor ? { cursor } : {}) };
+}

@@ -1,0 +1,34 @@
+/**
+ * How long each prefix of the bucket lives (SPEC §5). This is the one definition: the CDK storage
+ * construct turns it into S3 lifecycle rules, and local mode's sweeper applies the same rules because
+ * the emulator stores lifecycle configuration but never enforces it. Pure data, so local mode imports
+ * it without pulling in the CDK.
+ */
+
+export interface RetentionRule {
+  /** Stable rule id, also the S3 lifecycle rule id. */
+  readonly id: string;
+  /** Key prefix the rule covers (always ends with `/`). */
+  readonly prefix: string;
+  /** Objects expire this many days after they were last written. */
+  readonly expireAfterDays: number;
+}
+
+/** @default 7, overridden by `VIDEOCRAFT_STORAGE_RETENTION_DAYS` / the `retentionDays` CDK context. */
+export const DEFAULT_VIDEO_RETENTION_DAYS = 7;
+
+/** Multipart uploads that never completed (a worker killed mid-upload) are aborted after this many days. */
+export const ABORT_INCOMPLETE_MULTIPART_AFTER_DAYS = 1;
+
+/** The rules for a given video retention; only `videos/` follows the setting. */
+export function retentionRules(videoRetentionDays = DEFAULT_VIDEO_RETENTION_DAYS): readonly RetentionRule[] {
+  return Object.freeze([
+    { id: "expire-videos", prefix: "videos/", expireAfterDays: videoRetentionDays },
+    { id: "expire-jobs", prefix: "jobs/", expireAfterDays: 30 },
+    { id: "expire-cache", prefix: "cache/", expireAfterDays: 14 },
+    { id: "expire-uploads", prefix: "uploads/", expireAfterDays: 7 },
+  ]);
+}
+
+/** The rules with the default video retention. */
+export const RETENTION_RULES: readonly RetentionRule[] = retentionRules();

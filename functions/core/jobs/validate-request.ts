@@ -1,0 +1,38 @@
+import type { Config } from "../config.js";
+import { ApiError, type IssueDetail } from "../errors.js";
+import { parseProjectRequest } from "../schema/parse-project-request.js";
+import type { Project } from "../schema/project.js";
+import { checkProjectSources, policyFromConfig } from "../schema/source-policy.js";
+
+export interface ValidatedRequest {
+  projects: Project[];
+  /** VideoCraft's array form: the response lists every job instead of a single one. */
+  batch: boolean;
+}
+
+/**
+ * Schema rules first, then the source policy (schemes, bucket, local dir) on the normalised
+ * projects, so that a forbidden `src` is refused at submission instead of failing the job later.
+ * Throws VALIDATION_FAILED listing every problem with its JSON path.
+ */
+export function validateRequestBody(body: unknown, config: Config): ValidatedRequest {
+  const batch = Array.isArray(body);
+  const parsed = parseProjectRequest(body, { maxProjects: config.maxProjectsPerRequest });
+  if (!parsed.ok) throw validationFailed(parsed.issues);
+  const policy = policyFromConfig(config);
+  const issues = parsed.projects.flatMap((project, i) =>
+    checkProjectSources(project, policy).map((issue) =>
+      batch ? { ...issue, path: prefixPath(`[${i}]`, issue.path) } : issue,
+    ),
+  );
+  if (issues.length > 0) throw validationFailed(issues);
+  return { projects: parsed.projects, batch };
+}
+
+const prefixPath = (prefix: string, path: string) =>
+  path === "" ? prefix : path.startsWith("[") ? prefix + path : `${prefix}.${path}`;
+
+function validationFailed(details: IssueDetail[]): ApiError {
+  const n = details.length;
+  return new ApiError(400, "VALIDATION_FAILED", `the request has ${n} problem${n === 1 ? "" : "s"}`, details);
+}
