@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { createLog } from "../functions/adapters/powertools-log.js";
 import { S3ObjectStore } from "../functions/adapters/s3-object-store.js";
 import { SqsJobQueue } from "../functions/adapters/sqs-job-queue.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
@@ -37,13 +37,6 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
-export function createLocalLogger(
-  serviceName: string,
-  level = process.env.VIDEOCRAFT_LOG_LEVEL ?? "WARN",
-): Log {
-  return new Logger({ serviceName, logLevel: level as "WARN" }) as unknown as Log;
-}
-
 /**
  * The whole service on one machine: the embedded S3+SQS emulator, the same API handler behind a
  * local HTTP server, and the same render and dead-letter handlers fed by local queue pollers.
@@ -59,7 +52,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     await stack.stop();
     throw e;
   }
-  const log = options.log ?? createLocalLogger("videocraft-local");
+  const log = options.log ?? createLog("videocraft-local", env.VIDEOCRAFT_LOG_LEVEL ?? "WARN");
   if (config.allowPrivateSources) {
     log.warn(
       "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",

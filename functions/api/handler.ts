@@ -1,26 +1,15 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { createAwsClients } from "../adapters/aws-clients.js";
+import { createLog } from "../adapters/powertools-log.js";
 import { S3ObjectStore } from "../adapters/s3-object-store.js";
 import { SqsJobQueue } from "../adapters/sqs-job-queue.js";
 import { loadConfig } from "../core/config.js";
 import { systemClock } from "../core/ports/clock.js";
-import type { Log } from "../core/ports/log.js";
 import { createApiHandler } from "./create-api-handler.js";
 
 // Module scope: read once per cold start, so a bad setting fails the first request loudly.
 const config = loadConfig();
-const logger = new Logger({ serviceName: "videocraft-api" });
+const log = createLog("videocraft-api");
 const clients = createAwsClients(config);
-
-// Powertools takes extras as a rest parameter, the core's Log as one optional argument.
-const extras = (extra: Record<string, unknown> | undefined) => (extra ? [extra] : []);
-const log: Log = {
-  debug: (message, extra) => logger.debug(message, ...extras(extra)),
-  info: (message, extra) => logger.info(message, ...extras(extra)),
-  warn: (message, extra) => logger.warn(message, ...extras(extra)),
-  error: (message, extra) =>
-    extra instanceof Error ? logger.error(message, extra) : logger.error(message, ...extras(extra)),
-};
 
 export const handler = createApiHandler({
   config,

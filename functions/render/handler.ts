@@ -1,16 +1,15 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { createAwsClients } from "../adapters/aws-clients.js";
+import { createLog } from "../adapters/powertools-log.js";
 import { S3ObjectStore } from "../adapters/s3-object-store.js";
 import { loadConfig } from "../core/config.js";
 import { JobStore } from "../core/jobs/job-store.js";
 import { systemClock } from "../core/ports/clock.js";
-import type { Log } from "../core/ports/log.js";
 import { createDeadLetterHandler } from "./create-dead-letter-handler.js";
 import { createRenderHandler } from "./create-render-handler.js";
 
 /** Lambda entry points of the render worker image: wiring only, read once per cold start. */
 const config = loadConfig();
-const log = new Logger({ serviceName: "videocraft-render" }) as unknown as Log;
+const log = createLog("videocraft-render");
 const clients = createAwsClients(config);
 const store = new S3ObjectStore({ client: clients.s3, bucket: config.bucket });
 const jobs = new JobStore(store);
