@@ -6,6 +6,7 @@ import { SqsJobQueue } from "../functions/adapters/sqs-job-queue.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
 import { JobStore } from "../functions/core/jobs/job-store.js";
+import { retentionRules } from "../functions/core/jobs/retention-rules.js";
 import { systemClock } from "../functions/core/ports/clock.js";
 import type { Log } from "../functions/core/ports/log.js";
 import type { ObjectStore } from "../functions/core/ports/object-store.js";
@@ -14,6 +15,7 @@ import { createRenderHandler } from "../functions/render/create-render-handler.j
 import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
+import { startRetentionSweeper } from "./retention-sweeper.js";
 import { startWorkerLoop } from "./worker-loop.js";
 
 export interface LocalServiceOptions {
@@ -96,6 +98,13 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       })
     : undefined;
 
+  const sweeper = startRetentionSweeper({
+    s3: clients.s3,
+    bucket: config.bucket,
+    rules: retentionRules(config.retentionDays),
+    log,
+  });
+
   let stopped: Promise<void> | undefined;
   return {
     url: http.url,
@@ -106,6 +115,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     stack,
     stop() {
       stopped ??= (async () => {
+        sweeper.stop();
         await http.close();
         await Promise.all([workers.stop(), deadLetters?.stop()]);
         clients.s3.destroy();
