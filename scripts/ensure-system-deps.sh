@@ -3,12 +3,17 @@
 # Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says exactly what to install.
 set -euo pipefail
 
-PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-liberation fontconfig)
+PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-liberation fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+command -v pocketsphinx_continuous >/dev/null 2>&1 || missing+=(pocketsphinx)
+[ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v make >/dev/null 2>&1 || missing+=(make)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 
@@ -30,6 +35,6 @@ cat >&2 <<MSG
 videocraft: cannot install them automatically (need root and apt-get).
 Install them yourself, then run the command again:
   Debian/Ubuntu:  sudo apt-get install ${PACKAGES[*]}
-  macOS:          brew install ffmpeg espeak-ng
+  macOS:          brew install ffmpeg espeak-ng cmake (pocketsphinx: see README)
 MSG
 exit 1
