@@ -1,0 +1,30 @@
+/**
+ * The CloudWatch metrics both functions emit in Embedded Metric Format, and that the CDK alarms and
+ * dashboard read. One list so an emitter and an alarm cannot disagree on a name or a unit.
+ *
+ * Contract for emitters (the alarms rely on it):
+ * - no dimensions, except `JobFailures`, which is emitted with the dimension sets `[["Code"], []]`
+ *   so both the per-code series (dashboard) and the total (failure-rate alarm) exist — CloudWatch
+ *   alarms cannot sum across dimension values with SEARCH;
+ * - `JobSeconds` once per completed job, `JobFailures` once per failed job, so their sample counts add
+ *   up to the finished jobs.
+ */
+export const METRIC_NAMESPACE = "VideoCraft";
+
+export const METRICS = {
+  /** Wall-clock seconds from dequeue to the uploaded MP4 of a completed job. */
+  jobSeconds: { name: "JobSeconds", unit: "Seconds" },
+  /** API request handling time. */
+  requestDuration: { name: "RequestDuration", unit: "Milliseconds" },
+  /** Jobs a render worker is processing right now (1 while rendering, emitted at start and end). */
+  activeJobs: { name: "ActiveJobs", unit: "Count" },
+  /** One per failed job, dimension `Code` = the job failure code (SPEC §4). */
+  jobFailures: { name: "JobFailures", unit: "Count" },
+  /** Encoded frames per second of wall-clock time. */
+  renderFps: { name: "RenderFps", unit: "Count/Second" },
+} as const;
+
+/** Dimension of `JobFailures`. */
+export const FAILURE_CODE_DIMENSION = "Code";
+
+export type MetricKey = keyof typeof METRICS;

@@ -1,0 +1,147 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { WHISPER_MODEL_BASE_URL, WHISPER_MODELS } from "../../functions/core/whisper-models.js";
+import { REPO_ROOT } from "../../infra/repo-root.js";
+import { CDK_JSON_CONTEXT } from "./synth-app.js";
+
+const IMAGE_DIR = path.join(REPO_ROOT, "layers/render-image");
+const dockerfile = readFileSync(path.join(IMAGE_DIR, "Dockerfile"), "utf8");
+
+/** Instructions with continuation lines joined and comments dropped. */
+const instructions = dockerfile
+  .replace(/\\\n/g, " ")
+  .split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line !== "" && !line.startsWith("#"))
+  .map((line) => {
+    const [keyword = "", ...rest] = line.split(/\s+/);
+    return { keyword: keyword.toUpperCase(), args: rest.join(" ") };
+  });
+
+/** Every `ARG NAME=value` (an ARG redeclared without a value inherits the global one). */
+const args = new Map<string, string>();
+for (const { keyword, args: text } of instructions) {
+  const m = /^([A-Z0-9_]+)=(\S+)$/.exec(text);
+  if (keyword === "ARG" && m) {
+    if (args.has(m[1]!)) throw new Error(`ARG ${m[1]} is pinned twice`);
+    args.set(m[1]!, m[2]!);
+  }
+}
+const arg = (name: string) => {
+  const value = args.get(name);
+  if (value === undefined) throw new Error(`Dockerfile has no ARG ${name}=…`);
+  return value;
+};
+const EXACT_SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+/** The version and integrity package-lock.json pins for a package, if the project depends on it. */
+function locked(name: string): { version: string; integrity: string } | undefined {
+  const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8"));
+  return lock.packages?.[`node_modules/${name}`];
+}
+
+describe("render image Dockerfile", () => {
+  it("builds every stage on node:24-bookworm-slim", () => {
+    const froms = instructions.filter((i) => i.keyword === "FROM").map((i) => i.args.split(/\s+/));
+    const stages = new Set(froms.flatMap((words) => (words[1]?.toUpperCase() === "AS" ? [words[2]] : [])));
+    const bases = froms.map((words) => words[0]).filter((image) => !stages.has(image));
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(bases)).toEqual(new Set(["node:24-bookworm-slim"]));
+  });
+
+  it.each(Object.entries(WHISPER_MODELS))(
+    "pins the sha256 of %s to the value in whisper-models.ts",
+    (name, model) => {
+      const argName = `WHISPER_${name.toUpperCase().replace(/\W/g, "_")}_SHA256`;
+      expect(arg(argName)).toBe(model.sha256);
+      expect(model.sha256).toMatch(/^[0-9a-f]{64}$/);
+      // The script picks the hash by model name and checks it before anything else uses the file.
+      expect(dockerfile).toContain(`${name}) sha="\${${argName}}"`);
+      expect(dockerfile).toMatch(/sha256sum -c -/);
+    },
+  );
+
+  it("downloads the model from the URL whisper-models.ts names", () => {
+    expect(arg("WHISPER_MODEL_BASE_URL")).toBe(WHISPER_MODEL_BASE_URL);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell expansion in the Dockerfile.
+    expect(dockerfile).toContain('"${WHISPER_MODEL_BASE_URL}/ggml-${WHISPER_MODEL}.bin"');
+    for (const [name, model] of Object.entries(WHISPER_MODELS)) {
+      expect(model.url).toBe(`${WHISPER_MODEL_BASE_URL}/ggml-${name}.bin`);
+    }
+  });
+
+  it("defaults WHISPER_MODEL to a known model, the same one cdk.json deploys", () => {
+    expect(Object.keys(WHISPER_MODELS)).toContain(arg("WHISPER_MODEL"));
+    expect(CDK_JSON_CONTEXT.whisperModel).toBe(arg("WHISPER_MODEL"));
+  });
+
+  it("builds whisper.cpp from an exactly pinned nodejs-whisper, the one package-lock.json locks", () => {
+    const version = arg("NODEJS_WHISPER_VERSION");
+    expect(version).toMatch(EXACT_SEMVER);
+    // The image installs it from package-lock.json (integrity-checked by npm ci) and refuses to build
+    // when the lock and this pin differ; local mode builds from the same locked package.
+    const lock = locked("nodejs-whisper");
+    if (lock) expect(version).toBe(lock.version);
+    expect(dockerfile).toMatch(/npm ci --ignore-scripts/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell expansion in the Dockerfile.
+    expect(dockerfile).toContain('= "${NODEJS_WHISPER_VERSION}"');
+    // Same build script, hence the same cmake flags, as local mode and the tests.
+    expect(dockerfile).toContain("bash scripts/build-whisper.sh");
+  });
+
+  it("pins the runtime interface client and starts it as the entry point", () => {
+    expect(arg("AWS_LAMBDA_RIC_VERSION")).toMatch(EXACT_SEMVER);
+    const last = (keyword: string) => instructions.filter((i) => i.keyword === keyword).at(-1)?.args;
+    expect(JSON.parse(last("ENTRYPOINT") ?? "[]")).toEqual(["/usr/local/bin/npx", "aws-lambda-ric"]);
+    expect(JSON.parse(last("CMD") ?? "[]")).toEqual(["handler.handler"]);
+  });
+
+  it("installs the Debian media, font and speech packages local mode uses", () => {
+    const installed = instructions
+      .filter((i) => i.keyword === "RUN" && i.args.includes("apt-get install"))
+      .at(-1)?.args;
+    for (const pkg of [
+      "ffmpeg",
+      "fonts-dejavu-core",
+      "fonts-liberation",
+      "fontconfig",
+      "pocketsphinx",
+      "pocketsphinx-en-us",
+    ]) {
+      expect(installed?.split(/\s+/), pkg).toContain(pkg);
+    }
+  });
+
+  it("bundles the render handler with esbuild into an ES module", () => {
+    expect(dockerfile).toMatch(/esbuild functions\/render\/handler\.ts[^\n]*\n(?:.*\n)*?.*--format=esm/);
+    expect(dockerfile).toContain("--outfile=/out/handler.mjs");
+  });
+
+  it("copies only files that exist in the build context", () => {
+    const copies = instructions.filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from"));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const { args: text } of copies) {
+      const parts = text.split(/\s+/);
+      for (const source of parts.slice(0, -1))
+        expect(existsSync(path.join(REPO_ROOT, source)), source).toBe(true);
+    }
+  });
+
+  it("maps common font names to bundled look-alikes", () => {
+    const conf = readFileSync(path.join(IMAGE_DIR, "fonts.conf"), "utf8");
+    const alias = (family: string, target: string) =>
+      new RegExp(`<family>${family}</family>\\s*<prefer><family>${target}</family>`);
+    expect(conf).toMatch(alias("Arial", "Liberation Sans"));
+    expect(conf).toMatch(alias("Helvetica", "Liberation Sans"));
+    expect(conf).toMatch(alias("Times New Roman", "Liberation Serif"));
+    expect(conf).toMatch(alias("Courier New", "Liberation Mono"));
+    for (const display of ["Impact", "Comic Sans MS", "Luckiest Guy"]) {
+      expect(conf).toMatch(
+        new RegExp(
+          `<string>${display}</string></test>\\s*<edit name="family"[^>]*><string>DejaVu Sans</string>`,
+        ),
+      );
+    }
+  });
+});
