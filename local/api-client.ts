@@ -16,6 +16,7 @@ export interface JobView {
   warnings?: string[];
   video_url?: string;
   expires_at?: string;
+  webhook?: { delivered: boolean; attempts: number; last_status?: number };
 }
 
 export class ApiRequestError extends Error {
@@ -29,6 +30,21 @@ export class ApiRequestError extends Error {
   }
 }
 
+/**
+ * Joins an API base and a route path, keeping the base's own path: a deployed API lives under a
+ * stage (`https://abc.execute-api.eu-west-1.amazonaws.com/prod`), which `new URL(path, base)`
+ * would drop. A base that already ends in `/v1` or `/api/v1` (as `videocraft serve` prints it)
+ * is accepted too. Query strings and fragments of the base are ignored.
+ */
+export function joinApiUrl(baseUrl: string, path: string): string {
+  const base = new URL(baseUrl);
+  if (base.protocol !== "http:" && base.protocol !== "https:") {
+    throw new TypeError(`the API URL must be http(s), got ${base.protocol}`);
+  }
+  const prefix = base.pathname.replace(/\/+$/, "").replace(/(?:\/api)?\/v1$/, "");
+  return `${base.origin}${prefix}${path.startsWith("/") ? path : `/${path}`}`;
+}
+
 /** A small client of the HTTP API, used by the CLI, the demo and the end-to-end tests. */
 export class ApiClient {
   constructor(
@@ -37,11 +53,11 @@ export class ApiClient {
   ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await fetch(new URL(path, this.baseUrl), {
+    const res = await fetch(joinApiUrl(this.baseUrl, path), {
       method,
       redirect: "manual",
       headers: {
-        "x-api-key": this.apiKey,
+        ...(this.apiKey ? { "x-api-key": this.apiKey } : {}),
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
         ...headers,
       },
@@ -64,7 +80,7 @@ export class ApiClient {
   }
 
   async getJob(id: string): Promise<JobView> {
-    const res = await this.request("GET", `/v1/jobs/${id}`);
+    const res = await this.request("GET", `/v1/jobs/${encodeURIComponent(id)}`);
     if (res.status !== 200) throw new ApiRequestError(res.status, res.body);
     return res.body as JobView;
   }
@@ -86,7 +102,9 @@ export class ApiClient {
 
   /** Downloads the finished video through its presigned URL. */
   async downloadVideo(id: string, path: string): Promise<void> {
-    const res = await this.request("GET", `/v1/videos/${id}`, undefined, { accept: "application/json" });
+    const res = await this.request("GET", `/v1/videos/${encodeURIComponent(id)}`, undefined, {
+      accept: "application/json",
+    });
     if (res.status !== 200) throw new ApiRequestError(res.status, res.body);
     const { url } = res.body as { url: string };
     const file = await fetch(url);

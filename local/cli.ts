@@ -1,8 +1,18 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
-import { parseProjectRequest } from "../functions/core/schema/parse-project-request.js";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { ApiClient } from "./api-client.js";
+import {
+  downloadCommand,
+  EXIT,
+  type RemoteOptions,
+  readRequestFile,
+  type StatusOptions,
+  type SubmitOptions,
+  statusCommand,
+  submitCommand,
+  toCliExit,
+  validateCommand,
+} from "./cli-commands.js";
 import { startLocalService } from "./local-service.js";
 import { createJobProgressBar } from "./progress-bar.js";
 
@@ -12,18 +22,40 @@ const port = (value: string) => {
   return n;
 };
 
-async function readJson(file: string): Promise<unknown> {
-  const text = await readFile(file, "utf8");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
-}
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("a positive number");
+  return n;
+};
+
+// Every remote command takes the API's base URL (a deployed stage URL keeps its path) and key.
+const urlOption = () =>
+  new Option("--url <base>", "API base URL, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod").env(
+    "VIDEOCRAFT_URL",
+  );
+const keyOption = () =>
+  new Option("--api-key <key>", "API key (sent as x-api-key)").env("VIDEOCRAFT_API_KEY");
+const waitOptions = (cmd: Command) =>
+  cmd
+    .option("--timeout <seconds>", "give up waiting after this long (exit 6)", positive, 900)
+    .option("--interval <ms>", "status poll interval", positive, 1000);
+
+/** Runs a command and sets the exit code it returns. */
+const run =
+  <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+  async (...args: A) => {
+    process.exitCode = await fn(...args);
+  };
 
 const program = new Command()
   .name("videocraft")
-  .description("VideoCraft Serverless: JSON scenes to MP4, locally on an embedded S3+SQS stack");
+  .description(
+    "VideoCraft Serverless: JSON scenes to MP4, locally on an embedded S3+SQS stack or on a deployed API",
+  )
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 ok, 1 job failed/cancelled, 2 invalid input, 3 not found, 4 unauthorized, 5 API unreachable/failing, 6 wait timed out",
+  );
 
 program
   .command("serve")
@@ -49,7 +81,7 @@ program
   .argument("<request.json>")
   .requiredOption("-o, --output <file.mp4>", "where to write the video")
   .action(async (file: string, o: { output: string }) => {
-    const body = await readJson(file);
+    const body = await readRequestFile(file);
     const service = await startLocalService({
       env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: process.cwd(), ...process.env },
     });
@@ -61,7 +93,7 @@ program
       bar.stop();
       if (job.status !== "completed") {
         console.error(`render ${job.status}: ${job.error?.code} ${job.error?.message ?? ""}`);
-        process.exitCode = 1;
+        process.exitCode = EXIT.JOB_FAILED;
         return;
       }
       await client.downloadVideo(id, resolve(o.output));
@@ -72,23 +104,48 @@ program
     }
   });
 
+waitOptions(
+  program
+    .command("submit")
+    .description("submit a request file to an API; prints the job id(s)")
+    .argument("<request.json>")
+    .option("-w, --wait", "follow the job to its end with a progress bar")
+    .option("-o, --output <file.mp4>", "wait, then download the video here (single project)")
+    .option("--idempotency-key <key>", "a repeat with the same key returns the same job")
+    .option("--dry-run", "validate and estimate on the server; nothing is queued (prints JSON)")
+    .addOption(urlOption())
+    .addOption(keyOption()),
+).action(run((file: string, o: SubmitOptions) => submitCommand(file, o)));
+
+waitOptions(
+  program
+    .command("status")
+    .description("show a job's status (exit 1 when it failed or was cancelled)")
+    .argument("<id>")
+    .option("-w, --wait", "wait until the job finishes, with a progress bar")
+    .option("--json", "print the job as JSON")
+    .addOption(urlOption())
+    .addOption(keyOption()),
+).action(run((id: string, o: StatusOptions) => statusCommand(id, o)));
+
+program
+  .command("download")
+  .description("download a completed job's MP4 through its presigned link")
+  .argument("<id>")
+  .requiredOption("-o, --output <file.mp4>", "where to write the video")
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(run((id: string, o: RemoteOptions & { output: string }) => downloadCommand(id, o)));
+
 program
   .command("validate")
-  .description("check a request file against the schema without rendering")
+  .description("check a request file against the schema offline (exit 2 when invalid)")
   .argument("<request.json>")
-  .action(async (file: string) => {
-    const result = parseProjectRequest(await readJson(file), { maxProjects: 1000 });
-    if (result.ok) {
-      console.log(
-        `valid: ${result.projects.length} project(s), ${result.projects.reduce((n, p) => n + p.scenes.length, 0)} scene(s)`,
-      );
-      return;
-    }
-    for (const issue of result.issues) console.error(`${issue.path || "(body)"}: ${issue.message}`);
-    process.exitCode = 1;
-  });
+  .action(run((file: string) => validateCommand(file)));
 
 program.parseAsync().catch((e: unknown) => {
-  console.error(`videocraft: ${(e as Error).message}`);
-  process.exit(1);
+  const exit = toCliExit(e);
+  console.error(`videocraft: ${exit.message}`);
+  for (const line of exit.details) console.error(line);
+  process.exit(exit.exitCode);
 });

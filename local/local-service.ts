@@ -13,6 +13,8 @@ import type { ObjectStore } from "../functions/core/ports/object-store.js";
 import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
 import { createRenderHandler } from "../functions/render/create-render-handler.js";
 import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
+import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
+import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
 import { startRetentionSweeper } from "./retention-sweeper.js";
@@ -27,6 +29,10 @@ export interface LocalServiceOptions {
   workers?: number;
   log?: Log;
   faults?: RenderDeps["faults"];
+  /** DNS override for the render workers' source fetches (tests: a name rebinding to a private address). */
+  resolver?: RenderDeps["resolver"];
+  /** Webhook retry/network overrides (tests: short backoff). */
+  webhook?: WebhookTuning;
 }
 
 export interface LocalService {
@@ -78,7 +84,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     jobs,
     clock,
     log,
+    whisper: resolveWhisperPaths(config.transcriptionModel, env),
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+    ...(options.webhook ? { webhook: options.webhook } : {}),
   });
   const workers = startWorkerLoop({
     sqs: clients.sqs,
@@ -92,7 +101,14 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         sqs: clients.sqs,
         queueUrl: config.dlqUrl,
         handler: async (event) => {
-          await createDeadLetterHandler({ jobs, clock, log })(event);
+          await createDeadLetterHandler({
+            config,
+            store,
+            jobs,
+            clock,
+            log,
+            ...(options.webhook ? { webhook: options.webhook } : {}),
+          })(event);
         },
         log,
       })

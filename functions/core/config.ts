@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_LIMITS, HARD_LIMITS, type ProjectLimits } from "./schema/limits.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
@@ -37,6 +38,36 @@ const durationSeconds = z.string().transform((raw, ctx) => {
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** `3840x2160` (either order): the longer and the shorter side of the largest output frame. */
+const resolutionLimit = z.string().transform((raw, ctx) => {
+  const m = /^(\d{2,5})x(\d{2,5})$/.exec(raw.trim());
+  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  const long = Math.max(a, b);
+  const short = Math.min(a, b);
+  if (!m || short < 16 || long > HARD_LIMITS.maxLongSide || short > HARD_LIMITS.maxShortSide) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected WIDTHxHEIGHT from 16x16 up to ${HARD_LIMITS.maxLongSide}x${HARD_LIMITS.maxShortSide}, got "${raw}"`,
+    });
+    return z.NEVER;
+  }
+  return { long, short };
+});
+
+/** `67108864` or `8192x8192`. */
+const pixelCount = z.string().transform((raw, ctx) => {
+  const m = /^(\d+)(?:x(\d+))?$/.exec(raw.trim());
+  const n = m ? Number(m[1]) * Number(m[2] ?? 1) : 0;
+  if (!m || n < 1 || n > HARD_LIMITS.maxSourcePixels) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a pixel count such as 8192x8192 or 67108864 (at most ${HARD_LIMITS.maxSourcePixels}), got "${raw}"`,
+    });
+    return z.NEVER;
+  }
+  return n;
+});
+
 const PRESETS = [
   "ultrafast",
   "superfast",
@@ -69,10 +100,25 @@ const envSchema = z.object({
   VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: byteSize.default(2 * 1024 ** 3),
   VIDEOCRAFT_JOB_MAX_CONCURRENT: int(1, 1000).default(1),
   VIDEOCRAFT_MAX_PROJECTS_PER_REQUEST: int(1, 1000).default(20),
+  VIDEOCRAFT_MAX_SCENES: int(1, HARD_LIMITS.maxScenes).default(HARD_LIMITS.maxScenes),
+  VIDEOCRAFT_MAX_ELEMENTS_PER_SCENE: int(1, HARD_LIMITS.maxElementsPerScene).default(
+    HARD_LIMITS.maxElementsPerScene,
+  ),
+  VIDEOCRAFT_MAX_VIDEO_SECONDS: durationSeconds
+    .refine((s) => s >= 1 && s <= HARD_LIMITS.maxVideoSeconds, {
+      message: `must be from 1 s to ${HARD_LIMITS.maxVideoSeconds / 3600} h`,
+    })
+    .default(DEFAULT_LIMITS.maxVideoSeconds),
+  VIDEOCRAFT_MAX_RESOLUTION: resolutionLimit.default({
+    long: HARD_LIMITS.maxLongSide,
+    short: HARD_LIMITS.maxShortSide,
+  }),
+  VIDEOCRAFT_MAX_SOURCE_PIXELS: pixelCount.default(DEFAULT_LIMITS.maxSourcePixels),
   VIDEOCRAFT_MAX_RECEIVE_COUNT: int(1, 100).default(3),
   VIDEOCRAFT_PRESIGN_EXPIRES: durationSeconds.default(3600),
   VIDEOCRAFT_FETCH_CONNECT_TIMEOUT: durationSeconds.default(10),
   VIDEOCRAFT_FETCH_READ_TIMEOUT: durationSeconds.default(30),
+  VIDEOCRAFT_FETCH_TOTAL_TIMEOUT: durationSeconds.default(600),
   VIDEOCRAFT_LOCAL_ALLOWED_DIR: z.string().optional(),
   VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: bool,
   VIDEOCRAFT_WORK_DIR: z.string().optional(),
@@ -99,9 +145,12 @@ export type Config = Readonly<{
   maxSourceBytes: number;
   maxConcurrentJobs: number;
   maxProjectsPerRequest: number;
+  /** Per-project limits (VIDEOCRAFT_MAX_*), each at most the schema's hard cap. */
+  limits: Readonly<ProjectLimits>;
   maxReceiveCount: number;
   presignExpiresSeconds: number;
-  fetch: Readonly<{ connectTimeoutMs: number; readTimeoutMs: number }>;
+  /** `totalTimeoutMs`: all of a job's downloads together (a source trickling bytes never idles out). */
+  fetch: Readonly<{ connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number }>;
   localAllowedDir: string | undefined;
   allowPrivateSources: boolean;
   workDir: string | undefined;
@@ -148,11 +197,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSourceBytes: e.VIDEOCRAFT_STORAGE_MAX_FILE_SIZE,
     maxConcurrentJobs: e.VIDEOCRAFT_JOB_MAX_CONCURRENT,
     maxProjectsPerRequest: e.VIDEOCRAFT_MAX_PROJECTS_PER_REQUEST,
+    limits: Object.freeze({
+      maxScenes: e.VIDEOCRAFT_MAX_SCENES,
+      maxElementsPerScene: e.VIDEOCRAFT_MAX_ELEMENTS_PER_SCENE,
+      maxVideoSeconds: e.VIDEOCRAFT_MAX_VIDEO_SECONDS,
+      maxLongSide: e.VIDEOCRAFT_MAX_RESOLUTION.long,
+      maxShortSide: e.VIDEOCRAFT_MAX_RESOLUTION.short,
+      maxSourcePixels: e.VIDEOCRAFT_MAX_SOURCE_PIXELS,
+    }),
     maxReceiveCount: e.VIDEOCRAFT_MAX_RECEIVE_COUNT,
     presignExpiresSeconds: e.VIDEOCRAFT_PRESIGN_EXPIRES,
     fetch: Object.freeze({
       connectTimeoutMs: e.VIDEOCRAFT_FETCH_CONNECT_TIMEOUT * 1000,
       readTimeoutMs: e.VIDEOCRAFT_FETCH_READ_TIMEOUT * 1000,
+      totalTimeoutMs: e.VIDEOCRAFT_FETCH_TOTAL_TIMEOUT * 1000,
     }),
     localAllowedDir: e.VIDEOCRAFT_LOCAL_ALLOWED_DIR,
     allowPrivateSources: e.VIDEOCRAFT_ALLOW_PRIVATE_SOURCES,

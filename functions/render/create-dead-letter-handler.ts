@@ -4,13 +4,19 @@ import type { JobStore } from "../core/jobs/job-store.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { Log } from "../core/ports/log.js";
 import { parseRenderMessage } from "./create-render-handler.js";
+import { type JobWebhookDeps, sendJobWebhook } from "./webhook/send-job-webhook.js";
 
 /**
  * A message reaches the dead-letter queue after the render worker failed it on every receive
  * (crash, out of memory, Lambda timeout). Its job is marked `failed` here so no job stays
- * `processing` forever; the DLQ-depth alarm tells the operator.
+ * `processing` forever; the DLQ-depth alarm tells the operator. The job's webhook, if any, is
+ * sent from here (needs `config` and `store` in the deps).
  */
-export function createDeadLetterHandler(deps: { jobs: JobStore; clock: Clock; log: Log }) {
+export function createDeadLetterHandler(
+  deps: { jobs: JobStore; clock: Clock; log: Log } & Partial<
+    Pick<JobWebhookDeps, "config" | "store" | "webhook">
+  >,
+) {
   return async (event: SQSEvent): Promise<void> => {
     for (const record of event.Records) {
       const message = parseRenderMessage(record.body);
@@ -29,6 +35,11 @@ export function createDeadLetterHandler(deps: { jobs: JobStore; clock: Clock; lo
         },
       });
       deps.log.warn("job failed from the dead-letter queue", { jobId: message.jobId, step: status.step });
+      const { config, store } = deps;
+      if (config && store) {
+        const webhook = (await deps.jobs.getRequest(message.jobId).catch(() => undefined))?.webhook;
+        await sendJobWebhook(message.jobId, webhook, { ...deps, config, store });
+      }
     }
   };
 }

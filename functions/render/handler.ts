@@ -6,6 +6,7 @@ import { JobStore } from "../core/jobs/job-store.js";
 import { systemClock } from "../core/ports/clock.js";
 import { createDeadLetterHandler } from "./create-dead-letter-handler.js";
 import { createRenderHandler } from "./create-render-handler.js";
+import { resolveWhisperPaths } from "./speech/whisper-paths.js";
 
 /** Lambda entry points of the render worker image: wiring only, read once per cold start. */
 const config = loadConfig();
@@ -15,7 +16,14 @@ const store = new S3ObjectStore({ client: clients.s3, bucket: config.bucket });
 const jobs = new JobStore(store);
 
 /** SQS render queue → one job per message. */
-export const handler = createRenderHandler({ config, store, jobs, clock: systemClock, log });
+export const handler = createRenderHandler({
+  config,
+  store,
+  jobs,
+  clock: systemClock,
+  log,
+  whisper: resolveWhisperPaths(config.transcriptionModel, process.env),
+});
 
-/** SQS dead-letter queue → mark the job failed. */
-export const deadLetterHandler = createDeadLetterHandler({ jobs, clock: systemClock, log });
+/** SQS dead-letter queue → mark the job failed (and send its webhook). */
+export const deadLetterHandler = createDeadLetterHandler({ config, store, jobs, clock: systemClock, log });

@@ -108,7 +108,19 @@ describe("a composed two-scene video", () => {
                 height: 180,
                 resize: "cover",
               },
-              { type: "subtitles", settings: { style: "progressive" } },
+              {
+                type: "subtitles",
+                words: [
+                  { word: "Hello", start: 0.2, end: 0.8 },
+                  { word: "world", start: 0.9, end: 1.5 },
+                ],
+                settings: {
+                  style: "progressive",
+                  "word-color": "#00ff00",
+                  "font-size": 40,
+                  position: "center-bottom",
+                },
+              },
             ],
           },
         ],
@@ -117,12 +129,12 @@ describe("a composed two-scene video", () => {
     );
   }, 180_000);
 
-  it("completes with monotonic progress and a caption warning", () => {
+  it("completes with monotonic progress", () => {
     expect(result.job.status).toBe("completed");
     const progress = result.seen.map((j) => j.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(result.job.progress).toBe(100);
-    expect(result.job.warnings?.join(" ")).toMatch(/captions/);
+    expect(result.job.warnings ?? []).toEqual([]);
     expect(result.job.video_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
   });
 
@@ -158,6 +170,19 @@ describe("a composed two-scene video", () => {
     expect(near((await grabFrame(result.path, 0.5)).pixel(550, 290), [255, 0, 0])).toBe(true);
     expect(near((await grabFrame(result.path, 1.2)).pixel(550, 290), [0, 0, 255])).toBe(true);
     expect(near((await grabFrame(result.path, 1.8)).pixel(550, 290), [255, 0, 0])).toBe(true);
+  });
+
+  it("burns the given word timings in as captions, in the scene's own time", async () => {
+    const greenInBottomThird = async (t: number) => {
+      const frame = await grabFrame(result.path, t);
+      let count = 0;
+      for (let y = 240; y < 360; y += 2) {
+        for (let x = 0; x < 640; x += 2) if (near(frame.pixel(x, y), [0, 255, 0], 60)) count++;
+      }
+      return count;
+    };
+    expect(await greenInBottomThird(2.5)).toBeGreaterThan(20);
+    expect(await greenInBottomThird(2.08)).toBe(0);
   });
 
   it("mixes narration at its volume: 0.25 is about 12 dB below 1", async () => {

@@ -62,6 +62,6 @@ describe("progress reporter", () => {
     await reporter.report("rendering", 0.5);
     expect(writes).toHaveLength(1);
     await reporter.flush();
-    expect(writes.at(-1)?.progress).toBe(48);
+    expect(writes.at(-1)?.progress).toBe(51);
   });
 });

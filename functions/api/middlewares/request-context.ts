@@ -15,12 +15,14 @@ export function requestContext(log: Log): MiddlewareObj<ApiEvent, APIGatewayProx
     const response = request.response;
     if (!api || !response) return;
     response.headers = { ...response.headers, "x-request-id": api.requestId };
+    const jobIds = jobIdsOf(api, response);
     log.info("request", {
       method: api.method,
       route: api.route?.pattern ?? "unmatched",
       status: response.statusCode,
       duration_ms: Math.round(performance.now() - api.startedAt),
       request_id: api.requestId,
+      ...(jobIds.length === 1 ? { job_id: jobIds[0] } : jobIds.length > 1 ? { job_ids: jobIds } : {}),
     });
   };
   return {
@@ -31,6 +33,25 @@ export function requestContext(log: Log): MiddlewareObj<ApiEvent, APIGatewayProx
     after: finish,
     onError: finish,
   };
+}
+
+const JOB_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
+
+/**
+ * The job(s) a request was about, so one search finds its API line and its render lines: the
+ * `{id}` of the path, or the ids a create (202) answered with. Only ULID-shaped values are kept.
+ */
+function jobIdsOf(api: ApiRequest, response: APIGatewayProxyResult): string[] {
+  const fromPath = api.params.id;
+  if (fromPath) return JOB_ID.test(fromPath) ? [fromPath.toUpperCase()] : [];
+  if (response.statusCode !== 202 || api.method !== "POST") return [];
+  try {
+    const body = JSON.parse(response.body) as { id?: unknown; jobs?: { id?: unknown }[] };
+    const ids = body.jobs ? body.jobs.map((j) => j.id) : [body.id];
+    return ids.filter((id): id is string => typeof id === "string" && JOB_ID.test(id));
+  } catch {
+    return [];
+  }
 }
 
 function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {

@@ -17,6 +17,8 @@ export interface JobView {
   warnings: string[];
   video_url?: string;
   expires_at?: string;
+  /** How the job's webhook went, once its delivery ended (no URL, no reason text). */
+  webhook?: { delivered: boolean; attempts: number; last_status?: number };
 }
 
 type ViewDeps = Pick<JobDeps, "config" | "store" | "clock">;
@@ -33,6 +35,15 @@ export async function toJobView(record: JobRecord, deps: ViewDeps): Promise<JobV
     ...(record.duration_seconds !== undefined ? { duration_seconds: record.duration_seconds } : {}),
     ...(record.error ? { error: { code: record.error.code, message: record.error.message } } : {}),
     warnings: record.warnings ?? [],
+    ...(record.webhook
+      ? {
+          webhook: {
+            delivered: record.webhook.delivered,
+            attempts: record.webhook.attempts,
+            ...(record.webhook.last_status !== undefined ? { last_status: record.webhook.last_status } : {}),
+          },
+        }
+      : {}),
   };
   if (record.status === "completed") {
     const link = await presignVideo(record.id, deps);

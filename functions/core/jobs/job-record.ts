@@ -8,6 +8,7 @@ export type JobStep =
   | "queued"
   | "fetching"
   | "probing"
+  | "transcribing"
   | "planning"
   | "rendering"
   | "mixing"
@@ -34,4 +35,17 @@ export interface JobRecord {
   /** How many times a worker picked the job up. */
   attempts: number;
   output?: { video_key: string; poster_key: string; bytes: number };
+  /** Outcome of the job's webhook once its delivery ended (never holds the URL or secret). */
+  webhook?: WebhookOutcome;
+}
+
+export interface WebhookOutcome {
+  delivered: boolean;
+  /** HTTP attempts made; 0 when the URL was refused before connecting (SSRF rules). */
+  attempts: number;
+  /** The receiver's last HTTP status, if it answered at all. */
+  last_status?: number;
+  /** Why the last attempt failed, without the URL. */
+  error?: string;
+  at: string;
 }

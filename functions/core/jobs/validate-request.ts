@@ -1,6 +1,6 @@
 import type { Config } from "../config.js";
 import { ApiError, type IssueDetail } from "../errors.js";
-import { parseProjectRequest } from "../schema/parse-project-request.js";
+import { capIssues, parseProjectRequest } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
 import { checkProjectSources, policyFromConfig } from "../schema/source-policy.js";
 
@@ -17,7 +17,10 @@ export interface ValidatedRequest {
  */
 export function validateRequestBody(body: unknown, config: Config): ValidatedRequest {
   const batch = Array.isArray(body);
-  const parsed = parseProjectRequest(body, { maxProjects: config.maxProjectsPerRequest });
+  const parsed = parseProjectRequest(body, {
+    maxProjects: config.maxProjectsPerRequest,
+    limits: config.limits,
+  });
   if (!parsed.ok) throw validationFailed(parsed.issues);
   const policy = policyFromConfig(config);
   const issues = parsed.projects.flatMap((project, i) =>
@@ -25,7 +28,7 @@ export function validateRequestBody(body: unknown, config: Config): ValidatedReq
       batch ? { ...issue, path: prefixPath(`[${i}]`, issue.path) } : issue,
     ),
   );
-  if (issues.length > 0) throw validationFailed(issues);
+  if (issues.length > 0) throw validationFailed(capIssues(issues));
   return { projects: parsed.projects, batch };
 }
 

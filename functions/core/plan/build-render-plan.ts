@@ -1,3 +1,4 @@
+import { buildAssDocument } from "../captions/build-ass-document.js";
 import type { Project } from "../schema/project.js";
 import { assembleCommand } from "./assemble-command.js";
 import {
@@ -11,7 +12,7 @@ import { sliceForScene } from "./global-window.js";
 import { imageLayer } from "./image-layer.js";
 import { type StackEntry, stackLayers } from "./layer-stack.js";
 import { posterCommand } from "./poster-command.js";
-import type { EncoderSettings, RenderPlan, ScenePlan, SourceMap } from "./render-plan.js";
+import type { EncoderSettings, RenderPlan, SceneCaption, ScenePlan, SourceMap } from "./render-plan.js";
 import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
 import { segmentCommand } from "./segment-command.js";
 import { sourceFor } from "./source-lookup.js";
@@ -21,9 +22,15 @@ export interface PlanOptions {
   /** Absolute folder for every intermediate and final file of the job. */
   workDir: string;
   encoder: EncoderSettings;
+  /** Word timings resolved by the worker; a subtitles element without any entry is reported, not drawn. */
+  captions?: readonly SceneCaption[];
+  /** Folder of the bundled fonts for libass (DejaVu, Liberation). */
+  fontsDir?: string;
 }
 
-const CAPTIONS_PENDING = "captions are not rendered yet; the video was rendered without them";
+const DEFAULT_FONTS_DIR = "/usr/share/fonts/truetype";
+const CAPTIONS_PENDING =
+  "no word timings were resolved for these captions; the video was rendered without them";
 const NO_SOUND = "the source has no audio stream; it was left out";
 const NO_PICTURE = "the source has no picture; it was left out";
 
@@ -43,10 +50,12 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
   const timeline = buildTimeline(project, sources);
   const warnings: string[] = [];
   const tracks: AudioTrack[] = [];
+  const captions = options.captions ?? [];
+  const captioned = new Set(captions.map((c) => c.element));
 
   project.elements.forEach((el, j) => {
     const at = `elements[${j}]`;
-    if (el.type === "subtitles") warnings.push(`${at}: ${CAPTIONS_PENDING}`);
+    if (el.type === "subtitles" && !captioned.has(at)) warnings.push(`${at}: ${CAPTIONS_PENDING}`);
     if ((el.type === "video" || el.type === "image") && !sourceFor(sources, el.src, at).hasVideo) {
       warnings.push(`${at}: ${NO_PICTURE}`);
     }
@@ -76,7 +85,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     const scene = project.scenes[timing.index];
     scene?.elements.forEach((el, j) => {
       const at = `scenes[${timing.index}].elements[${j}]`;
-      if (el.type === "subtitles") warnings.push(`${at}: ${CAPTIONS_PENDING}`);
+      if (el.type === "subtitles" && !captioned.has(at)) warnings.push(`${at}: ${CAPTIONS_PENDING}`);
       if (el.type === "audio") {
         const source = sourceFor(sources, el.src, at);
         if (!source.hasAudio) {
@@ -100,6 +109,18 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         }
       }
     });
+    const subtitles = captions
+      .filter((c) => c.sceneIndex === timing.index)
+      .map((c, k) => {
+        const doc = buildAssDocument({
+          ...frame,
+          words: c.words,
+          settings: c.settings,
+          sceneDuration: timing.duration,
+        });
+        warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
+        return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
+      });
     const command = segmentCommand({
       output: `${dir}/segment-${timing.index}.mp4`,
       frame,
@@ -109,6 +130,8 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       backgroundColor: scene?.background_color ?? project.background_color,
       layers: stackLayers(entries),
       encoder,
+      subtitles,
+      fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
     });
     return {
       index: timing.index,

@@ -1,3 +1,5 @@
+import type { SubtitleSettings } from "../schema/request-schema.js";
+
 /**
  * What the planner produces: every ffmpeg invocation of a render, as argument arrays.
  * Pure data; the render worker runs them. Paths inside are under the job's work directory.
@@ -19,6 +21,16 @@ export interface SourceInfo {
 
 /** Keyed by the element's `src` string exactly as in the request. */
 export type SourceMap = ReadonlyMap<string, SourceInfo>;
+
+/** Timed words for one subtitles element in one scene (a global element yields one per scene it captions). */
+export interface SceneCaption {
+  sceneIndex: number;
+  /** JSON path of the subtitles element: `scenes[0].elements[2]` or `elements[1]`. */
+  element: string;
+  /** Relative to the scene start. */
+  words: { word: string; start: number; end: number }[];
+  settings?: SubtitleSettings | undefined;
+}
 
 export interface EncoderSettings {
   /** x264 preset (config VIDEOCRAFT_FFMPEG_PRESET, or `ultrafast` for draft quality). */

@@ -14,6 +14,20 @@ export interface SegmentSpec {
   /** Bottom first. */
   layers: readonly Layer[];
   encoder: EncoderSettings;
+  /** ASS files burned in above every layer, in order (captions sit on top of the picture). */
+  subtitles?: readonly { path: string; content: string }[];
+  fontsDir?: string;
+}
+
+/**
+ * File paths inside a filter graph need two levels of escaping; the planner's own work-dir paths
+ * never need any, so anything else is refused rather than escaped.
+ */
+const SAFE_FILTER_PATH = /^[A-Za-z0-9/._-]+$/;
+function filterPath(path: string): string {
+  if (!SAFE_FILTER_PATH.test(path))
+    throw new Error(`unsafe path for a filter graph: ${JSON.stringify(path)}`);
+  return path;
 }
 
 /**
@@ -37,6 +51,11 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
     const enable = `enable='between(t,${num(from)},${num(to)})'`;
     graph.push(`[${below}][l${input}]overlay=x=${num(x)}:y=${num(y)}:${enable}${eof}[s${input}]`);
     below = `s${input}`;
+  });
+  (spec.subtitles ?? []).forEach((sub, k) => {
+    const fonts = spec.fontsDir ? `:fontsdir=${filterPath(spec.fontsDir)}` : "";
+    graph.push(`[${below}]subtitles=filename=${filterPath(sub.path)}${fonts}[c${k}]`);
+    below = `c${k}`;
   });
   graph.push(`[${below}]format=yuv420p[vout]`);
   const args = [
@@ -63,5 +82,5 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
     "90000",
     spec.output,
   ];
-  return { args, output: spec.output, durationSeconds: spec.duration, files: [] };
+  return { args, output: spec.output, durationSeconds: spec.duration, files: [...(spec.subtitles ?? [])] };
 }

@@ -24,7 +24,14 @@ export function normaliseKeys(input: unknown): NormalisedKeys {
       const childPath = path ? `${path}.${normal}` : normal;
       if (Object.hasOwn(out, normal)) conflicts.push(childPath);
       if (normal !== key) renamed.set(childPath, key);
-      out[normal] = walk(child, childPath);
+      // defineProperty, not assignment: `"__proto__"` from JSON.parse must stay an own (unknown)
+      // key that validation names, instead of silently becoming the object's prototype.
+      Object.defineProperty(out, normal, {
+        value: walk(child, childPath),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   };

@@ -1,16 +1,9 @@
 import type { z } from "zod";
 import type { IssueDetail } from "../errors.js";
 import { formatPath } from "./format-path.js";
+import { type ProjectLimits, resolveLimits } from "./limits.js";
 import { normaliseKeys } from "./normalise-keys.js";
-import {
-  DEFAULT_FPS,
-  DEFAULT_HEIGHT,
-  DEFAULT_WIDTH,
-  MAX_LONG_SIDE,
-  MAX_SHORT_SIDE,
-  type Project,
-  QUALITY_CRF,
-} from "./project.js";
+import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, type Project, QUALITY_CRF } from "./project.js";
 import { type ProjectInput, requestBodySchema } from "./request-schema.js";
 
 export type ParseResult = { ok: true; projects: Project[] } | { ok: false; issues: IssueDetail[] };
@@ -18,6 +11,24 @@ export type ParseResult = { ok: true; projects: Project[] } | { ok: false; issue
 export interface ParseOptions {
   /** VideoCraft's array form renders each project as its own job; this caps one request. */
   maxProjects: number;
+  /** Deployment limits (config `limits`); unset ones take DEFAULT_LIMITS, none exceeds HARD_LIMITS. */
+  limits?: Partial<ProjectLimits>;
+}
+
+/**
+ * A hostile body can hold tens of thousands of wrong elements; listing each would make an error
+ * response of megabytes (past Lambda's 6 MB response cap, which turns it into a 502).
+ */
+export const MAX_REPORTED_ISSUES = 100;
+
+/** The first MAX_REPORTED_ISSUES problems, and one line saying how many more were left out. */
+export function capIssues(issues: IssueDetail[]): IssueDetail[] {
+  if (issues.length <= MAX_REPORTED_ISSUES) return issues;
+  const more = issues.length - MAX_REPORTED_ISSUES;
+  return [
+    ...issues.slice(0, MAX_REPORTED_ISSUES),
+    { path: "", message: `${more} more problem${more === 1 ? "" : "s"} not listed` },
+  ];
 }
 
 /**
@@ -25,6 +36,7 @@ export interface ParseOptions {
  * `{scenes}`) and normalises it. Reports every problem at once, each with its JSON path.
  */
 export function parseProjectRequest(body: unknown, options: ParseOptions): ParseResult {
+  const limits = resolveLimits(options.limits);
   const { value, renamed, conflicts } = normaliseKeys(body);
   const issues: IssueDetail[] = conflicts.map((path) => ({
     path: path,
@@ -33,7 +45,7 @@ export function parseProjectRequest(body: unknown, options: ParseOptions): Parse
   const parsed = requestBodySchema.safeParse(value);
   if (!parsed.success) {
     issues.push(...parsed.error.issues.flatMap((i) => toDetails(i, value, renamed)));
-    return { ok: false, issues: dedupe(issues) };
+    return { ok: false, issues: capIssues(dedupe(issues)) };
   }
   const inputs = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
   if (inputs.length > options.maxProjects) {
@@ -43,9 +55,9 @@ export function parseProjectRequest(body: unknown, options: ParseOptions): Parse
     });
   }
   inputs.forEach((p, i) => {
-    issues.push(...checkProject(p, Array.isArray(parsed.data) ? `[${i}]` : ""));
+    issues.push(...checkProject(p, Array.isArray(parsed.data) ? `[${i}]` : "", limits));
   });
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues: capIssues(issues) };
   return { ok: true, projects: inputs.map(normaliseProject) };
 }
 
@@ -104,7 +116,7 @@ function resolveSize(p: ProjectInput): { width: number; height: number } {
 }
 
 /** Rules that span fields; zod checks each field on its own. */
-function checkProject(p: ProjectInput, base: string): IssueDetail[] {
+function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): IssueDetail[] {
   const at = (rel: string) => (base ? (rel ? `${base}.${rel}` : base) : rel);
   const issues: IssueDetail[] = [];
   if (p.resolution === "custom" && (p.width === undefined || p.height === undefined)) {
@@ -127,12 +139,27 @@ function checkProject(p: ProjectInput, base: string): IssueDetail[] {
         message: `${name} must be even (H.264 4:2:0), got ${v}`,
       });
   }
-  if (Math.max(width, height) > MAX_LONG_SIDE || Math.min(width, height) > MAX_SHORT_SIDE) {
+  if (Math.max(width, height) > limits.maxLongSide || Math.min(width, height) > limits.maxShortSide) {
     issues.push({
       path: at(p.width !== undefined ? "width" : "resolution"),
-      message: `output ${width}x${height} is larger than ${MAX_LONG_SIDE}x${MAX_SHORT_SIDE}`,
+      message: `output ${width}x${height} is larger than ${limits.maxLongSide}x${limits.maxShortSide}`,
     });
   }
+  if (p.scenes.length > limits.maxScenes) {
+    issues.push({
+      path: at("scenes"),
+      message: `at most ${limits.maxScenes} scenes per project, got ${p.scenes.length}`,
+    });
+  }
+  p.scenes.forEach((scene, i) => {
+    if (scene.elements.length > limits.maxElementsPerScene) {
+      issues.push({
+        path: at(`scenes[${i}].elements`),
+        message: `at most ${limits.maxElementsPerScene} elements per scene, got ${scene.elements.length}`,
+      });
+    }
+  });
+  issues.push(...checkKnownDuration(p, at, limits.maxVideoSeconds));
   const seen = new Map<string, number>();
   p.scenes.forEach((scene, i) => {
     const sp = `scenes[${i}]`;
@@ -192,6 +219,32 @@ function checkProject(p: ProjectInput, base: string): IssueDetail[] {
   });
   return issues;
 }
+
+/**
+ * The video is at least as long as the scenes' given durations (a scene without one lasts at
+ * least as long as the audio lengths it states). When that already passes the limit the request
+ * is refused here; lengths known only from probed audio are checked by the render worker.
+ */
+function checkKnownDuration(p: ProjectInput, at: (rel: string) => string, max: number): IssueDetail[] {
+  let total = 0;
+  for (const [i, scene] of p.scenes.entries()) {
+    const audioEnds = scene.elements.map((el) =>
+      el.type === "audio" ? (el.start ?? 0) + (el.duration ?? 0) : 0,
+    );
+    total += scene.duration ?? Math.max(0, ...audioEnds);
+    if (total > max) {
+      return [
+        {
+          path: at(scene.duration !== undefined ? `scenes[${i}].duration` : `scenes[${i}]`),
+          message: `the video would last at least ${round(total)} s by this scene, longer than the ${round(max)} s limit`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+const round = (s: number) => Math.round(s * 1000) / 1000;
 
 const OPAQUE_BLACK = "#000000";
 

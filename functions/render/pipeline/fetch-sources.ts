@@ -36,16 +36,26 @@ export function projectSources(project: Project): string[] {
  */
 export async function fetchSources(project: Project, deps: FetchSourcesDeps): Promise<Map<string, string>> {
   const sources = projectSources(project);
-  const paths = await mapConcurrent(
-    sources,
-    PARALLEL_FETCHES,
-    async (src, i, signal) => {
-      const dest = join(deps.workDir, `src-${i}${extensionOf(src)}`);
-      await fetchOne(src, dest, deps, signal);
-      return dest;
-    },
-    deps.signal,
-  );
+  // The read timeout only catches silence; a source trickling a byte a second needs a deadline.
+  const totalMs = deps.config.fetch.totalTimeoutMs;
+  const deadline = AbortSignal.timeout(totalMs);
+  const signal = deps.signal ? AbortSignal.any([deps.signal, deadline]) : deadline;
+  let paths: string[];
+  try {
+    paths = await mapConcurrent(
+      sources,
+      PARALLEL_FETCHES,
+      async (src, i, signal) => {
+        const dest = join(deps.workDir, `src-${i}${extensionOf(src)}`);
+        await fetchOne(src, dest, deps, signal);
+        return dest;
+      },
+      signal,
+    );
+  } catch (e) {
+    if (e instanceof JobFailure || !deadline.aborted || deps.signal?.aborted) throw e;
+    throw new JobFailure("TIMEOUT", `the sources took longer than ${totalMs / 1000} s to download`);
+  }
   return new Map(sources.map((src, i) => [src, paths[i]!]));
 }
 

@@ -1,6 +1,9 @@
 import { execFile } from "node:child_process";
 import { JobFailure } from "../../core/errors.js";
 import type { SourceInfo, SourceMap } from "../../core/plan/render-plan.js";
+import { buildTimeline } from "../../core/plan/scene-timeline.js";
+import type { ProjectLimits } from "../../core/schema/limits.js";
+import type { Project } from "../../core/schema/project.js";
 import { displaySrc } from "../../core/schema/source-policy.js";
 import { mapConcurrent } from "./map-concurrent.js";
 
@@ -8,6 +11,12 @@ export interface ProbeOptions {
   ffprobePath: string;
   /** @default 30 s: a probe reads headers only, so a slow one means a hostile or broken file. */
   timeoutMs?: number;
+  /**
+   * Largest picture (width × height) a source may have (VIDEOCRAFT_MAX_SOURCE_PIXELS): a PNG of
+   * a few KB can declare 16000×16000, which every decode would blow up to gigabytes.
+   * @default no limit beyond ffmpeg's own
+   */
+  maxPixels?: number;
 }
 
 interface FfprobeStream {
@@ -69,9 +78,26 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<S
   const quarterTurn = video ? Math.abs(rotationOf(video)) % 180 === 90 : false;
   const width = positive(quarterTurn ? video?.height : video?.width);
   const height = positive(quarterTurn ? video?.width : video?.height);
+  if (video && (width === undefined || height === undefined)) {
+    // ffmpeg leaves the size unset when it refuses the picture (e.g. 20000×20000 is past its limit).
+    throw invalid("the picture has no usable size (too large or broken)");
+  }
+  if (width !== undefined && height !== undefined && options.maxPixels !== undefined) {
+    if (width * height > options.maxPixels) {
+      throw new JobFailure(
+        "SOURCE_TOO_LARGE",
+        `the picture is ${width}x${height}, more than the ${options.maxPixels}-pixel limit`,
+      );
+    }
+  }
+  const durationSeconds = isStill ? undefined : durationOf(format, streams);
+  if (!isStill && durationSeconds === undefined && (!video || format.duration !== undefined)) {
+    // An audio file with no samples (or a container that says 0 s) has nothing to play or time a scene by.
+    throw invalid("it lasts 0 s (no samples or frames)");
+  }
   return {
     path,
-    durationSeconds: isStill ? undefined : durationOf(format, streams),
+    durationSeconds,
     hasVideo: video !== undefined,
     hasAudio,
     width,
@@ -96,6 +122,31 @@ export async function probeSources(
     }
   });
   return new Map(entries.map(([src], i) => [src, infos[i]!]));
+}
+
+/**
+ * Limits only known once every source is probed: how long the video will be when scenes last as
+ * long as their audio. Throws SOURCE_TOO_LARGE naming the scene that passes the limit.
+ */
+export function checkProbedLimits(
+  project: Project,
+  sources: SourceMap,
+  limits: Pick<ProjectLimits, "maxVideoSeconds">,
+): void {
+  let timeline: ReturnType<typeof buildTimeline>;
+  try {
+    timeline = buildTimeline(project, sources);
+  } catch (e) {
+    // e.g. a scene timed by an audio whose length no probe could tell: retrying can't fix that.
+    throw invalid((e as Error).message);
+  }
+  if (timeline.totalDuration <= limits.maxVideoSeconds) return;
+  const over = timeline.scenes.find((s) => s.start + s.duration > limits.maxVideoSeconds);
+  const which = over ? ` (passed in scenes[${over.index}] "${over.id}")` : "";
+  throw new JobFailure(
+    "SOURCE_TOO_LARGE",
+    `the video would last ${Math.round(timeline.totalDuration)} s${which}, longer than the ${limits.maxVideoSeconds} s limit`,
+  );
 }
 
 function runFfprobe(path: string, options: ProbeOptions): Promise<FfprobeOutput> {

@@ -8,9 +8,10 @@ import type { Clock } from "../../core/ports/clock.js";
  */
 export const STEP_RANGES: Record<Exclude<JobStep, "queued" | "done">, readonly [number, number]> = {
   fetching: [1, 10],
-  probing: [10, 13],
-  planning: [13, 15],
-  rendering: [15, 82],
+  probing: [10, 12],
+  transcribing: [12, 20],
+  planning: [20, 21],
+  rendering: [21, 82],
   mixing: [82, 87],
   assembling: [87, 92],
   uploading: [92, 99],

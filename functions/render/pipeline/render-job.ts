@@ -12,10 +12,14 @@ import type { Clock } from "../../core/ports/clock.js";
 import type { Log } from "../../core/ports/log.js";
 import type { ObjectStore } from "../../core/ports/object-store.js";
 import type { Project } from "../../core/schema/project.js";
+import type { WhisperPaths } from "../speech/whisper-paths.js";
+import { sendJobWebhook, type WebhookTuning } from "../webhook/send-job-webhook.js";
 import { fetchSources } from "./fetch-sources.js";
-import { probeSources } from "./probe-media.js";
+import { checkProbedLimits, probeSources } from "./probe-media.js";
 import { createProgressReporter } from "./progress-reporter.js";
+import { resolveCaptions } from "./resolve-captions.js";
 import { runFfmpeg } from "./run-ffmpeg.js";
+import type { Resolver } from "./safe-fetch.js";
 import { watchForCancel } from "./watch-for-cancel.js";
 
 export interface RenderDeps {
@@ -24,11 +28,17 @@ export interface RenderDeps {
   jobs: JobStore;
   clock: Clock;
   log: Log;
+  /** whisper.cpp binary and model, resolved once at start-up (only used when a caption needs speech recognition). */
+  whisper: WhisperPaths;
   /**
    * Test seam for crash tests: called before each step; throwing there behaves like a worker
    * dying mid-job (the message is retried by the queue). Never set in production wiring.
    */
   faults?: { beforeStep(step: JobStep, jobId: string, attempt: number): void | Promise<void> };
+  /** DNS override for source fetches (tests: rebinding); production uses the system resolver. */
+  resolver?: Resolver;
+  /** Webhook retry/network overrides (tests); production uses the defaults. */
+  webhook?: WebhookTuning;
 }
 
 export interface RenderAttempt {
@@ -102,12 +112,35 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
       await progress.report(name, fraction);
     };
     await step("fetching");
-    const paths = await fetchSources(project, { store: deps.store, config, workDir, signal: cancel.signal });
+    const paths = await fetchSources(project, {
+      store: deps.store,
+      config,
+      workDir,
+      signal: cancel.signal,
+      ...(deps.resolver ? { resolver: deps.resolver } : {}),
+    });
     await step("probing");
-    const sources = await probeSources(paths, { ffprobePath: config.ffmpeg.probePath });
+    const sources = await probeSources(paths, {
+      ffprobePath: config.ffmpeg.probePath,
+      maxPixels: config.limits.maxSourcePixels,
+    });
+    checkProbedLimits(project, sources, config.limits);
+    await step("transcribing");
+    const captioned = await resolveCaptions(project, sources, paths, {
+      store: deps.store,
+      workDir,
+      ffmpegPath: config.ffmpeg.path,
+      whisper: deps.whisper,
+      timeoutMs: Math.min(config.ffmpeg.timeoutSeconds * 1000, deadline - Date.now()),
+      signal: cancel.signal,
+    });
     await step("planning");
-    const plan = buildRenderPlan(project, sources, { workDir, encoder: encoderFor(project, config) });
-    const warnings = [...new Set([...progress.current().warnings, ...plan.warnings])];
+    const plan = buildRenderPlan(project, sources, {
+      workDir,
+      encoder: encoderFor(project, config),
+      captions: captioned.captions,
+    });
+    const warnings = [...new Set([...progress.current().warnings, ...captioned.warnings, ...plan.warnings])];
 
     const ffmpeg = (onProgress?: (f: number) => void) => ({
       ffmpegPath: config.ffmpeg.path,
@@ -172,6 +205,8 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
     cancel.stop();
     await rm(workDir, { recursive: true, force: true });
   }
+  // Reached only once the final status is written (completed, failed or cancelled); never throws.
+  await sendJobWebhook(jobId, project.webhook, deps);
 }
 
 function finish(
