@@ -100,9 +100,11 @@ export function tokenizeScript(script: string, dictionary: PronunciationDictiona
   for (const raw of script.split(/\s+/)) {
     if (!raw) continue;
     const normal = raw.toLowerCase().replace(/[‘’`´]/g, "'");
+    // Only letters, digits and inner apostrophes reach the JSGF grammar and the dictionary: any other
+    // character (`;`, `[`, `:`…) splits the token, so user text can never break the grammar's syntax.
     const parts = normal
-      .split(/[-–—/_]+/)
-      .map((p) => p.replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, "").replace(/^'+|'+$/g, ""))
+      .split(/[^\p{L}\p{N}']+/u)
+      .map((p) => p.replace(/^'+|'+$/g, ""))
       .filter((p) => p !== "");
     if (parts.length === 0) {
       const prev = tokens[tokens.length - 1];

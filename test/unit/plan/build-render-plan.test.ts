@@ -160,9 +160,59 @@ describe("buildRenderPlan", () => {
       ],
     });
     expect(p.warnings).toEqual([
-      "elements[1]: captions are not rendered yet; the video was rendered without them",
-      "scenes[1].elements[2]: captions are not rendered yet; the video was rendered without them",
+      "elements[1]: no word timings were resolved for these captions; the video was rendered without them",
+      "scenes[1].elements[2]: no word timings were resolved for these captions; the video was rendered without them",
     ]);
+  });
+
+  it("burns resolved captions into their scene's segment only, on top of every layer", () => {
+    const body = {
+      scenes: [
+        { duration: 1, elements: [{ type: "image", src: IMAGE }] },
+        {
+          duration: 2,
+          elements: [
+            { type: "image", src: IMAGE },
+            { type: "subtitles", settings: { "word-color": "#00ff00" } },
+          ],
+        },
+      ],
+    };
+    const p = buildRenderPlan(project(body), SOURCES, {
+      workDir: WORK,
+      encoder: { preset: "veryfast", crf: 23 },
+      fontsDir: "/usr/share/fonts/truetype",
+      captions: [
+        {
+          sceneIndex: 1,
+          element: "scenes[1].elements[1]",
+          words: [{ word: "hi", start: 0.2, end: 0.6 }],
+          settings: { word_color: "#00ff00" },
+        },
+      ],
+    });
+    expect(p.warnings).toEqual([]);
+    expect(graphOf(p.scenes[0]!.command)).not.toContain("subtitles=");
+    const graph = graphOf(p.scenes[1]!.command);
+    expect(graph).toContain(`subtitles=filename=${WORK}/captions-1-0.ass:fontsdir=/usr/share/fonts/truetype`);
+    expect(graph.indexOf("subtitles=")).toBeGreaterThan(graph.lastIndexOf("overlay="));
+    const ass = p.scenes[1]!.command.files.find((f) => f.path === `${WORK}/captions-1-0.ass`);
+    expect(ass?.content).toContain("PlayResX: 1920");
+    expect(ass?.content).toMatch(/Dialogue:.*hi/);
+  });
+
+  it("refuses a work directory a filter graph could misread", () => {
+    expect(() =>
+      buildRenderPlan(
+        project({ scenes: [{ duration: 1, elements: [{ type: "image", src: IMAGE }] }] }),
+        SOURCES,
+        {
+          workDir: "/tmp/it's:here",
+          encoder: { preset: "veryfast", crf: 23 },
+          captions: [{ sceneIndex: 0, element: "x", words: [{ word: "a", start: 0, end: 0.5 }] }],
+        },
+      ),
+    ).toThrow(/unsafe path/);
   });
 
   it("leaves out (with a warning) a video or image whose source has no picture", () => {
