@@ -44,19 +44,24 @@ const comment = z.string().max(10_000).optional();
 
 const obj = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ ...shape, comment });
 
-export const videoElementSchema = obj({
-  type: z.literal("video"),
+/** Where and when a picture (video or image) sits in the frame. */
+const placement = {
   id: z.string().max(128).optional(),
   src: srcSchema,
   x: pixels.optional(),
   y: pixels.optional(),
   width: size.optional(),
   height: size.optional(),
-  resize: resize.optional().describe("@default cover"),
   z_index: z.number().int().min(-1000).max(1000).optional(),
-  volume: volume.optional().describe("@default 0 for background (full-frame or global) videos, else 1"),
   start: seconds().optional(),
   duration: positiveSeconds().optional(),
+};
+
+export const videoElementSchema = obj({
+  type: z.literal("video"),
+  ...placement,
+  resize: resize.optional().describe("@default cover"),
+  volume: volume.optional().describe("@default 0 for background (full-frame or global) videos, else 1"),
   loop: z.boolean().optional().describe("@default true"),
   fade_in: seconds(600).optional(),
   fade_out: seconds(600).optional(),
@@ -75,16 +80,8 @@ export const audioElementSchema = obj({
 
 export const imageElementSchema = obj({
   type: z.literal("image"),
-  id: z.string().max(128).optional(),
-  src: srcSchema,
-  x: pixels.optional(),
-  y: pixels.optional(),
-  width: size.optional(),
-  height: size.optional(),
-  resize: resize.optional(),
-  z_index: z.number().int().min(-1000).max(1000).optional(),
-  start: seconds().optional(),
-  duration: positiveSeconds().optional(),
+  ...placement,
+  resize: resize.optional().describe("@default cover when a width or height is given"),
 });
 
 const POSITIONS = ["left", "center", "right"].flatMap((h) =>
