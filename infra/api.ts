@@ -5,6 +5,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { CORS_ALLOW_HEADERS, CORS_MAX_AGE_SECONDS } from "../functions/api/cors-headers.js";
 import { BEARER_AUTHORIZER_SOURCE } from "./bearer-authorizer-code.js";
 import { REPO_ROOT } from "./repo-root.js";
 
@@ -134,8 +135,9 @@ export class Api extends Construct {
       defaultCorsPreflightOptions: {
         allowOrigins: corsOrigins,
         allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
-        allowHeaders: ["Content-Type", "Authorization", "X-Api-Key", "Idempotency-Key", "Accept"],
-        maxAge: Duration.hours(1),
+        // The same list the handler's preflight answers with locally.
+        allowHeaders: [...CORS_ALLOW_HEADERS],
+        maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
       },
     });
 

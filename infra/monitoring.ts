@@ -148,7 +148,14 @@ export class Monitoring extends Construct {
       new cw.GraphWidget({
         title: "Jobs: rendering, queued, failure rate (%)",
         left: [
-          emf("activeJobs", "Maximum"),
+          // One heartbeat per rendering invocation per minute: the per-minute Sum is the concurrency.
+          new cw.Metric({
+            namespace: METRIC_NAMESPACE,
+            metricName: METRICS.activeJobs.name,
+            statistic: "Sum",
+            period: Duration.minutes(1),
+            label: "Rendering (jobs per minute)",
+          }),
           props.renderFunction.metric("ConcurrentExecutions", { period: FIVE_MINUTES, statistic: "Maximum" }),
           props.queue.metricApproximateNumberOfMessagesVisible({
             period: FIVE_MINUTES,

@@ -43,3 +43,42 @@ export class RenderQueue extends Construct {
 }
 
 const visibilityFor = (timeout: Duration) => Duration.seconds(Math.min(6 * timeout.toSeconds(), 43_200));
+
+export interface AssemblyQueueProps {
+  /** Timeout of the render worker, which also consumes this queue. */
+  readonly workerTimeout: Duration;
+  readonly deadLetterWorkerTimeout: Duration;
+}
+
+/**
+ * Fan-out (issue 6): "assemble job X" requests. FIFO with content-based deduplication off: every
+ * segment finisher that sees all parts done sends with MessageDeduplicationId = job id, and SQS
+ * keeps one message per job within its 5-minute window, so the job is assembled once. Its own FIFO
+ * dead-letter queue (a FIFO queue can only redrive to a FIFO queue), consumed by the same
+ * dead-letter function, which marks the job failed.
+ */
+export class AssemblyQueue extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: AssemblyQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
+      fifo: true,
+      contentBasedDeduplication: false,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      visibilityTimeout: visibilityFor(props.deadLetterWorkerTimeout),
+    });
+    this.queue = new sqs.Queue(this, "Queue", {
+      fifo: true,
+      contentBasedDeduplication: false,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: visibilityFor(props.workerTimeout),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+  }
+}

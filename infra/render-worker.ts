@@ -11,6 +11,9 @@ import { REPO_ROOT } from "./repo-root.js";
 export interface RenderWorkerProps {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** Fan-out: the FIFO assembly queue (consumed by the render function) and its dead-letter queue. */
+  readonly assemblyQueue?: sqs.IQueue;
+  readonly assemblyDeadLetterQueue?: sqs.IQueue;
   /** Settings the handlers read through `loadConfig`; the stack adds bucket and queues. */
   readonly environment: Record<string, string>;
   readonly memoryMb: number;
@@ -91,6 +94,16 @@ export class RenderWorker extends Construct {
         maxConcurrency: props.maxConcurrency,
       }),
     );
+    if (props.assemblyQueue) {
+      // One assembly per invocation, like a render message; group = job, so jobs assemble in parallel.
+      this.function.addEventSource(
+        new SqsEventSource(props.assemblyQueue, {
+          batchSize: 1,
+          reportBatchItemFailures: true,
+          maxConcurrency: props.maxConcurrency,
+        }),
+      );
+    }
 
     this.deadLetterFunction = new lambda.DockerImageFunction(this, "DeadLetterFunction", {
       description: "VideoCraft: marks jobs whose render message was dead-lettered as failed",
@@ -113,5 +126,10 @@ export class RenderWorker extends Construct {
         maxConcurrency: 2,
       }),
     );
+    if (props.assemblyDeadLetterQueue) {
+      this.deadLetterFunction.addEventSource(
+        new SqsEventSource(props.assemblyDeadLetterQueue, { batchSize: 1, maxConcurrency: 2 }),
+      );
+    }
   }
 }

@@ -8,7 +8,7 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
 import { Api } from "./api.js";
 import { Monitoring } from "./monitoring.js";
-import { MAX_RECEIVE_COUNT, RenderQueue } from "./render-queue.js";
+import { AssemblyQueue, MAX_RECEIVE_COUNT, RenderQueue } from "./render-queue.js";
 import { RenderWorker } from "./render-worker.js";
 import { REPO_ROOT } from "./repo-root.js";
 import type { Settings } from "./settings.js";
@@ -28,6 +28,7 @@ const DEAD_LETTER_TIMEOUT = Duration.minutes(1);
 export class VideoCraftStack extends Stack {
   readonly storage: Storage;
   readonly renderQueue: RenderQueue;
+  readonly assemblyQueue: AssemblyQueue;
   readonly api: Api;
   readonly renderWorker: RenderWorker;
   readonly monitoring: Monitoring;
@@ -43,6 +44,10 @@ export class VideoCraftStack extends Stack {
       corsOrigins: s.corsOrigins,
     });
     this.renderQueue = new RenderQueue(this, "RenderQueue", {
+      workerTimeout: renderTimeout,
+      deadLetterWorkerTimeout: DEAD_LETTER_TIMEOUT,
+    });
+    this.assemblyQueue = new AssemblyQueue(this, "AssemblyQueue", {
       workerTimeout: renderTimeout,
       deadLetterWorkerTimeout: DEAD_LETTER_TIMEOUT,
     });
@@ -63,7 +68,7 @@ export class VideoCraftStack extends Stack {
     };
 
     this.api = new Api(this, "Api", {
-      environment: shared,
+      environment: { ...shared, VIDEOCRAFT_CORS_ORIGIN: s.corsOrigins.join(",") },
       memoryMb: s.apiMemoryMb,
       rateLimit: s.apiRateLimit,
       burstLimit: s.apiBurstLimit,
@@ -75,8 +80,12 @@ export class VideoCraftStack extends Stack {
     this.renderWorker = new RenderWorker(this, "RenderWorker", {
       queue,
       deadLetterQueue,
+      assemblyQueue: this.assemblyQueue.queue,
+      assemblyDeadLetterQueue: this.assemblyQueue.deadLetterQueue,
       environment: {
         ...shared,
+        // Fan-out across invocations (issue 6): segment tasks on the render queue, assembly via FIFO.
+        VIDEOCRAFT_ASSEMBLY_QUEUE_URL: this.assemblyQueue.queue.queueUrl,
         // render-job also stops at the Lambda deadline; this caps a single ffmpeg run.
         VIDEOCRAFT_FFMPEG_TIMEOUT: String(s.renderTimeoutSeconds),
         // Batch size 1: each invocation renders one job; Lambda scales out instead.
@@ -102,6 +111,9 @@ export class VideoCraftStack extends Stack {
       delete: ["jobs", "videos"],
     });
     queue.grantSendMessages(api);
+    // GET /v1/metrics reports the render queue's depth (ApproximateNumberOfMessages). The send grant
+    // includes this action today; stated here because the API depends on it.
+    queue.grant(api, "sqs:GetQueueAttributes");
     // GET /v1/metrics reads the EMF metrics back; GetMetricData has no resource-level permissions.
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }));
     Validations.of(api).acknowledge({
@@ -114,6 +126,9 @@ export class VideoCraftStack extends Stack {
     // caches. Consuming its queue is granted by the event source.
     const worker = this.renderWorker.function;
     grantPrefixes(worker, bucket, { read: ["jobs", "uploads", "cache"], put: ["jobs", "videos", "cache"] });
+    // Fan-out: the coordinator enqueues segment tasks, the last finisher requests assembly.
+    queue.grantSendMessages(worker);
+    this.assemblyQueue.queue.grantSendMessages(worker);
 
     // The dead-letter consumer reads and rewrites job statuses.
     const deadLetter = this.renderWorker.deadLetterFunction;

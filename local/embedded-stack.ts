@@ -6,6 +6,9 @@ import { createAwsClients } from "../functions/adapters/aws-clients.js";
 export const LOCAL_BUCKET = "videocraft-local";
 export const LOCAL_QUEUE = "videocraft-render";
 export const LOCAL_DLQ = "videocraft-render-dlq";
+/** FIFO: MessageDeduplicationId = job id makes "assemble this job" happen once (issue 6 fan-out). */
+export const LOCAL_ASSEMBLY_QUEUE = "videocraft-assembly.fifo";
+export const LOCAL_ASSEMBLY_DLQ = "videocraft-assembly-dlq.fifo";
 const REGION = "us-east-1";
 /** Same as the deployed queue (SPEC §5): the fourth receive goes to the DLQ instead. */
 const MAX_RECEIVE_COUNT = 3;
@@ -17,6 +20,12 @@ export interface EmbeddedStack {
   bucket: string;
   queueUrl: string;
   dlqUrl: string;
+  /**
+   * The fan-out assembly queue and its DLQ. Not in `env`: fan-out stays off unless the caller adds
+   * `VIDEOCRAFT_ASSEMBLY_QUEUE_URL` (local-service does for VIDEOCRAFT_LOCAL_FANOUT=true).
+   */
+  assemblyQueueUrl: string;
+  assemblyDlqUrl: string;
   /** What `loadConfig` needs to point the API and render handlers at this stack. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -52,12 +61,39 @@ export async function startEmbeddedStack(options: { port?: number } = {}): Promi
       }),
     );
     const queueUrl = required(queue.QueueUrl, "queue url");
+    const assemblyDlq = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: LOCAL_ASSEMBLY_DLQ,
+        Attributes: { FifoQueue: "true", ContentBasedDeduplication: "false" },
+      }),
+    );
+    const assemblyDlqUrl = required(assemblyDlq.QueueUrl, "assembly DLQ url");
+    const assemblyDlqAttrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: assemblyDlqUrl, AttributeNames: ["QueueArn"] }),
+    );
+    const assembly = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: LOCAL_ASSEMBLY_QUEUE,
+        Attributes: {
+          FifoQueue: "true",
+          ContentBasedDeduplication: "false",
+          VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: required(assemblyDlqAttrs.Attributes?.QueueArn, "assembly DLQ arn"),
+            maxReceiveCount: MAX_RECEIVE_COUNT,
+          }),
+        },
+      }),
+    );
+    const assemblyQueueUrl = required(assembly.QueueUrl, "assembly queue url");
     let stopping: Promise<void> | undefined;
     return {
       endpoint,
       bucket: LOCAL_BUCKET,
       queueUrl,
       dlqUrl,
+      assemblyQueueUrl,
+      assemblyDlqUrl,
       env: {
         VIDEOCRAFT_AWS_ENDPOINT: endpoint,
         VIDEOCRAFT_BUCKET: LOCAL_BUCKET,

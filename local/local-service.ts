@@ -3,11 +3,13 @@ import { createAwsClients } from "../functions/adapters/aws-clients.js";
 import { createLog } from "../functions/adapters/powertools-log.js";
 import { S3ObjectStore } from "../functions/adapters/s3-object-store.js";
 import { SqsJobQueue } from "../functions/adapters/sqs-job-queue.js";
+import { SqsQueueDepth } from "../functions/adapters/sqs-queue-depth.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
 import { JobStore } from "../functions/core/jobs/job-store.js";
 import { retentionRules } from "../functions/core/jobs/retention-rules.js";
 import { systemClock } from "../functions/core/ports/clock.js";
+import { InProcessMetrics } from "../functions/core/ports/in-process-metrics.js";
 import type { Log } from "../functions/core/ports/log.js";
 import type { ObjectStore } from "../functions/core/ports/object-store.js";
 import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
@@ -18,7 +20,7 @@ import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
 import { startRetentionSweeper } from "./retention-sweeper.js";
-import { startWorkerLoop } from "./worker-loop.js";
+import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
 
 export interface LocalServiceOptions {
   /** Variables as on AWS (VIDEOCRAFT_*); the emulator's bucket/queue/endpoint override theirs. */
@@ -27,6 +29,11 @@ export interface LocalServiceOptions {
   port?: number;
   /** Render worker loops (VIDEOCRAFT_LOCAL_WORKERS). */
   workers?: number;
+  /**
+   * Fan-out across the worker loops (VIDEOCRAFT_LOCAL_FANOUT=true): jobs with several scenes are
+   * split into segment tasks and assembled through the emulator's FIFO assembly queue. Off by default.
+   */
+  fanout?: boolean;
   log?: Log;
   faults?: RenderDeps["faults"];
   /** DNS override for the render workers' source fetches (tests: a name rebinding to a private address). */
@@ -55,7 +62,14 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const apiKey = env.VIDEOCRAFT_API_KEY || randomBytes(24).toString("base64url");
   let config: Config;
   try {
-    config = loadConfig({ ...env, ...stack.env, VIDEOCRAFT_API_KEY: apiKey, VIDEOCRAFT_AUTH: "api-key" });
+    const fanout = options.fanout ?? ["true", "1"].includes(env.VIDEOCRAFT_LOCAL_FANOUT ?? "");
+    config = loadConfig({
+      ...env,
+      ...stack.env,
+      ...(fanout ? { VIDEOCRAFT_ASSEMBLY_QUEUE_URL: stack.assemblyQueueUrl } : {}),
+      VIDEOCRAFT_API_KEY: apiKey,
+      VIDEOCRAFT_AUTH: "api-key",
+    });
   } catch (e) {
     await stack.stop();
     throw e;
@@ -76,7 +90,18 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const jobs = new JobStore(store);
   const clock = systemClock;
 
-  const api = createApiHandler({ config, store, queue, clock, log });
+  // API and render workers share this process, so GET /v1/metrics reads what they recorded.
+  const metrics = new InProcessMetrics(clock);
+  const api = createApiHandler({
+    config,
+    store,
+    queue,
+    clock,
+    log,
+    metrics,
+    metricsReader: metrics,
+    queueDepth: new SqsQueueDepth({ client: clients.sqs, queueUrl: config.queueUrl }),
+  });
   const http = await startHttpServer(api, { port: options.port ?? 0 });
   const render = createRenderHandler({
     config,
@@ -84,35 +109,60 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     jobs,
     clock,
     log,
+    metrics,
     whisper: resolveWhisperPaths(config.transcriptionModel, env),
+    ...(config.fanout.assemblyQueueUrl
+      ? {
+          queues: {
+            render: queue,
+            assembly: new SqsJobQueue({ client: clients.sqs, queueUrl: config.fanout.assemblyQueueUrl }),
+          },
+        }
+      : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.resolver ? { resolver: options.resolver } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
   });
+  const concurrency = options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1);
   const workers = startWorkerLoop({
     sqs: clients.sqs,
     queueUrl: config.queueUrl,
     handler: render,
-    concurrency: options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1),
+    concurrency,
     log,
   });
+  const deadLetterHandler: SqsHandler = async (event) => {
+    await createDeadLetterHandler({
+      config,
+      store,
+      jobs,
+      clock,
+      log,
+      metrics,
+      ...(options.webhook ? { webhook: options.webhook } : {}),
+    })(event);
+  };
   const deadLetters = config.dlqUrl
-    ? startWorkerLoop({
-        sqs: clients.sqs,
-        queueUrl: config.dlqUrl,
-        handler: async (event) => {
-          await createDeadLetterHandler({
-            config,
-            store,
-            jobs,
-            clock,
-            log,
-            ...(options.webhook ? { webhook: options.webhook } : {}),
-          })(event);
-        },
-        log,
-      })
+    ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.dlqUrl, handler: deadLetterHandler, log })
     : undefined;
+  // Fan-out: the same render handler assembles jobs from the FIFO queue; its DLQ fails them.
+  const assemblers = config.fanout.assemblyQueueUrl
+    ? [
+        startWorkerLoop({
+          sqs: clients.sqs,
+          queueUrl: config.fanout.assemblyQueueUrl,
+          handler: render,
+          concurrency,
+          log,
+        }),
+        startWorkerLoop({
+          sqs: clients.sqs,
+          queueUrl: stack.assemblyDlqUrl,
+          handler: deadLetterHandler,
+          log,
+        }),
+      ]
+    : [];
 
   const sweeper = startRetentionSweeper({
     s3: clients.s3,
@@ -133,7 +183,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       stopped ??= (async () => {
         sweeper.stop();
         await http.close();
-        await Promise.all([workers.stop(), deadLetters?.stop()]);
+        await Promise.all([workers.stop(), deadLetters?.stop(), ...assemblers.map((a) => a.stop())]);
         clients.s3.destroy();
         clients.sqs.destroy();
         await stack.stop();

@@ -16,12 +16,16 @@ export class SqsJobQueue implements JobQueue {
   }
 
   async send(message: RenderMessage): Promise<void> {
-    // Only the id travels: the worker re-reads the stored request, so a redelivered or stale
-    // message can never carry an outdated copy of the job.
+    // Only the id (and which part of a fanned-out job) travels: the worker re-reads the stored
+    // request, so a redelivered or stale message can never carry an outdated copy of the job.
+    const fifo = this.queueUrl.endsWith(".fifo");
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify({ jobId: message.jobId }),
+        MessageBody: JSON.stringify(message),
+        // The assembly queue: one group per job, and the job id as deduplication id, so however
+        // many segment finishers ask for assembly within SQS's 5-minute window, one message exists.
+        ...(fifo ? { MessageGroupId: message.jobId, MessageDeduplicationId: message.jobId } : {}),
       }),
     );
   }

@@ -2,7 +2,10 @@ import type { Config } from "../core/config.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { JobQueue } from "../core/ports/job-queue.js";
 import type { Log } from "../core/ports/log.js";
+import type { Metrics } from "../core/ports/metrics.js";
+import type { MetricsReader } from "../core/ports/metrics-reader.js";
 import type { ObjectStore } from "../core/ports/object-store.js";
+import type { QueueDepth } from "../core/ports/queue-depth.js";
 
 /** Everything the HTTP API needs from outside; the Lambda entry fills it with AWS adapters. */
 export interface ApiDeps {
@@ -11,4 +14,9 @@ export interface ApiDeps {
   queue: JobQueue;
   clock: Clock;
   log: Log;
+  /** RequestDuration per request (EMF on AWS). */
+  metrics: Metrics;
+  /** What `GET /v1/metrics` reports: CloudWatch on AWS, the in-process figures locally. */
+  metricsReader: MetricsReader;
+  queueDepth: QueueDepth;
 }

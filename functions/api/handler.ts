@@ -1,7 +1,11 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { createAwsClients } from "../adapters/aws-clients.js";
+import { CloudWatchMetricsReader } from "../adapters/cloudwatch-metrics-reader.js";
+import { EmfMetrics } from "../adapters/emf-metrics.js";
 import { createLog } from "../adapters/powertools-log.js";
 import { S3ObjectStore } from "../adapters/s3-object-store.js";
 import { SqsJobQueue } from "../adapters/sqs-job-queue.js";
+import { SqsQueueDepth } from "../adapters/sqs-queue-depth.js";
 import { loadConfig } from "../core/config.js";
 import { systemClock } from "../core/ports/clock.js";
 import { createApiHandler } from "./create-api-handler.js";
@@ -22,4 +26,7 @@ export const handler = createApiHandler({
   queue: new SqsJobQueue({ client: clients.sqs, queueUrl: config.queueUrl }),
   clock: systemClock,
   log,
+  metrics: new EmfMetrics("videocraft-api"),
+  metricsReader: new CloudWatchMetricsReader(new CloudWatchClient({ region: config.region })),
+  queueDepth: new SqsQueueDepth({ client: clients.sqs, queueUrl: config.queueUrl }),
 });

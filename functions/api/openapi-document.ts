@@ -7,6 +7,7 @@ import { getJobRoute } from "./routes/get-job.js";
 import { getVideoRoute } from "./routes/get-video.js";
 import { healthRoute } from "./routes/health.js";
 import { listJobsRoute } from "./routes/list-jobs.js";
+import { metricsRoute } from "./routes/metrics.js";
 import { schemaRoute } from "./routes/schema.js";
 
 /**
@@ -57,6 +58,7 @@ const JOB_FAILURE_CODES = [
 ];
 
 const dateTime = { type: "string", format: "date-time" };
+const nullableNumber = { type: ["number", "null"], description: "null when nothing was recorded" };
 const jobError = {
   type: "object",
   required: ["code", "message"],
@@ -157,6 +159,51 @@ function componentSchemas(): Record<string, Json> {
               notes: { type: "array", items: { type: "string" } },
             },
           },
+        },
+      },
+    },
+    Metrics: {
+      type: "object",
+      description:
+        "Figures over the period: from CloudWatch (the EMF metrics, a minute or two behind) on AWS, from the process locally.",
+      required: ["period", "from", "to", "requests", "jobs", "active_jobs", "queued_jobs"],
+      properties: {
+        period: { type: "string", examples: ["1h"] },
+        from: dateTime,
+        to: dateTime,
+        requests: {
+          type: "object",
+          required: ["p50_ms", "p95_ms", "count"],
+          properties: {
+            p50_ms: nullableNumber,
+            p95_ms: nullableNumber,
+            count: { type: "integer", minimum: 0 },
+          },
+        },
+        jobs: {
+          type: "object",
+          required: ["p50_s", "p95_s", "completed", "failed", "failures_by_code"],
+          properties: {
+            p50_s: nullableNumber,
+            p95_s: nullableNumber,
+            completed: { type: "integer", minimum: 0 },
+            failed: { type: "integer", minimum: 0 },
+            failures_by_code: {
+              type: "object",
+              propertyNames: { enum: JOB_FAILURE_CODES },
+              additionalProperties: { type: "integer", minimum: 1 },
+            },
+          },
+        },
+        active_jobs: {
+          type: "integer",
+          minimum: 0,
+          description: "render invocations busy in the last minute",
+        },
+        queued_jobs: {
+          type: "integer",
+          minimum: 0,
+          description: "messages waiting in the render queue (a fanned-out job's scenes count separately)",
         },
       },
     },
@@ -379,6 +426,26 @@ const operationSpecs = () =>
         tag: "meta",
         summary: "Liveness and version (no auth)",
         responses: { "200": { description: "ok", content: jsonContent(ref("Health")) } },
+      },
+    ],
+    [
+      metricsRoute,
+      {
+        tag: "meta",
+        summary: "Request duration and job seconds p50/p95, active and queued jobs, failures by code",
+        parameters: [
+          {
+            name: "period",
+            in: "query",
+            schema: { type: "string", pattern: "^\\d{1,6}[mhd]$", default: "1h" },
+            description: "how far back: 15m, 1h, 24h, 7d (1m to 14d)",
+          },
+        ],
+        responses: {
+          "200": { description: "the figures", content: jsonContent(ref("Metrics")) },
+          "400": errorResponse("VALIDATION_FAILED: the period is not 1m to 14d"),
+          ...COMMON_ERRORS,
+        },
       },
     ],
     [

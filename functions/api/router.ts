@@ -8,6 +8,7 @@ import { getJobRoute } from "./routes/get-job.js";
 import { getVideoRoute } from "./routes/get-video.js";
 import { healthRoute } from "./routes/health.js";
 import { listJobsRoute } from "./routes/list-jobs.js";
+import { metricsRoute } from "./routes/metrics.js";
 import { openApiRoute } from "./routes/openapi.js";
 import { schemaRoute } from "./routes/schema.js";
 
@@ -39,6 +40,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...both("DELETE", "/jobs/{id}", cancelJobRoute),
   ...both("GET", "/health", healthRoute, { public: true }),
   ...both("GET", "/schema", schemaRoute),
+  ...both("GET", "/metrics", metricsRoute),
   ...both("GET", "/openapi.json", openApiRoute, { public: true }),
   // VideoCraft's own paths, kept so its clients work unchanged.
   { method: "POST", pattern: "/api/v1/generate-video", handle: createVideosRoute, json: true },

@@ -84,6 +84,9 @@ const envSchema = z.object({
   VIDEOCRAFT_BUCKET: z.string().min(3),
   VIDEOCRAFT_QUEUE_URL: z.url(),
   VIDEOCRAFT_DLQ_URL: z.url().optional(),
+  /** FIFO queue of "assemble this job" messages; set, it turns fan-out across workers on. */
+  VIDEOCRAFT_ASSEMBLY_QUEUE_URL: z.url().optional(),
+  VIDEOCRAFT_FANOUT_MIN_SCENES: int(2, HARD_LIMITS.maxScenes + 1).default(2),
   /** Only for the embedded emulator; unset on AWS. */
   VIDEOCRAFT_AWS_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default("us-east-1"),
@@ -123,12 +126,24 @@ const envSchema = z.object({
   VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: bool,
   VIDEOCRAFT_WORK_DIR: z.string().optional(),
   VIDEOCRAFT_VERSION: z.string().default("0.1.0"),
+  /** `*` or comma-separated origins (`https://app.example.com,https://admin.example.com`). */
+  VIDEOCRAFT_CORS_ORIGIN: z
+    .string()
+    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.literal("*"), z.url()])).min(1))
+    .default(["*"]),
 });
 
 export type Config = Readonly<{
   bucket: string;
   queueUrl: string;
   dlqUrl: string | undefined;
+  /**
+   * Fan-out across workers (issue 6): a job with at least `minScenes` scenes is split into one
+   * segment task per scene on the render queue, assembled once via the FIFO `assemblyQueueUrl`.
+   * Off (single-worker render) while `assemblyQueueUrl` is unset.
+   */
+  fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
   awsEndpoint: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
@@ -155,6 +170,8 @@ export type Config = Readonly<{
   allowPrivateSources: boolean;
   workDir: string | undefined;
   version: string;
+  /** Origins the API answers CORS requests for; `["*"]` allows any. */
+  corsOrigins: readonly string[];
 }>;
 
 export class ConfigError extends Error {
@@ -181,6 +198,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bucket: e.VIDEOCRAFT_BUCKET,
     queueUrl: e.VIDEOCRAFT_QUEUE_URL,
     dlqUrl: e.VIDEOCRAFT_DLQ_URL,
+    fanout: Object.freeze({
+      assemblyQueueUrl: e.VIDEOCRAFT_ASSEMBLY_QUEUE_URL,
+      minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
+    }),
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
     region: e.AWS_REGION,
     auth: e.VIDEOCRAFT_AUTH,
@@ -216,5 +237,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateSources: e.VIDEOCRAFT_ALLOW_PRIVATE_SOURCES,
     workDir: e.VIDEOCRAFT_WORK_DIR,
     version: e.VIDEOCRAFT_VERSION,
+    corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),
   });
 }

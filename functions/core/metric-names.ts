@@ -16,11 +16,14 @@ export const METRICS = {
   jobSeconds: { name: "JobSeconds", unit: "Seconds" },
   /** API request handling time. */
   requestDuration: { name: "RequestDuration", unit: "Milliseconds" },
-  /** Jobs a render worker is processing right now (1 while rendering, emitted at start and end). */
+  /**
+   * Render invocations busy: 1 at the start of each and once a minute while it runs
+   * (functions/render/record-job-metrics.ts), so the Sum per minute is the concurrency.
+   */
   activeJobs: { name: "ActiveJobs", unit: "Count" },
   /** One per failed job, dimension `Code` = the job failure code (SPEC §4). */
   jobFailures: { name: "JobFailures", unit: "Count" },
-  /** Encoded frames per second of wall-clock time. */
+  /** Output frames (duration × fps) per second of the job's wall-clock time, once per completed job. */
   renderFps: { name: "RenderFps", unit: "Count/Second" },
 } as const;
 

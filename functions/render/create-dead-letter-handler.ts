@@ -1,9 +1,11 @@
 import type { SQSEvent } from "aws-lambda";
 import { TERMINAL_STATUSES } from "../core/jobs/job-record.js";
 import type { JobStore } from "../core/jobs/job-store.js";
+import { FAILURE_CODE_DIMENSION } from "../core/metric-names.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { Log } from "../core/ports/log.js";
-import { parseRenderMessage } from "./create-render-handler.js";
+import type { Metrics } from "../core/ports/metrics.js";
+import { parseRenderMessage } from "./render-message.js";
 import { type JobWebhookDeps, sendJobWebhook } from "./webhook/send-job-webhook.js";
 
 /**
@@ -13,7 +15,7 @@ import { type JobWebhookDeps, sendJobWebhook } from "./webhook/send-job-webhook.
  * sent from here (needs `config` and `store` in the deps).
  */
 export function createDeadLetterHandler(
-  deps: { jobs: JobStore; clock: Clock; log: Log } & Partial<
+  deps: { jobs: JobStore; clock: Clock; log: Log; metrics?: Metrics } & Partial<
     Pick<JobWebhookDeps, "config" | "store" | "webhook">
   >,
 ) {
@@ -24,17 +26,34 @@ export function createDeadLetterHandler(
       const status = await deps.jobs.getStatus(message.jobId);
       if (!status || TERMINAL_STATUSES.has(status.status)) continue;
       const at = deps.clock.now().toISOString();
-      await deps.jobs.putStatus({
+      const part =
+        message.segment !== undefined
+          ? `the segment of scene ${message.segment}`
+          : message.assemble
+            ? "the assembly"
+            : "the render worker";
+      const attempts = message.segment !== undefined || message.assemble ? "" : ` (${status.attempts})`;
+      // Through the job's final marker: with fan-out, other workers may be ending it right now.
+      const won = await deps.jobs.finishOnce({
         ...status,
         status: "failed",
         finished_at: at,
         updated_at: at,
         error: {
           code: "RENDER_FAILED",
-          message: `the render worker failed on every attempt (${status.attempts}) while ${status.step}; the job was given up`,
+          message: `${part} failed on every attempt${attempts} while ${status.step}; the job was given up`,
         },
       });
-      deps.log.warn("job failed from the dead-letter queue", { jobId: message.jobId, step: status.step });
+      if (!won) continue;
+      deps.log.warn("job failed from the dead-letter queue", {
+        jobId: message.jobId,
+        step: status.step,
+        ...(message.segment !== undefined ? { segment: message.segment } : {}),
+        ...(message.assemble ? { assemble: true } : {}),
+      });
+      // Every failed job counts once in JobFailures (metric-names.ts), these included.
+      deps.metrics?.record("jobFailures", 1, { [FAILURE_CODE_DIMENSION]: "RENDER_FAILED" });
+      deps.metrics?.flush();
       const { config, store } = deps;
       if (config && store) {
         const webhook = (await deps.jobs.getRequest(message.jobId).catch(() => undefined))?.webhook;

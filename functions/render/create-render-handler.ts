@@ -1,22 +1,17 @@
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { isJobId } from "../core/jobs/storage-keys.js";
+import { type Metrics, noMetrics } from "../core/ports/metrics.js";
 import { type RenderDeps, renderJob } from "./pipeline/render-job.js";
+import { recordJobMetrics, startActiveJobHeartbeat } from "./record-job-metrics.js";
+import { parseRenderMessage } from "./render-message.js";
 
-/** Parses the queue message; a body that is not `{"jobId": <ULID>}` can never succeed. */
-export function parseRenderMessage(body: string): { jobId: string } | undefined {
-  try {
-    const value = JSON.parse(body) as { jobId?: unknown };
-    return typeof value.jobId === "string" && isJobId(value.jobId) ? { jobId: value.jobId } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { parseRenderMessage } from "./render-message.js";
 
 /**
  * SQS → render. Batch size is 1 on AWS, but every record is handled and failures are reported per
  * item (ReportBatchItemFailures) so one bad message never makes the others run again.
  */
-export function createRenderHandler(deps: RenderDeps) {
+export function createRenderHandler(deps: RenderDeps & { metrics?: Metrics }) {
+  const metrics = deps.metrics ?? noMetrics;
   return async (
     event: SQSEvent,
     context?: Pick<Context, "getRemainingTimeInMillis">,
@@ -28,10 +23,13 @@ export function createRenderHandler(deps: RenderDeps) {
         deps.log.error("dropping a malformed render message", { messageId: record.messageId });
         continue;
       }
+      // Metrics: see record-job-metrics.ts.
+      const attemptStart = deps.clock.now();
+      const heartbeat = startActiveJobHeartbeat(metrics);
       try {
         await renderJob(
           {
-            jobId: message.jobId,
+            ...message,
             receiveCount: Number(record.attributes.ApproximateReceiveCount ?? "1"),
             ...(context ? { remainingMs: context.getRemainingTimeInMillis() } : {}),
           },
@@ -44,6 +42,18 @@ export function createRenderHandler(deps: RenderDeps) {
           error: (e as Error).message,
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      } finally {
+        heartbeat.stop();
+      }
+      if (deps.metrics) {
+        // A fanned-out job is completed by its assembly, never by a scene segment.
+        await recordJobMetrics(
+          message.jobId,
+          attemptStart,
+          { ...deps, metrics },
+          message.segment === undefined,
+        );
       }
     }
     return { batchItemFailures };

@@ -1,6 +1,8 @@
 import { createAwsClients } from "../adapters/aws-clients.js";
+import { EmfMetrics } from "../adapters/emf-metrics.js";
 import { createLog } from "../adapters/powertools-log.js";
 import { S3ObjectStore } from "../adapters/s3-object-store.js";
+import { SqsJobQueue } from "../adapters/sqs-job-queue.js";
 import { loadConfig } from "../core/config.js";
 import { JobStore } from "../core/jobs/job-store.js";
 import { systemClock } from "../core/ports/clock.js";
@@ -14,6 +16,7 @@ const log = createLog("videocraft-render");
 const clients = createAwsClients(config);
 const store = new S3ObjectStore({ client: clients.s3, bucket: config.bucket });
 const jobs = new JobStore(store);
+const metrics = new EmfMetrics("videocraft-render");
 
 /** SQS render queue → one job per message. */
 export const handler = createRenderHandler({
@@ -22,8 +25,25 @@ export const handler = createRenderHandler({
   jobs,
   clock: systemClock,
   log,
+  metrics,
   whisper: resolveWhisperPaths(config.transcriptionModel, process.env),
+  // Fan-out (issue 6): segment tasks go back on the render queue, assembly on the FIFO queue.
+  ...(config.fanout.assemblyQueueUrl
+    ? {
+        queues: {
+          render: new SqsJobQueue({ client: clients.sqs, queueUrl: config.queueUrl }),
+          assembly: new SqsJobQueue({ client: clients.sqs, queueUrl: config.fanout.assemblyQueueUrl }),
+        },
+      }
+    : {}),
 });
 
 /** SQS dead-letter queue → mark the job failed (and send its webhook). */
-export const deadLetterHandler = createDeadLetterHandler({ config, store, jobs, clock: systemClock, log });
+export const deadLetterHandler = createDeadLetterHandler({
+  config,
+  store,
+  jobs,
+  clock: systemClock,
+  log,
+  metrics,
+});

@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { MAX_RECEIVE_COUNT, RenderQueue } from "../../infra/render-queue.js";
+import { AssemblyQueue, MAX_RECEIVE_COUNT, RenderQueue } from "../../infra/render-queue.js";
 import { CDK_JSON_CONTEXT, FAST_APP } from "./synth-app.js";
 
 function queueTemplate(workerSeconds: number) {
@@ -56,5 +56,31 @@ describe("render queue construct", () => {
         ]),
       },
     });
+  });
+});
+
+describe("assembly queue construct (fan-out)", () => {
+  const stack = new Stack(new App({ ...FAST_APP, context: CDK_JSON_CONTEXT }), "Test");
+  const aq = new AssemblyQueue(stack, "AssemblyQueue", {
+    workerTimeout: Duration.seconds(900),
+    deadLetterWorkerTimeout: Duration.minutes(1),
+  });
+  const id = (q: typeof aq.queue) =>
+    stack.resolve(stack.getLogicalId(q.node.defaultChild as never)) as string;
+  const r = Template.fromStack(stack).toJSON().Resources;
+
+  it("is FIFO with content-based deduplication off (the job id is the deduplication id)", () => {
+    expect(r[id(aq.queue)].Properties).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false });
+    expect(r[id(aq.deadLetterQueue)].Properties).toMatchObject({ FifoQueue: true });
+  });
+
+  it("dead-letters after 3 receives into its own FIFO DLQ and hides messages like the render queue", () => {
+    const q = r[id(aq.queue)].Properties;
+    expect(q.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { "Fn::GetAtt": [id(aq.deadLetterQueue), "Arn"] },
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+    });
+    expect(q.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 900);
+    expect(q.SqsManagedSseEnabled).toBe(true);
   });
 });

@@ -121,6 +121,21 @@ describe("render worker", () => {
     expect(props(json.Resources[dlqId]).VisibilityTimeout).toBeGreaterThanOrEqual(props(dlqFn).Timeout);
   });
 
+  it("fans out: the render function also consumes the FIFO assembly queue and knows its URL", () => {
+    const [workerId, worker] = imageFunction("handler.handler");
+    const [dlqFnId] = imageFunction("handler.deadLetterHandler");
+    const mappings = resourcesOfType(json, "AWS::Lambda::EventSourceMapping");
+    const queuesOf = (fnId: string) =>
+      mappings
+        .filter(([, r]) => props(r).FunctionName?.Ref === fnId)
+        .map(([, r]) => json.Resources[props(r).EventSourceArn["Fn::GetAtt"][0] as string]);
+    const fifo = queuesOf(workerId).filter((q) => props(q).FifoQueue === true);
+    expect(fifo).toHaveLength(1);
+    expect(props(fifo[0]).ContentBasedDeduplication).toBe(false);
+    expect(queuesOf(dlqFnId).filter((q) => props(q).FifoQueue === true)).toHaveLength(1);
+    expect(props(worker).Environment.Variables.VIDEOCRAFT_ASSEMBLY_QUEUE_URL).toBeDefined();
+  });
+
   it("builds the image from layers/render-image with a context that hashes only what the Dockerfile copies", () => {
     const assets = readFileSync(path.join(synth.app.outdir, `${synth.stack.artifactId}.assets.json`), "utf8");
     const images = Object.values(JSON.parse(assets).dockerImages ?? {}) as {

@@ -2,25 +2,30 @@ import { randomUUID } from "node:crypto";
 import type { MiddlewareObj, Request } from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { Log } from "../../core/ports/log.js";
+import type { Metrics } from "../../core/ports/metrics.js";
 import type { ApiEvent, ApiRequest } from "../api-request.js";
 
 /**
  * Outermost middleware: gives the request its id and the routes their view of it, then stamps
  * `x-request-id` on every response (errors included) and logs one line per request. The line
- * holds no body, headers, key or URL: they may carry secrets or presigned links.
+ * holds no body, headers, key or URL: they may carry secrets or presigned links. The same duration
+ * goes to the RequestDuration metric.
  */
-export function requestContext(log: Log): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
+export function requestContext(log: Log, metrics: Metrics): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   const finish = (request: Request<ApiEvent, APIGatewayProxyResult>) => {
     const api = request.event.api;
     const response = request.response;
     if (!api || !response) return;
     response.headers = { ...response.headers, "x-request-id": api.requestId };
     const jobIds = jobIdsOf(api, response);
+    const durationMs = performance.now() - api.startedAt;
+    metrics.record("requestDuration", durationMs);
+    metrics.flush();
     log.info("request", {
       method: api.method,
       route: api.route?.pattern ?? "unmatched",
       status: response.statusCode,
-      duration_ms: Math.round(performance.now() - api.startedAt),
+      duration_ms: Math.round(durationMs),
       request_id: api.requestId,
       ...(jobIds.length === 1 ? { job_id: jobIds[0] } : jobIds.length > 1 ? { job_ids: jobIds } : {}),
     });

@@ -12,6 +12,8 @@ export function routing(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
     before: (request) => {
       const api = request.event.api;
+      // Already chosen (a CORS preflight, middlewares/cors.ts).
+      if (api.route) return;
       const match = matchRoute(api.method, api.path);
       if (match.kind === "none") throw new ApiError(404, "NOT_FOUND", `no route ${api.method} ${api.path}`);
       if (match.kind === "wrong-method") {

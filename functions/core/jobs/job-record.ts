@@ -35,6 +35,8 @@ export interface JobRecord {
   /** How many times a worker picked the job up. */
   attempts: number;
   output?: { video_key: string; poster_key: string; bytes: number };
+  /** Scene segments of the render and how many came from the scene cache instead of an encode. */
+  segments?: { total: number; cached: number; fanout?: boolean };
   /** Outcome of the job's webhook once its delivery ended (never holds the URL or secret). */
   webhook?: WebhookOutcome;
 }

@@ -10,6 +10,15 @@ export const storageKeys = {
   video: (id: string) => `videos/${id}.mp4`,
   poster: (id: string) => `videos/${id}.jpg`,
   jobsPrefix: "jobs/",
+  /** Fan-out (issue 6): what segment workers and the assembler need from the coordinator. */
+  fanoutPlan: (id: string) => `jobs/${id}/work/plan.json`,
+  fanoutAudio: (id: string) => `jobs/${id}/work/audio.m4a`,
+  /** One `<i>.done` per finished scene segment, and `audio.done` for the soundtrack. */
+  partsPrefix: (id: string) => `jobs/${id}/segments/`,
+  segmentDone: (id: string, index: number) => `jobs/${id}/segments/${index}.done`,
+  audioDone: (id: string) => `jobs/${id}/segments/audio.done`,
+  /** The terminal record of a fanned-out job (completed, failed or cancelled); the first writer wins. */
+  fanoutFinal: (id: string) => `jobs/${id}/work/final.json`,
 } as const;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -9,17 +9,20 @@ import { storageKeys } from "../../core/jobs/storage-keys.js";
 import { buildRenderPlan } from "../../core/plan/build-render-plan.js";
 import type { EncoderSettings } from "../../core/plan/render-plan.js";
 import type { Clock } from "../../core/ports/clock.js";
+import type { JobQueue } from "../../core/ports/job-queue.js";
 import type { Log } from "../../core/ports/log.js";
 import type { ObjectStore } from "../../core/ports/object-store.js";
 import type { Project } from "../../core/schema/project.js";
 import type { WhisperPaths } from "../speech/whisper-paths.js";
 import { sendJobWebhook, type WebhookTuning } from "../webhook/send-job-webhook.js";
+import { assembleJob, renderSegment, startFanout, wantsFanout } from "./fanout.js";
 import { fetchSources } from "./fetch-sources.js";
 import { checkProbedLimits, probeSources } from "./probe-media.js";
 import { createProgressReporter } from "./progress-reporter.js";
 import { resolveCaptions } from "./resolve-captions.js";
 import { runFfmpeg } from "./run-ffmpeg.js";
 import type { Resolver } from "./safe-fetch.js";
+import { hashSources, restoreSegment, saveSegment, sceneCacheEntries } from "./scene-cache.js";
 import { watchForCancel } from "./watch-for-cancel.js";
 
 export interface RenderDeps {
@@ -34,14 +37,27 @@ export interface RenderDeps {
    * Test seam for crash tests: called before each step; throwing there behaves like a worker
    * dying mid-job (the message is retried by the queue). Never set in production wiring.
    */
-  faults?: { beforeStep(step: JobStep, jobId: string, attempt: number): void | Promise<void> };
+  faults?: {
+    beforeStep(step: JobStep, jobId: string, attempt: number, part?: RenderPart): void | Promise<void>;
+  };
+  /**
+   * Where a fanned-out job's parts are enqueued (issue 6): segment tasks on the render queue, the one
+   * assembly request on the FIFO assembly queue. Fan-out also needs VIDEOCRAFT_ASSEMBLY_QUEUE_URL.
+   */
+  queues?: { render: JobQueue; assembly: JobQueue };
   /** DNS override for source fetches (tests: rebinding); production uses the system resolver. */
   resolver?: Resolver;
   /** Webhook retry/network overrides (tests); production uses the defaults. */
   webhook?: WebhookTuning;
 }
 
-export interface RenderAttempt {
+/** Which part of a fanned-out job a message asks for; none = the whole job (or its coordination). */
+export interface RenderPart {
+  segment?: number;
+  assemble?: true;
+}
+
+export interface RenderAttempt extends RenderPart {
   jobId: string;
   /** SQS ApproximateReceiveCount of this delivery. */
   receiveCount: number;
@@ -50,7 +66,7 @@ export interface RenderAttempt {
 }
 
 /** Lambda needs a moment after ffmpeg dies to write the final status. */
-const SHUTDOWN_MARGIN_MS = 15_000;
+export const SHUTDOWN_MARGIN_MS = 15_000;
 
 export function encoderFor(project: Project, config: Config): EncoderSettings {
   return {
@@ -66,6 +82,16 @@ export function encoderFor(project: Project, config: Config): EncoderSettings {
  * Redelivery of a finished job is a no-op, so duplicate deliveries never produce duplicate work.
  */
 export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promise<void> {
+  if (attempt.segment !== undefined) return renderSegment({ ...attempt, segment: attempt.segment }, deps);
+  if (attempt.assemble) return assembleJob(attempt, deps);
+  return renderWhole(attempt, deps);
+}
+
+/**
+ * The whole job in this worker; or, when fan-out applies, its coordination: fetch, probe,
+ * transcribe and plan here, hand the scene segments to other workers, mix the audio meanwhile.
+ */
+async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<void> {
   const { jobs, clock, log, config } = deps;
   const { jobId } = attempt;
   const status = await jobs.getStatus(jobId);
@@ -75,6 +101,13 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
   }
   if (TERMINAL_STATUSES.has(status.status)) {
     log.info("job already finished; duplicate delivery ignored", { jobId, status: status.status });
+    return;
+  }
+  const final = await jobs.getFinal(jobId);
+  if (final) {
+    // A fanned-out job ended while this (redelivered) coordinator message waited.
+    await jobs.putStatus(final);
+    log.info("job already finished; duplicate delivery ignored", { jobId, status: final.status });
     return;
   }
   const now = () => clock.now().toISOString();
@@ -105,6 +138,8 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
   const deadline =
     attempt.remainingMs === undefined ? Infinity : Date.now() + attempt.remainingMs - SHUTDOWN_MARGIN_MS;
   const t0 = Date.now();
+  /** Set once segment tasks are on the queue: from then on the job ends through `jobs.finishOnce`. */
+  let handedOff = false;
   try {
     const step = async (name: JobStep, fraction = 0) => {
       if (cancel.signal.aborted) throw new JobFailure("CANCELLED", "the job was cancelled");
@@ -148,16 +183,38 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
       signal: cancel.signal,
       ...(onProgress ? { onProgress } : {}),
     });
+    const encoder = encoderFor(project, config);
+    const hashes = await hashSources(paths.values());
+    const cache = sceneCacheEntries(plan, workDir, hashes, encoder);
+    if (wantsFanout(plan, cache, deps)) {
+      await step("rendering");
+      handedOff = true;
+      await startFanout({ jobId, plan, cache, warnings, sourceHashes: hashes }, deps, ffmpeg);
+      log.info("job fanned out", {
+        jobId,
+        segments: plan.scenes.length,
+        planSeconds: (Date.now() - t0) / 1000,
+      });
+      return;
+    }
     await step("rendering");
     let framesDone = 0;
-    for (const scene of plan.scenes) {
+    let cached = 0;
+    for (const { scene, key } of cache) {
       const before = framesDone;
-      await runFfmpeg(
-        scene.command,
-        ffmpeg((f) => void progress.report("rendering", (before + f * scene.frames) / plan.totalFrames)),
-      );
+      if (await restoreSegment(deps.store, key, scene.command.output, log)) {
+        cached++;
+      } else {
+        await runFfmpeg(
+          scene.command,
+          ffmpeg((f) => void progress.report("rendering", (before + f * scene.frames) / plan.totalFrames)),
+        );
+        await saveSegment(deps.store, key, scene.command.output, log);
+      }
       framesDone += scene.frames;
+      await progress.report("rendering", framesDone / plan.totalFrames);
     }
+    const segments: JobRecord["segments"] = { total: plan.scenes.length, cached };
     await step("mixing");
     await runFfmpeg(
       plan.audio,
@@ -180,6 +237,7 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
       step: "done",
       warnings,
       duration_seconds: plan.totalDuration,
+      segments,
       output: {
         video_key: storageKeys.video(jobId),
         poster_key: storageKeys.poster(jobId),
@@ -191,16 +249,23 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
       renderSeconds: (Date.now() - t0) / 1000,
       videoSeconds: plan.totalDuration,
       bytes: video.bytes,
+      segments,
     });
   } catch (e) {
     await progress.flush().catch(() => undefined);
     const failure = cancel.signal.aborted ? new JobFailure("CANCELLED", "the job was cancelled") : e;
     if (!(failure instanceof JobFailure)) throw e;
     const state = failure.code === "CANCELLED" ? "cancelled" : "failed";
-    await jobs.putStatus(
-      finish(progress.current(), state, now(), { code: failure.code, message: failure.message }),
-    );
-    log.info(`job ${state}`, { jobId, code: failure.code });
+    const ended = finish(progress.current(), state, now(), { code: failure.code, message: failure.message });
+    if (handedOff) {
+      // Segment workers may be ending the job at the same moment; only the first ending counts.
+      const won = await jobs.finishOnce(ended);
+      log.info(`job ${state}`, { jobId, code: failure.code, fanout: true });
+      if (!won) return;
+    } else {
+      await jobs.putStatus(ended);
+      log.info(`job ${state}`, { jobId, code: failure.code });
+    }
   } finally {
     cancel.stop();
     await rm(workDir, { recursive: true, force: true });
@@ -209,7 +274,7 @@ export async function renderJob(attempt: RenderAttempt, deps: RenderDeps): Promi
   await sendJobWebhook(jobId, project.webhook, deps);
 }
 
-function finish(
+export function finish(
   record: JobRecord,
   status: "completed" | "failed" | "cancelled",
   at: string,

@@ -4,18 +4,23 @@ import type { JobRecord } from "../../../functions/core/jobs/job-record.js";
 import { JobStore } from "../../../functions/core/jobs/job-store.js";
 import type { Clock } from "../../../functions/core/ports/clock.js";
 import { InMemoryObjectStore } from "../../../functions/core/ports/in-memory-object-store.js";
+import { InProcessMetrics } from "../../../functions/core/ports/in-process-metrics.js";
 import type { JobQueue, RenderMessage } from "../../../functions/core/ports/job-queue.js";
 import type { Log } from "../../../functions/core/ports/log.js";
 import type { ObjectStore } from "../../../functions/core/ports/object-store.js";
+import type { QueueDepth } from "../../../functions/core/ports/queue-depth.js";
 import { type ApiEventInit, apiEvent, lambdaContext } from "../../support/api-event.js";
 
 export const API_KEY = "k".repeat(20);
 export const NOW = new Date("2025-03-04T05:06:07.000Z");
 
-export class MemoryQueue implements JobQueue {
+export class MemoryQueue implements JobQueue, QueueDepth {
   readonly messages: RenderMessage[] = [];
   async send(message: RenderMessage) {
     this.messages.push(message);
+  }
+  async waitingMessages() {
+    return this.messages.length;
   }
 }
 
@@ -54,7 +59,17 @@ export function createTestApi(
   const queue = new MemoryQueue();
   const log = new MemoryLog();
   const clock = options.clock ?? { now: () => NOW };
-  const handler = createApiHandler({ config, store, queue, clock, log });
+  const metrics = new InProcessMetrics(clock);
+  const handler = createApiHandler({
+    config,
+    store,
+    queue,
+    clock,
+    log,
+    metrics,
+    metricsReader: metrics,
+    queueDepth: queue,
+  });
 
   async function call(init: ApiEventInit & { auth?: false }): Promise<TestResponse> {
     const headers = init.auth === false ? (init.headers ?? {}) : { "x-api-key": API_KEY, ...init.headers };
@@ -83,5 +98,5 @@ export function createTestApi(
     return res.json.id;
   }
 
-  return { config, store, memory, queue, log, clock, handler, call, setStatus, createJob };
+  return { config, store, memory, queue, log, clock, metrics, handler, call, setStatus, createJob };
 }

@@ -1,0 +1,218 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AwsClients, createAwsClients } from "../../functions/adapters/aws-clients.js";
+import { JobFailure } from "../../functions/core/errors.js";
+import { ApiClient, type JobView } from "../../local/api-client.js";
+import { generateImage, generateTone } from "../../local/generate-media.js";
+import { type LocalService, startLocalService } from "../../local/local-service.js";
+import { type CaptureLog, captureLog } from "../support/capture-log.js";
+import { ffprobe, grabFrame, near } from "../support/media-probe.js";
+
+/**
+ * Issue 6 item 3 on the embedded stack: 2 worker loops, the FIFO assembly queue configured. A job
+ * with several scenes becomes one segment task per scene; the last part to finish asks for
+ * assembly, which the FIFO queue's deduplication (enforced by the emulator) makes happen once.
+ */
+let dir: string;
+let service: LocalService;
+let client: ApiClient;
+let aws: AwsClients;
+let log: CaptureLog;
+
+const COLORS: [string, [number, number, number]][] = [
+  ["#ff0000", [255, 0, 0]],
+  ["#00ff00", [0, 255, 0]],
+  ["#0000ff", [0, 0, 255]],
+  ["#ffff00", [255, 255, 0]],
+];
+const SCENE_SECONDS = 0.5;
+
+/** `shift` moves the dot, so a project's segments are not already in the scene cache. */
+const project = (comment: string, shift = 0) => ({
+  comment,
+  resolution: "160x120",
+  fps: 10,
+  quality: "draft",
+  scenes: COLORS.map(([color], i) => ({
+    duration: SCENE_SECONDS,
+    "background-color": color,
+    elements: [
+      { type: "image", src: `file://${join(dir, "dot.png")}`, x: 4 + shift, y: 4 },
+      ...(i === 1 ? [{ type: "audio", src: `file://${join(dir, "tone.wav")}` }] : []),
+    ],
+  })),
+});
+
+const linesFor = (id: string, message: string) =>
+  log.lines.filter((l) => l.message === message && l.text.includes(id));
+
+async function outputsOf(id: string): Promise<string[]> {
+  const { keys } = await service.store.list("videos/");
+  return keys.filter((k) => k.startsWith(`videos/${id}`));
+}
+
+async function waitFor(check: () => boolean, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return check();
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "vc-fanout-"));
+  await Promise.all([
+    generateTone(join(dir, "tone.wav"), { seconds: 1 }),
+    generateImage(join(dir, "dot.png"), { width: 16, height: 16, color: "#101010" }),
+  ]);
+  log = captureLog();
+  service = await startLocalService({
+    env: {
+      VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
+      VIDEOCRAFT_FFMPEG_PRESET: "ultrafast",
+      VIDEOCRAFT_WORK_DIR: join(dir, "work"),
+    },
+    workers: 2,
+    fanout: true,
+    log,
+    faults: {
+      async beforeStep(step, jobId, _attempt, part) {
+        const comment = (await service.jobs.getRequest(jobId))?.comment ?? "";
+        if (comment === "fail-segment" && step === "rendering" && part?.segment === 2) {
+          throw new JobFailure("RENDER_FAILED", "simulated encoder failure");
+        }
+      },
+    },
+  });
+  client = new ApiClient(service.url, service.apiKey);
+  aws = createAwsClients(service.config);
+}, 60_000);
+
+afterAll(async () => {
+  aws?.s3.destroy();
+  aws?.sqs.destroy();
+  await service?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("a 4-scene job fanned out over 2 workers", () => {
+  let job: JobView;
+  let path: string;
+  const seen: JobView[] = [];
+
+  beforeAll(async () => {
+    const { id } = await client.submit(project("fanout"));
+    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 50, onUpdate: (j) => seen.push(j) });
+    path = join(dir, "fanout.mp4");
+    if (job.status === "completed") await client.downloadVideo(id, path);
+  }, 180_000);
+
+  it("completes with one video and poster, the segments counted in the record", async () => {
+    expect(job).toMatchObject({ status: "completed", progress: 100, step: "done" });
+    expect(await outputsOf(job.id)).toEqual([`videos/${job.id}.jpg`, `videos/${job.id}.mp4`]);
+    const record = await service.jobs.getStatus(job.id);
+    expect(record?.segments).toEqual({ total: 4, cached: 0, fanout: true });
+    expect(record?.attempts).toBe(1);
+  });
+
+  it("rendered each scene in its own segment task and assembled once", () => {
+    const segments = linesFor(job.id, "segment rendered").map((l) => JSON.parse(l.text).segment as number);
+    expect(segments.sort()).toEqual([0, 1, 2, 3]);
+    expect(linesFor(job.id, "job completed")).toHaveLength(1);
+    expect(linesFor(job.id, "job fanned out")).toHaveLength(1);
+    // Progress went through the segments' share of the rendering range.
+    expect(seen.some((j) => j.step === "rendering" && j.progress > 21 && j.progress < 82)).toBe(true);
+  });
+
+  it("has the right length, sound and every scene's colour at its time", async () => {
+    const probe = await ffprobe(path);
+    expect(Math.abs(probe.duration - 4 * SCENE_SECONDS)).toBeLessThanOrEqual(0.1);
+    expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(["audio", "video"]);
+    for (const [i, [, rgb]] of COLORS.entries()) {
+      const frame = await grabFrame(path, i * SCENE_SECONDS + SCENE_SECONDS / 2);
+      expect(near(frame.pixel(120, 90), rgb), `scene ${i}`).toBe(true);
+    }
+  });
+
+  it("a duplicate assemble message changes nothing", async () => {
+    const key = `videos/${job.id}.mp4`;
+    const head = async () => {
+      const h = await aws.s3.send(new HeadObjectCommand({ Bucket: service.config.bucket, Key: key }));
+      return { etag: h.ETag, modified: h.LastModified?.toISOString() };
+    };
+    const [before, statusBefore] = await Promise.all([head(), service.jobs.getStatus(job.id)]);
+    // Twice, each with its own deduplication id, so the FIFO queue delivers both to the assembler.
+    for (const n of [1, 2]) {
+      await aws.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: service.stack.assemblyQueueUrl,
+          MessageBody: JSON.stringify({ jobId: job.id, assemble: true }),
+          MessageGroupId: job.id,
+          MessageDeduplicationId: `${job.id}-again-${n}`,
+        }),
+      );
+    }
+    expect(
+      await waitFor(() => linesFor(job.id, "job already finished; assembly message ignored").length === 2),
+    ).toBe(true);
+    expect(await head()).toEqual(before);
+    expect(await service.jobs.getStatus(job.id)).toEqual(statusBefore);
+    expect(await outputsOf(job.id)).toEqual([`videos/${job.id}.jpg`, `videos/${job.id}.mp4`]);
+  });
+});
+
+describe("a resubmitted fanned-out project", () => {
+  it("finds every segment in the scene cache and only assembles", async () => {
+    const { id } = await client.submit(project("fanout-again"));
+    const again = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(again.status).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments).toEqual({ total: 4, cached: 4, fanout: true });
+    expect(linesFor(id, "segment rendered")).toHaveLength(0);
+  });
+});
+
+describe("the assembly queue deduplicates by job id", () => {
+  it("two assembly requests for the same job within the window are delivered once", async () => {
+    const id = "01ARZ3NDEKTSV4RRFFQ69G5FAV"; // a valid id of no stored job: the assembler just logs it
+    for (let n = 0; n < 2; n++) {
+      await aws.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: service.stack.assemblyQueueUrl,
+          MessageBody: JSON.stringify({ jobId: id, assemble: true }),
+          MessageGroupId: id,
+          MessageDeduplicationId: id,
+        }),
+      );
+    }
+    const dropped = () => linesFor(id, "assembly message for an unknown job; dropping it").length;
+    expect(await waitFor(() => dropped() >= 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 2_500)); // longer than a poll: a second copy would show
+    expect(dropped()).toBe(1);
+  });
+});
+
+describe("a segment that fails deterministically", () => {
+  let job: JobView;
+
+  beforeAll(async () => {
+    const { id } = await client.submit(project("fail-segment", 2));
+    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
+    // Let the other segments finish, so anything they would do after the failure has happened.
+    const handled = () =>
+      linesFor(id, "segment rendered").length +
+      linesFor(id, "job already finished; segment message ignored").length;
+    await waitFor(() => handled() >= 3, 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+  }, 180_000);
+
+  it("fails the job once, with the segment's reason, and never assembles", async () => {
+    expect(job).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
+    expect(job.error?.message).toMatch(/^scene 2: simulated encoder failure/);
+    expect(linesFor(job.id, "job failed")).toHaveLength(1);
+    expect(linesFor(job.id, "assembly requested")).toHaveLength(0);
+    expect(await outputsOf(job.id)).toEqual([]);
+    expect(await service.jobs.getStatus(job.id)).toMatchObject({ status: "failed" });
+  });
+});
