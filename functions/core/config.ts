@@ -129,7 +129,12 @@ const envSchema = z.object({
   /** `*` or comma-separated origins (`https://app.example.com,https://admin.example.com`). */
   VIDEOCRAFT_CORS_ORIGIN: z
     .string()
-    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.union([z.literal("*"), z.url()])).min(1))
     .default(["*"]),
 });
