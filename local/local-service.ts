@@ -27,7 +27,7 @@ export interface LocalServiceOptions {
   env?: Record<string, string | undefined>;
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
   port?: number;
-  /** Render worker loops (VIDEOCRAFT_LOCAL_WORKERS). */
+  /** Render worker loops (VIDEOCRAFT_LOCAL_WORKERS); 0 runs the API alone. */
   workers?: number;
   /**
    * Fan-out across the worker loops (VIDEOCRAFT_LOCAL_FANOUT=true): jobs with several scenes are
@@ -124,13 +124,11 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     ...(options.webhook ? { webhook: options.webhook } : {}),
   });
   const concurrency = options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1);
-  const workers = startWorkerLoop({
-    sqs: clients.sqs,
-    queueUrl: config.queueUrl,
-    handler: render,
-    concurrency,
-    log,
-  });
+  // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
+  const workers =
+    concurrency > 0
+      ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.queueUrl, handler: render, concurrency, log })
+      : undefined;
   const deadLetterHandler: SqsHandler = async (event) => {
     await createDeadLetterHandler({
       config,
@@ -183,7 +181,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       stopped ??= (async () => {
         sweeper.stop();
         await http.close();
-        await Promise.all([workers.stop(), deadLetters?.stop(), ...assemblers.map((a) => a.stop())]);
+        await Promise.all([workers?.stop(), deadLetters?.stop(), ...assemblers.map((a) => a.stop())]);
         clients.s3.destroy();
         clients.sqs.destroy();
         await stack.stop();
