@@ -1,20 +1,19 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AwsClients, createAwsClients } from "../../functions/adapters/aws-clients.js";
+import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { createJobs } from "../../functions/core/jobs/create-jobs.js";
 import type { JobStep } from "../../functions/core/jobs/job-record.js";
 import { systemClock } from "../../functions/core/ports/clock.js";
 import { silentLog } from "../../functions/core/ports/log.js";
 import { renderJob } from "../../functions/render/pipeline/render-job.js";
 import { resolveWhisperPaths } from "../../functions/render/speech/whisper-paths.js";
-import { ApiClient, type JobView } from "../../local/api-client.js";
-import { generateImage, generateTone } from "../../local/generate-media.js";
-import { type LocalService, startLocalService } from "../../local/local-service.js";
-import { type CaptureLog, captureLog, leakedSecrets } from "../support/capture-log.js";
+import type { ApiClient, JobView } from "../../local/api-client.js";
+import type { LocalService } from "../../local/local-service.js";
+import { type CaptureLog, leakedSecrets } from "../support/capture-log.js";
+
+import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 
 /**
  * Issue 5 item 2: a worker that dies at any pipeline step costs a retry, never a lost, stuck or
@@ -59,21 +58,12 @@ const project = (comment: string) => ({
   ],
 });
 
+let stack: TinyMediaService;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "vc-crash-"));
-  await Promise.all([
-    generateTone(join(dir, "tone.wav"), { seconds: 1 }),
-    generateImage(join(dir, "dot.png"), { width: 16, height: 16, color: "#ffffff" }),
-  ]);
-  log = captureLog();
-  service = await startLocalService({
-    env: {
-      VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
-      VIDEOCRAFT_FFMPEG_PRESET: "ultrafast",
-      VIDEOCRAFT_WORK_DIR: join(dir, "work"),
-    },
+  stack = await startTinyMediaService("crash", {
+    dotColor: "#ffffff",
     workers: 2,
-    log,
     faults: {
       async beforeStep(step, jobId, attempt) {
         const comment = (await service.jobs.getRequest(jobId))?.comment ?? "";
@@ -83,15 +73,11 @@ beforeAll(async () => {
       },
     },
   });
-  client = new ApiClient(service.url, service.apiKey);
-  aws = createAwsClients(service.config);
+  ({ dir, service, client, log, aws } = stack);
 }, 60_000);
 
 afterAll(async () => {
-  aws?.s3.destroy();
-  aws?.sqs.destroy();
-  await service?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 async function outputsOf(id: string): Promise<string[]> {

@@ -1,16 +1,15 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AwsClients, createAwsClients } from "../../functions/adapters/aws-clients.js";
+import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { JobFailure } from "../../functions/core/errors.js";
-import { ApiClient, type JobView } from "../../local/api-client.js";
-import { generateImage, generateTone } from "../../local/generate-media.js";
-import { type LocalService, startLocalService } from "../../local/local-service.js";
-import { type CaptureLog, captureLog } from "../support/capture-log.js";
+import type { ApiClient, JobView } from "../../local/api-client.js";
+import type { LocalService } from "../../local/local-service.js";
+import type { CaptureLog } from "../support/capture-log.js";
 import { ffprobe, grabFrame, near } from "../support/media-probe.js";
+
+import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 
 /**
  * Issue 6 item 3 on the embedded stack: 2 worker loops, the FIFO assembly queue configured. A job
@@ -61,22 +60,12 @@ async function waitFor(check: () => boolean, ms = 20_000) {
   return check();
 }
 
+let stack: TinyMediaService;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "vc-fanout-"));
-  await Promise.all([
-    generateTone(join(dir, "tone.wav"), { seconds: 1 }),
-    generateImage(join(dir, "dot.png"), { width: 16, height: 16, color: "#101010" }),
-  ]);
-  log = captureLog();
-  service = await startLocalService({
-    env: {
-      VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
-      VIDEOCRAFT_FFMPEG_PRESET: "ultrafast",
-      VIDEOCRAFT_WORK_DIR: join(dir, "work"),
-    },
+  stack = await startTinyMediaService("fanout", {
     workers: 2,
     fanout: true,
-    log,
     faults: {
       async beforeStep(step, jobId, _attempt, part) {
         const comment = (await service.jobs.getRequest(jobId))?.comment ?? "";
@@ -86,15 +75,11 @@ beforeAll(async () => {
       },
     },
   });
-  client = new ApiClient(service.url, service.apiKey);
-  aws = createAwsClients(service.config);
+  ({ dir, service, client, log, aws } = stack);
 }, 60_000);
 
 afterAll(async () => {
-  aws?.s3.destroy();
-  aws?.sqs.destroy();
-  await service?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe("a 4-scene job fanned out over 2 workers", () => {

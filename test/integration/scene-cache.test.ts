@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../../local/api-client.js";
-import { generateImage, generateTone } from "../../local/generate-media.js";
-import { type LocalService, startLocalService } from "../../local/local-service.js";
-import { type CaptureLog, captureLog } from "../support/capture-log.js";
+import type { ApiClient } from "../../local/api-client.js";
+import type { LocalService } from "../../local/local-service.js";
+import type { CaptureLog } from "../support/capture-log.js";
 import { ffprobe, grabFrame, near } from "../support/media-probe.js";
+
+import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 
 /**
  * Issue 6 item 4: a scene's segment is cached under a hash of its command, encoder settings and
@@ -55,27 +54,15 @@ async function render(body: unknown, name: string) {
   return { job, seconds, path, record: await service.jobs.getStatus(id) };
 }
 
+let stack: TinyMediaService;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "vc-cache-"));
-  await Promise.all([
-    generateTone(join(dir, "tone.wav"), { seconds: 1 }),
-    generateImage(join(dir, "dot.png"), { width: 16, height: 16, color: "#101010" }),
-  ]);
-  log = captureLog();
-  service = await startLocalService({
-    env: {
-      VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
-      VIDEOCRAFT_FFMPEG_PRESET: "ultrafast",
-      VIDEOCRAFT_WORK_DIR: join(dir, "work"),
-    },
-    log,
-  });
-  client = new ApiClient(service.url, service.apiKey);
+  stack = await startTinyMediaService("cache", {});
+  ({ dir, service, client, log } = stack);
 }, 60_000);
 
 afterAll(async () => {
-  await service?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe("scene cache: one of 8 scenes changed", () => {
