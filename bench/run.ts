@@ -13,11 +13,14 @@ import { parseArgs, promisify } from "node:util";
 import { loadConfig } from "../functions/core/config.js";
 import { buildRenderPlan } from "../functions/core/plan/build-render-plan.js";
 import type { FfmpegCommand, RenderPlan } from "../functions/core/plan/render-plan.js";
+import { InMemoryObjectStore } from "../functions/core/ports/in-memory-object-store.js";
 import { parseProjectRequest } from "../functions/core/schema/parse-project-request.js";
 import type { Project } from "../functions/core/schema/project.js";
 import { probeSources } from "../functions/render/pipeline/probe-media.js";
 import { encoderFor } from "../functions/render/pipeline/render-job.js";
+import { resolveCaptions } from "../functions/render/pipeline/resolve-captions.js";
 import { runFfmpeg } from "../functions/render/pipeline/run-ffmpeg.js";
+import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
 import { generateSpeech, generateVideo } from "../local/generate-media.js";
 import { formatLambdaTable, formatTable, lambdaTable, type MeasuredSpeeds } from "./lambda-model.js";
 import { type TimedWord, videocraftBaselineCommand, wordByWordAss } from "./videocraft-baseline-plan.js";
@@ -454,9 +457,18 @@ async function runOurs(
     const sources = await probeSources(paths, { ffprobePath: "ffprobe" });
     phases.probe = (performance.now() - t0) / 1000;
     const t1 = performance.now();
+    // Given word timings, as the renderer resolves them (no recogniser runs), so our captions are burned in too.
+    const { captions } = await resolveCaptions(project, sources, paths, {
+      store: new InMemoryObjectStore(),
+      workDir,
+      ffmpegPath: "ffmpeg",
+      whisper: resolveWhisperPaths("base.en", {}),
+      timeoutMs: 60_000,
+    });
     const plan: RenderPlan = buildRenderPlan(project, sources, {
       workDir,
       encoder: encoderFor(project, config),
+      captions,
     });
     phases.plan = (performance.now() - t1) / 1000;
     const segments: CommandRun[] = [];

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { stat, unlink } from "node:fs/promises";
+import { open, stat, unlink, writeFile } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
@@ -146,6 +146,49 @@ export class S3ObjectStore implements ObjectStore {
       throw err;
     }
     return { bytes };
+  }
+
+  async downloadHead(
+    key: string,
+    path: string,
+    maxBytes: number,
+  ): Promise<{ bytes: number; totalBytes: number }> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: `bytes=0-${Math.max(1, maxBytes) - 1}`,
+        }),
+      );
+    } catch (err) {
+      // An empty object has no byte 0: S3 answers 416 InvalidRange.
+      if ((err as { name?: string }).name === "InvalidRange") {
+        await writeFile(path, "");
+        return { bytes: 0, totalBytes: 0 };
+      }
+      if (isNotFound(err)) throw noSuchKey(key);
+      throw err;
+    }
+    const body = out.Body as Readable | undefined;
+    if (!body) throw new Error(`object ${key} has no body`);
+    let bytes = 0;
+    const file = await open(path, "w");
+    try {
+      // A store that ignores Range sends the whole object: keep the head only.
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        const part = chunk.subarray(0, Math.max(0, maxBytes - bytes));
+        await file.write(part);
+        bytes += part.length;
+        if (bytes >= maxBytes) break;
+      }
+    } finally {
+      body.destroy();
+      await file.close();
+    }
+    const total = /\/(\d+)\s*$/.exec(out.ContentRange ?? "")?.[1];
+    return { bytes, totalBytes: total !== undefined ? Number(total) : (out.ContentLength ?? bytes) };
   }
 
   async uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }> {

@@ -1,3 +1,10 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP API (SPEC §4), built from the router's route table and
+ * the same zod schema that validates request bodies (`requestJsonSchema()`), so paths and the
+ * request body cannot drift from what the API does. Response shapes are written once below.
+ * Served at `GET /v1/openapi.json` (public, like health: it is the published contract).
+ */
+import { JOB_STATUSES, JOB_STEPS } from "../core/jobs/job-record.js";
 import { requestJsonSchema } from "../core/schema/request-json-schema.js";
 import type { RouteDef, RouteHandler } from "./router.js";
 import { cancelJobRoute } from "./routes/cancel-job.js";
@@ -10,29 +17,9 @@ import { listJobsRoute } from "./routes/list-jobs.js";
 import { metricsRoute } from "./routes/metrics.js";
 import { schemaRoute } from "./routes/schema.js";
 
-/**
- * The OpenAPI 3.1 description of the HTTP API (SPEC §4), built from the router's route table and
- * the same zod schema that validates request bodies (`requestJsonSchema()`), so paths and the
- * request body cannot drift from what the API does. Response shapes are written once below.
- * Served at `GET /v1/openapi.json` (public, like health: it is the published contract).
- */
-
 type Json = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const JOB_STATUSES = ["queued", "processing", "completed", "failed", "cancelled"];
-const JOB_STEPS = [
-  "queued",
-  "fetching",
-  "probing",
-  "transcribing",
-  "planning",
-  "rendering",
-  "mixing",
-  "assembling",
-  "uploading",
-  "done",
-];
 const API_ERROR_CODES = [
   "INVALID_JSON",
   "VALIDATION_FAILED",
@@ -135,7 +122,7 @@ function componentSchemas(): Record<string, Json> {
           type: "array",
           items: {
             type: "object",
-            required: ["project", "total_duration_seconds", "scenes", "estimate"],
+            required: ["project", "total_duration_seconds", "scenes", "estimate", "sources", "problems"],
             properties: {
               project: { type: "object", description: "the normalised project as it would be stored" },
               total_duration_seconds: { type: "number" },
@@ -154,6 +141,64 @@ function componentSchemas(): Record<string, Json> {
                   render_seconds: { type: "number" },
                   cost_usd: { type: "number" },
                   model: { type: "string" },
+                },
+              },
+              sources: {
+                type: "array",
+                description:
+                  "each distinct src, probed from its first ~1 MiB (ranged GET through the SSRF-safe fetcher, ranged S3 read, or the local file)",
+                items: {
+                  type: "object",
+                  required: [
+                    "src",
+                    "paths",
+                    "status",
+                    "size_bytes",
+                    "bytes_read",
+                    "duration_seconds",
+                    "has_video",
+                    "has_audio",
+                    "width",
+                    "height",
+                  ],
+                  properties: {
+                    src: { type: "string", description: "without query string or credentials" },
+                    paths: {
+                      type: "array",
+                      items: { type: "string" },
+                      examples: [["scenes[0].elements[1].src"]],
+                    },
+                    status: { enum: ["probed", "failed", "not_probed"] },
+                    size_bytes: { type: ["integer", "null"] },
+                    bytes_read: { type: "integer" },
+                    duration_seconds: { type: ["number", "null"] },
+                    has_video: { type: ["boolean", "null"] },
+                    has_audio: { type: ["boolean", "null"] },
+                    width: { type: ["integer", "null"] },
+                    height: { type: ["integer", "null"] },
+                    note: { type: "string" },
+                  },
+                },
+              },
+              problems: {
+                type: "array",
+                description:
+                  "what the job would fail with (the status stays 200: a dry run is an estimate, not a submission)",
+                items: {
+                  type: "object",
+                  required: ["path", "code", "message"],
+                  properties: {
+                    path: { type: "string", examples: ["scenes[0].elements[1].src"] },
+                    code: {
+                      enum: [
+                        "SOURCE_UNREACHABLE",
+                        "SOURCE_FORBIDDEN",
+                        "SOURCE_TOO_LARGE",
+                        "SOURCE_INVALID_MEDIA",
+                      ],
+                    },
+                    message: { type: "string" },
+                  },
                 },
               },
               notes: { type: "array", items: { type: "string" } },

@@ -4,7 +4,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { createJobs } from "../../functions/core/jobs/create-jobs.js";
-import type { JobStep } from "../../functions/core/jobs/job-record.js";
+import { JOB_STEPS, type JobStep } from "../../functions/core/jobs/job-record.js";
 import { systemClock } from "../../functions/core/ports/clock.js";
 import { silentLog } from "../../functions/core/ports/log.js";
 import { renderJob } from "../../functions/render/pipeline/render-job.js";
@@ -23,16 +23,7 @@ import { startTinyMediaService, type TinyMediaService } from "../support/tiny-me
  *   `poison:<step>`      throws before <step> on every attempt → three receives, DLQ, failed
  * A throw is how a crash looks to the queue (the message is not deleted, SQS hands it out again).
  */
-const STEPS: JobStep[] = [
-  "fetching",
-  "probing",
-  "transcribing",
-  "planning",
-  "rendering",
-  "mixing",
-  "assembling",
-  "uploading",
-];
+const STEPS: JobStep[] = JOB_STEPS.filter((s) => s !== "queued" && s !== "done");
 /** Before any encode, so the three doomed attempts cost no ffmpeg time. */
 const POISON_STEP: JobStep = "planning";
 

@@ -1,6 +1,7 @@
 import { ApiError } from "../../core/errors.js";
 import { createJobs } from "../../core/jobs/create-jobs.js";
 import { dryRun } from "../../core/jobs/dry-run.js";
+import { probeSourceHeads } from "../../render/pipeline/probe-source-head.js";
 import type { ApiRequest } from "../api-request.js";
 import { json } from "../http-response.js";
 import type { RouteHandler } from "../router.js";
@@ -8,7 +9,12 @@ import type { RouteHandler } from "../router.js";
 /** `POST /v1/videos` (and VideoCraft's `/api/v1/generate-video`): one job per project. */
 export const createVideosRoute: RouteHandler = async (req, deps) => {
   const body = req.body ?? { text: "", json: undefined };
-  if (dryRunRequested(req)) return json(200, dryRun(body.json, deps.config));
+  if (dryRunRequested(req)) {
+    // 200 even when `problems` lists failures: a dry run is an estimate, not a submission.
+    const probe = (srcs: readonly string[]) =>
+      probeSourceHeads(srcs, { config: deps.config, store: deps.store });
+    return json(200, await dryRun(body.json, deps.config, probe));
+  }
   const idempotencyKey = idempotencyKeyOf(req);
   const result = await createJobs(deps, {
     body: body.json,

@@ -1,15 +1,62 @@
 import type { Config } from "../config.js";
+import type { JobFailureCode } from "../errors.js";
+import type { SourceInfo, SourceMap } from "../plan/render-plan.js";
+import { buildTimeline } from "../plan/scene-timeline.js";
 import type { Project } from "../schema/project.js";
+import { displaySrc } from "../schema/source-policy.js";
 import { estimateRender, type RenderEstimate } from "./estimate-render.js";
 import { validateRequestBody } from "./validate-request.js";
 
+/** What probing one `src` found out (the render worker's probe, run on the source's first bytes). */
+export interface SourceProbe {
+  /** `failed`: the source would fail the job (see `failure`); `not_probed`: no time or no probe. */
+  status: "probed" | "failed" | "not_probed";
+  /** Size of the whole source, when known without downloading it. */
+  sizeBytes?: number;
+  /** Bytes actually read to probe it. */
+  bytesRead: number;
+  /** Media facts; absent when the media could not be read from the bytes read. */
+  info?: SourceInfo;
+  failure?: { code: JobFailureCode; message: string };
+  note?: string;
+}
+
+/** Probes distinct sources; never throws for a bad source (that is a `failed` result). */
+export type ProbeSources = (srcs: readonly string[]) => Promise<ReadonlyMap<string, SourceProbe>>;
+
+export interface DryRunSource {
+  /** The source without query string or credentials. */
+  src: string;
+  /** JSON paths of the elements that use it. */
+  paths: string[];
+  status: SourceProbe["status"];
+  size_bytes: number | null;
+  bytes_read: number;
+  /** null: a still image, or not known from the bytes read. */
+  duration_seconds: number | null;
+  has_video: boolean | null;
+  has_audio: boolean | null;
+  width: number | null;
+  height: number | null;
+  note?: string;
+}
+
+/** A limit or source failure the request would end with, at the JSON path that causes it. */
+export interface DryRunProblem {
+  path: string;
+  code: JobFailureCode;
+  message: string;
+}
+
 export interface DryRunProject {
   project: Project;
-  /** Sum of the scenes whose length is known before rendering. */
+  /** Sum of the scenes whose length is known (given, or from probed audio). */
   total_duration_seconds: number;
-  /** null: the scene lasts as long as its longest audio, known only once the audio is fetched. */
+  /** null: the scene lasts as long as its audio, and some of that audio could not be probed. */
   scenes: { id: string; duration_seconds: number | null }[];
   estimate: RenderEstimate;
+  sources: DryRunSource[];
+  problems: DryRunProblem[];
   notes?: string[];
 }
 
@@ -18,21 +65,83 @@ export interface DryRunResult {
   projects: DryRunProject[];
 }
 
-/** Validates and describes what a request would render, without storing or queueing anything. */
-export function dryRun(body: unknown, config: Config): DryRunResult {
+/**
+ * Validates and describes what a request would render, without storing or queueing anything.
+ * With `probe`, every distinct source of the request is probed once (size, duration, streams),
+ * so scenes timed by their audio get a length and limits known only after probing are reported
+ * as `problems` instead of failing the job later.
+ */
+export async function dryRun(body: unknown, config: Config, probe?: ProbeSources): Promise<DryRunResult> {
   const { projects } = validateRequestBody(body, config);
-  return { dry_run: true, projects: projects.map((p) => describe(p, config)) };
+  const all = [...new Set(projects.flatMap((p) => sourceUses(p).map((u) => u.src)))];
+  const probes: ReadonlyMap<string, SourceProbe> = probe && all.length > 0 ? await probe(all) : new Map();
+  return { dry_run: true, projects: projects.map((p) => describe(p, config, probes)) };
 }
 
-function describe(project: Project, config: Config): DryRunProject {
-  const scenes = project.scenes.map((s) => ({ id: s.id, duration_seconds: s.duration ?? null }));
-  const total = scenes.reduce((sum, s) => sum + (s.duration_seconds ?? 0), 0);
+/** Every element `src` with its JSON path, in document order. */
+function sourceUses(project: Project): { src: string; path: string }[] {
+  const uses: { src: string; path: string }[] = [];
+  project.elements.forEach((el, i) => {
+    if ("src" in el) uses.push({ src: el.src, path: `elements[${i}].src` });
+  });
+  project.scenes.forEach((scene, s) => {
+    scene.elements.forEach((el, i) => {
+      if ("src" in el) uses.push({ src: el.src, path: `scenes[${s}].elements[${i}].src` });
+    });
+  });
+  return uses;
+}
+
+function describe(project: Project, config: Config, probes: ReadonlyMap<string, SourceProbe>): DryRunProject {
+  const uses = sourceUses(project);
+  const bySrc = new Map<string, string[]>();
+  for (const u of uses) bySrc.set(u.src, [...(bySrc.get(u.src) ?? []), u.path]);
+
+  const problems: DryRunProblem[] = [];
+  const known = new Map<string, SourceInfo>();
+  const sources: DryRunSource[] = [...bySrc].map(([src, paths]) => {
+    const p = probes.get(src);
+    if (p?.info) known.set(src, p.info);
+    if (p?.failure) {
+      for (const path of paths) problems.push({ path, code: p.failure.code, message: p.failure.message });
+    }
+    const info = p?.info;
+    return {
+      src: displaySrc(src),
+      paths,
+      status: p?.status ?? "not_probed",
+      size_bytes: p?.sizeBytes ?? null,
+      bytes_read: p?.bytesRead ?? 0,
+      duration_seconds: info?.durationSeconds ?? null,
+      has_video: info ? info.hasVideo : null,
+      has_audio: info ? info.hasAudio : null,
+      width: info?.width ?? null,
+      height: info?.height ?? null,
+      ...(p?.note ? { note: p.note } : {}),
+    };
+  });
+
+  const scenes = sceneDurations(project, known);
+  const total = round(scenes.reduce((sum, s) => sum + (s.duration_seconds ?? 0), 0));
   const unknown = scenes.filter((s) => s.duration_seconds === null).map((s) => s.id);
+  if (unknown.length === 0 && total > config.limits.maxVideoSeconds) {
+    // The same limit the worker's checkProbedLimits enforces after its probe.
+    let end = 0;
+    const over = scenes.findIndex((s) => {
+      end += s.duration_seconds ?? 0;
+      return end > config.limits.maxVideoSeconds;
+    });
+    problems.push({
+      path: over >= 0 ? `scenes[${over}]` : "scenes",
+      code: "SOURCE_TOO_LARGE",
+      message: `the video would last ${Math.round(total)} s${over >= 0 ? ` (passed in scenes[${over}] "${scenes[over]?.id}")` : ""}, longer than the ${config.limits.maxVideoSeconds} s limit`,
+    });
+  }
   const notes =
     unknown.length > 0
       ? [
-          `scene${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")} last as long as their audio, known only at ` +
-            "render time; total_duration_seconds and the estimate leave them out",
+          `scene${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")} last as long as their audio, which ` +
+            "could not be probed; total_duration_seconds and the estimate leave them out",
         ]
       : undefined;
   return {
@@ -40,6 +149,36 @@ function describe(project: Project, config: Config): DryRunProject {
     total_duration_seconds: total,
     scenes,
     estimate: estimateRender(project, total, config.ffmpeg.preset),
+    sources,
+    problems,
     ...(notes ? { notes } : {}),
   };
 }
+
+/**
+ * Scene lengths as the worker will render them (whole frames, via the same timeline). Once every
+ * audio that times a scene is probed this is the worker's timeline; until then each scene that can
+ * be timed is timed on its own and the rest are null.
+ */
+function sceneDurations(
+  project: Project,
+  known: SourceMap,
+): { id: string; duration_seconds: number | null }[] {
+  try {
+    return buildTimeline(project, known).scenes.map((s) => ({
+      id: s.id,
+      duration_seconds: round(s.duration),
+    }));
+  } catch {
+    return project.scenes.map((scene) => {
+      try {
+        const [timing] = buildTimeline({ ...project, scenes: [scene] }, known).scenes;
+        return { id: scene.id, duration_seconds: timing ? round(timing.duration) : null };
+      } catch {
+        return { id: scene.id, duration_seconds: null };
+      }
+    });
+  }
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;

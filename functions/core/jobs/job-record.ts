@@ -1,20 +1,23 @@
 import type { JobFailureCode } from "../errors.js";
 
-export type JobStatus = "queued" | "processing" | "completed" | "failed" | "cancelled";
+export const JOB_STATUSES = ["queued", "processing", "completed", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
 
 /** Pipeline steps, in order; `step` in the status names the one running. */
-export type JobStep =
-  | "queued"
-  | "fetching"
-  | "probing"
-  | "transcribing"
-  | "planning"
-  | "rendering"
-  | "mixing"
-  | "assembling"
-  | "uploading"
-  | "done";
+export const JOB_STEPS = [
+  "queued",
+  "fetching",
+  "probing",
+  "transcribing",
+  "planning",
+  "rendering",
+  "mixing",
+  "assembling",
+  "uploading",
+  "done",
+] as const;
+export type JobStep = (typeof JOB_STEPS)[number];
 
 /** `jobs/<id>/status.json`: written by the API on create/cancel, by the render worker afterwards. */
 export interface JobRecord {

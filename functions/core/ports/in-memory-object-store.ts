@@ -41,6 +41,13 @@ export class InMemoryObjectStore implements ObjectStore {
     await writeFile(path, o.body);
     return { bytes: o.body.length };
   }
+  async downloadHead(key: string, path: string, maxBytes: number) {
+    const o = this.objects.get(key);
+    if (!o) throw new Error(`no object ${key}`);
+    const head = o.body.subarray(0, maxBytes);
+    await writeFile(path, head);
+    return { bytes: head.length, totalBytes: o.body.length };
+  }
   async uploadFile(key: string, path: string, contentType: string) {
     const body = await readFile(path);
     this.objects.set(key, { body, contentType });

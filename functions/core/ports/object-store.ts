@@ -18,6 +18,12 @@ export interface ObjectStore {
   list(prefix: string, options?: { delimiter?: string }): Promise<{ keys: string[]; prefixes: string[] }>;
   /** Streams the object to a local file; throws ObjectTooLargeError past `maxBytes`. */
   downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }>;
+  /**
+   * Writes the object's first `maxBytes` bytes (a ranged GET) to a local file and tells the whole
+   * object's size, so a dry run can probe an upload without downloading it. Throws as
+   * `downloadToFile` does for a missing key. Optional: callers fall back to `downloadToFile`.
+   */
+  downloadHead?(key: string, path: string, maxBytes: number): Promise<{ bytes: number; totalBytes: number }>;
   /** Streams a local file up (multipart for large files). */
   uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }>;
   /** A time-limited GET URL for the object. */

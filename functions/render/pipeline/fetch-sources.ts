@@ -1,12 +1,13 @@
 import { createWriteStream } from "node:fs";
-import { open, realpath, rm } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { rm } from "node:fs/promises";
+import { extname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Config } from "../../core/config.js";
 import { JobFailure } from "../../core/errors.js";
 import { type ObjectStore, ObjectTooLargeError } from "../../core/ports/object-store.js";
 import type { Project } from "../../core/schema/project.js";
-import { checkSourceUrl, displaySrc, isInside, policyFromConfig } from "../../core/schema/source-policy.js";
+import { checkSourceUrl, displaySrc, policyFromConfig } from "../../core/schema/source-policy.js";
+import { explainUploadFailure, openLocalSource } from "./local-source.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { type Resolver, safeFetchToFile } from "./safe-fetch.js";
 
@@ -99,52 +100,14 @@ async function fetchObject(store: ObjectStore, key: string, src: string, dest: s
         `${displaySrc(src)} is larger than the ${maxBytes}-byte limit`,
       );
     }
-    // Only a missing upload is the request's fault; a throttled or failing S3 call is worth a retry.
-    const missing = await store.exists(key).then(
-      (found) => !found,
-      () => false,
-    );
-    if (missing)
-      throw new JobFailure("SOURCE_UNREACHABLE", `${displaySrc(src)} does not exist (was it uploaded?)`);
-    throw e;
+    return explainUploadFailure(store, key, src, e);
   }
 }
 
-/** Local mode only. Real paths are compared so a symlink inside the directory cannot point out of it. */
+/** Local mode only: copied from the same open handle whose size was checked. */
 async function copyLocal(path: string, src: string, dest: string, config: Config) {
-  const shown = displaySrc(src);
-  let real: string;
-  let dir: string;
+  const { handle } = await openLocalSource(path, src, config);
   try {
-    [real, dir] = await Promise.all([
-      realpath(path),
-      realpath(resolve(config.localAllowedDir ?? "/nonexistent")),
-    ]);
-  } catch {
-    throw new JobFailure("SOURCE_UNREACHABLE", `${shown} does not exist`);
-  }
-  if (!isInside(dir, real)) {
-    throw new JobFailure(
-      "SOURCE_FORBIDDEN",
-      `${shown} leads outside the allowed directory ${config.localAllowedDir}`,
-    );
-  }
-  const handle = await open(real, "r").catch((e: unknown) => {
-    throw new JobFailure(
-      "SOURCE_UNREACHABLE",
-      `${shown} cannot be read (${(e as { code?: string }).code ?? "error"})`,
-    );
-  });
-  try {
-    // The size checked is the size of the file copied: both come from the same open handle.
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new JobFailure("SOURCE_UNREACHABLE", `${shown} is not a file`);
-    if (stat.size > config.maxSourceBytes) {
-      throw new JobFailure(
-        "SOURCE_TOO_LARGE",
-        `${shown} is larger than the ${config.maxSourceBytes}-byte limit`,
-      );
-    }
     await pipeline(handle.createReadStream({ autoClose: false }), createWriteStream(dest));
   } catch (e) {
     await rm(dest, { force: true });

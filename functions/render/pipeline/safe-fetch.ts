@@ -1,6 +1,6 @@
 import { promises as dns, type LookupAddress } from "node:dns";
 import { createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { open as openFile, rm, writeFile } from "node:fs/promises";
 import http, { type ClientRequest, type IncomingMessage } from "node:http";
 import https from "node:https";
 import { BlockList, isIP, isIPv4, type LookupFunction } from "node:net";
@@ -143,6 +143,84 @@ export async function safeFetchToFile(
   destPath: string,
   options: SafeFetchOptions,
 ): Promise<SafeFetchResult> {
+  const { exchange, finalUrl } = await follow(url, options, {});
+  const { res } = exchange;
+  const shown = displaySrc(finalUrl);
+  const declared = Number(res.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > options.maxBytes) {
+    exchange.close();
+    throw tooLarge(shown, options.maxBytes);
+  }
+  const bytes = await saveBody(exchange, destPath, shown, options);
+  const contentType = res.headers["content-type"];
+  return { bytes, ...(contentType ? { contentType } : {}), finalUrl };
+}
+
+export interface SafeFetchHeadResult extends SafeFetchResult {
+  /** Size of the whole resource when the server told it (Content-Range, or Content-Length of a 200). */
+  totalBytes: number | undefined;
+  /** True when `destPath` holds the whole resource, not only its first bytes. */
+  complete: boolean;
+}
+
+/**
+ * Fetches at most the first `headBytes` of a URL (a `Range: bytes=0-…` GET) under the same
+ * address, scheme, redirect and timeout rules as {@link safeFetchToFile}; a server that ignores
+ * Range and answers 200 is read only up to `headBytes`, then the connection is dropped. A
+ * resource the server declares larger than `options.maxBytes` is SOURCE_TOO_LARGE without
+ * reading its body. For dry runs, which probe sources without downloading them.
+ */
+export async function safeFetchHead(
+  url: string,
+  destPath: string,
+  headBytes: number,
+  options: SafeFetchOptions,
+): Promise<SafeFetchHeadResult> {
+  const wanted = Math.max(1, Math.floor(headBytes));
+  const { exchange, finalUrl } = await follow(url, options, { range: `bytes=0-${wanted - 1}` });
+  const { res } = exchange;
+  const shown = displaySrc(finalUrl);
+  const status = res.statusCode ?? 0;
+  const contentType = res.headers["content-type"];
+  const range = /^bytes\s+(?:\d+-\d+|\*)\/(\d+)\s*$/i.exec(res.headers["content-range"] ?? "");
+  const declared = Number(res.headers["content-length"]);
+  let totalBytes: number | undefined;
+  if (range) totalBytes = Number(range[1]);
+  else if (status === 200 && res.headers["content-length"] !== undefined && Number.isFinite(declared))
+    totalBytes = declared;
+  if (totalBytes !== undefined && totalBytes > options.maxBytes) {
+    exchange.close();
+    throw tooLarge(shown, options.maxBytes);
+  }
+  if (status === 416) {
+    // Nothing at offset 0: an empty resource.
+    exchange.close();
+    await writeFile(destPath, "");
+    return { bytes: 0, totalBytes: totalBytes ?? 0, complete: true, finalUrl, ...ct(contentType) };
+  }
+  const { bytes, ended } = await saveHead(
+    exchange,
+    destPath,
+    shown,
+    Math.min(wanted, options.maxBytes),
+    options,
+  );
+  const complete = (status === 200 && ended) || (totalBytes !== undefined && bytes >= totalBytes);
+  if (status === 200 && ended) totalBytes = bytes;
+  return { bytes, totalBytes, complete, finalUrl, ...ct(contentType) };
+}
+
+const ct = (contentType: string | undefined) => (contentType ? { contentType } : {});
+
+/**
+ * Follows redirects by hand, each hop through the scheme and address checks, to the first
+ * answer that is not a redirect; anything but 2xx (or 416 to a ranged request) is an error.
+ */
+async function follow(
+  url: string,
+  options: SafeFetchOptions,
+  headers: Record<string, string>,
+): Promise<{ exchange: Exchange; finalUrl: string }> {
   const maxRedirects = options.maxRedirects ?? 5;
   let current: URL;
   try {
@@ -154,7 +232,7 @@ export async function safeFetchToFile(
     options.signal?.throwIfAborted();
     checkScheme(current, options);
     const target = await pickAddress(current, options);
-    const exchange = await open(current, target, options);
+    const exchange = await open(current, target, options, headers);
     const { res } = exchange;
     const status = res.statusCode ?? 0;
     const shown = displaySrc(current.href);
@@ -175,18 +253,12 @@ export async function safeFetchToFile(
       exchange.close();
       throw unreachable(`${shown}: forbidden by origin (HTTP ${status})`);
     }
+    if (status === 416 && headers.range !== undefined) return { exchange, finalUrl: current.href };
     if (status < 200 || status > 299) {
       exchange.close();
       throw unreachable(`${shown} answered HTTP ${status}`);
     }
-    const declared = Number(res.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > options.maxBytes) {
-      exchange.close();
-      throw tooLarge(shown, options.maxBytes);
-    }
-    const bytes = await saveBody(exchange, destPath, shown, options);
-    const contentType = res.headers["content-type"];
-    return { bytes, ...(contentType ? { contentType } : {}), finalUrl: current.href };
+    return { exchange, finalUrl: current.href };
   }
 }
 
@@ -248,6 +320,7 @@ function open(
   url: URL,
   target: { address: string; family: 4 | 6 },
   options: SafeFetchOptions,
+  extraHeaders: Record<string, string> = {},
 ): Promise<Exchange> {
   const shown = displaySrc(url.href);
   // Node calls `lookup` for names only; IP literals connect directly to the address already checked.
@@ -265,7 +338,12 @@ function open(
       ...(url.port ? { port: Number(url.port) } : {}),
       path: `${url.pathname}${url.search}`,
       method: "GET",
-      headers: { "user-agent": USER_AGENT, accept: "*/*", "accept-encoding": "identity" },
+      headers: {
+        "user-agent": USER_AGENT,
+        accept: "*/*",
+        "accept-encoding": "identity",
+        ...extraHeaders,
+      },
       ...(url.username
         ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
         : {}),
@@ -345,6 +423,50 @@ async function saveBody(exchange: Exchange, destPath: string, shown: string, opt
     throw failure;
   }
   return bytes;
+}
+
+/**
+ * Writes at most `limit` body bytes to `destPath`, then drops the connection; `ended` is true when
+ * the body ended within the limit. Any failure leaves no partial file behind.
+ */
+async function saveHead(
+  exchange: Exchange,
+  destPath: string,
+  shown: string,
+  limit: number,
+  options: SafeFetchOptions,
+): Promise<{ bytes: number; ended: boolean }> {
+  let bytes = 0;
+  let ended = true;
+  const file = await openFile(destPath, "w");
+  try {
+    for await (const chunk of exchange.res as AsyncIterable<Buffer>) {
+      const room = limit - bytes;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      await file.write(part);
+      bytes += part.length;
+      if (chunk.length >= room) {
+        // Exactly at the limit with nothing after it still counts as the end only if the server said so.
+        ended = chunk.length === room && exchange.res.complete;
+        break;
+      }
+    }
+  } catch (e) {
+    exchange.close();
+    await file.close();
+    await rm(destPath, { force: true });
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (e instanceof JobFailure) throw e;
+    throw exchange.failure() ?? unreachable(`${shown}: the download broke off (${errorCode(e)})`);
+  }
+  exchange.close();
+  await file.close();
+  const failure = exchange.failure();
+  if (failure) {
+    await rm(destPath, { force: true });
+    throw failure;
+  }
+  return { bytes, ended };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
