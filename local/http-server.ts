@@ -195,24 +195,32 @@ function toEvent(req: http.IncomingMessage, body: Buffer): APIGatewayProxyEvent 
       requestTimeEpoch: now,
       resourceId: "local",
       resourcePath: "/{proxy+}",
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp,
-        user: null,
-        userAgent: req.headers["user-agent"] ?? null,
-        userArn: null,
-      },
+      identity: anonymousIdentity(sourceIp, req.headers["user-agent"] ?? null),
     },
+  };
+}
+
+/** API Gateway's identity block for a caller it knows nothing about but its address. */
+export function anonymousIdentity(
+  sourceIp: string,
+  userAgent: string | null,
+): APIGatewayProxyEvent["requestContext"]["identity"] {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent,
+    userArn: null,
   };
 }
 

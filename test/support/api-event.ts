@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { anonymousIdentity } from "../../local/http-server.js";
 
 export interface ApiEventInit {
   method?: string;
@@ -40,23 +41,7 @@ export function apiEvent(init: ApiEventInit): APIGatewayProxyEvent {
       authorizer: null,
       protocol: "HTTP/1.1",
       httpMethod: method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: "127.0.0.1",
-        user: null,
-        userAgent: "vitest",
-        userArn: null,
-      },
+      identity: anonymousIdentity("127.0.0.1", "vitest"),
       path: `${init.stage ?? ""}${init.path}`,
       stage: init.stage?.replace(/^\//, "") || "$default",
       requestId: init.requestId ?? `req-${Math.random().toString(36).slice(2)}`,

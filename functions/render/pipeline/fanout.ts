@@ -16,7 +16,7 @@ import {
 import { sendJobWebhook } from "../webhook/send-job-webhook.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { STEP_RANGES } from "./progress-reporter.js";
-import { finish, type RenderAttempt, type RenderDeps, SHUTDOWN_MARGIN_MS } from "./render-job.js";
+import { completed, finish, type RenderAttempt, type RenderDeps, SHUTDOWN_MARGIN_MS } from "./render-job.js";
 import { type RunFfmpegOptions, runFfmpeg } from "./run-ffmpeg.js";
 import type { SceneCacheEntry } from "./scene-cache.js";
 import { watchForCancel } from "./watch-for-cancel.js";
@@ -332,18 +332,14 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
     const video = await store.uploadFile(storageKeys.video(jobId), assemble.output, "video/mp4");
     await store.uploadFile(storageKeys.poster(jobId), poster.output, "image/jpeg");
     const current = (await jobs.getStatus(jobId))!;
-    won = await jobs.finishOnce({
-      ...finish(current, "completed", now()),
-      progress: 100,
-      step: "done",
-      warnings: doc.warnings,
-      duration_seconds: doc.totalDuration,
-      output: {
-        video_key: storageKeys.video(jobId),
-        poster_key: storageKeys.poster(jobId),
+    won = await jobs.finishOnce(
+      completed(current, jobId, {
+        at: now(),
+        warnings: doc.warnings,
+        seconds: doc.totalDuration,
         bytes: video.bytes,
-      },
-    });
+      }),
+    );
     log.info("job completed", {
       jobId,
       assembleSeconds: (Date.now() - t0) / 1000,

@@ -232,17 +232,13 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     await deps.store.uploadFile(storageKeys.poster(jobId), plan.poster.output, "image/jpeg");
     await progress.flush();
     await jobs.putStatus({
-      ...finish(progress.current(), "completed", now()),
-      progress: 100,
-      step: "done",
-      warnings,
-      duration_seconds: plan.totalDuration,
-      segments,
-      output: {
-        video_key: storageKeys.video(jobId),
-        poster_key: storageKeys.poster(jobId),
+      ...completed(progress.current(), jobId, {
+        at: now(),
+        warnings,
+        seconds: plan.totalDuration,
         bytes: video.bytes,
-      },
+      }),
+      segments,
     });
     log.info("job completed", {
       jobId,
@@ -272,6 +268,22 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
   }
   // Reached only once the final status is written (completed, failed or cancelled); never throws.
   await sendJobWebhook(jobId, project.webhook, deps);
+}
+
+/** The final record of a rendered job (single worker or fan-out assembly). */
+export function completed(
+  record: JobRecord,
+  jobId: string,
+  o: { at: string; warnings: string[]; seconds: number; bytes: number },
+): JobRecord {
+  return {
+    ...finish(record, "completed", o.at),
+    progress: 100,
+    step: "done",
+    warnings: o.warnings,
+    duration_seconds: o.seconds,
+    output: { video_key: storageKeys.video(jobId), poster_key: storageKeys.poster(jobId), bytes: o.bytes },
+  };
 }
 
 export function finish(
