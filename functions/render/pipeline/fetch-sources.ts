@@ -9,7 +9,7 @@ import type { Project } from "../../core/schema/project.js";
 import { checkSourceUrl, displaySrc, policyFromConfig } from "../../core/schema/source-policy.js";
 import { explainUploadFailure, openLocalSource } from "./local-source.js";
 import { mapConcurrent } from "./map-concurrent.js";
-import { type Resolver, safeFetchToFile } from "./safe-fetch.js";
+import { type Resolver, safeFetchToFile, sourceFetchOptions } from "./safe-fetch.js";
 
 export interface FetchSourcesDeps {
   store: ObjectStore;
@@ -72,15 +72,7 @@ async function fetchOne(
   switch (check.kind) {
     case "https":
     case "http":
-      await safeFetchToFile(src, dest, {
-        maxBytes: config.maxSourceBytes,
-        connectTimeoutMs: config.fetch.connectTimeoutMs,
-        readTimeoutMs: config.fetch.readTimeoutMs,
-        allowPrivate: config.allowPrivateSources,
-        allowHttp: config.allowPrivateSources,
-        signal,
-        ...(deps.resolver ? { resolver: deps.resolver } : {}),
-      });
+      await safeFetchToFile(src, dest, sourceFetchOptions(config, { signal, resolver: deps.resolver }));
       return;
     case "s3":
       return fetchObject(deps.store, check.key, src, dest, config.maxSourceBytes);

@@ -8,7 +8,7 @@ import { type ObjectStore, ObjectTooLargeError } from "../../core/ports/object-s
 import { checkSourceUrl, displaySrc, policyFromConfig } from "../../core/schema/source-policy.js";
 import { explainUploadFailure, openLocalSource } from "./local-source.js";
 import { probeMedia } from "./probe-media.js";
-import { type Resolver, safeFetchHead } from "./safe-fetch.js";
+import { type Resolver, safeFetchHead, sourceFetchOptions } from "./safe-fetch.js";
 
 /**
  * Probes sources for `?dry_run=true` without downloading them: the first {@link HEAD_BYTES} of a
@@ -158,15 +158,12 @@ async function readHead(
   switch (check.kind) {
     case "https":
     case "http": {
-      const r = await safeFetchHead(src, dest, headBytes, {
-        maxBytes: config.maxSourceBytes,
-        connectTimeoutMs: config.fetch.connectTimeoutMs,
-        readTimeoutMs: config.fetch.readTimeoutMs,
-        allowPrivate: config.allowPrivateSources,
-        allowHttp: config.allowPrivateSources,
-        signal,
-        ...(deps.resolver ? { resolver: deps.resolver } : {}),
-      });
+      const r = await safeFetchHead(
+        src,
+        dest,
+        headBytes,
+        sourceFetchOptions(config, { signal, resolver: deps.resolver }),
+      );
       return { bytes: r.bytes, totalBytes: r.totalBytes, complete: r.complete, path: dest };
     }
     case "s3":

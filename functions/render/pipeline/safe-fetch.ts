@@ -6,6 +6,7 @@ import https from "node:https";
 import { BlockList, isIP, isIPv4, type LookupFunction } from "node:net";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { Config } from "../../core/config.js";
 import { JobFailure } from "../../core/errors.js";
 import { displaySrc } from "../../core/schema/source-policy.js";
 
@@ -493,4 +494,21 @@ function unreachable(message: string): JobFailure {
 
 function tooLarge(shown: string, maxBytes: number): JobFailure {
   return new JobFailure("SOURCE_TOO_LARGE", `${shown} is larger than the ${maxBytes}-byte limit`);
+}
+
+/** The fetch options a deployment's config implies for source downloads (worker and dry run alike). */
+export function sourceFetchOptions(
+  config: Pick<Config, "maxSourceBytes" | "fetch" | "allowPrivateSources">,
+  extra: { signal?: AbortSignal | undefined; resolver?: Resolver | undefined } = {},
+): SafeFetchOptions {
+  return {
+    maxBytes: config.maxSourceBytes,
+    connectTimeoutMs: config.fetch.connectTimeoutMs,
+    readTimeoutMs: config.fetch.readTimeoutMs,
+    // http:// and private addresses are one local-development switch, never on in a deployment.
+    allowPrivate: config.allowPrivateSources,
+    allowHttp: config.allowPrivateSources,
+    ...(extra.signal ? { signal: extra.signal } : {}),
+    ...(extra.resolver ? { resolver: extra.resolver } : {}),
+  };
 }
