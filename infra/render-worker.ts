@@ -87,17 +87,11 @@ export class RenderWorker extends Construct {
         removalPolicy: RemovalPolicy.DESTROY,
       }),
     });
-    this.function.addEventSource(
-      new SqsEventSource(props.queue, {
-        batchSize: 1,
-        reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency,
-      }),
-    );
-    if (props.assemblyQueue) {
-      // One assembly per invocation, like a render message; group = job, so jobs assemble in parallel.
+    // One message per invocation, render and assembly alike (assembly group = job, so jobs assemble in
+    // parallel); failures are reported per item so SQS retries only that message.
+    for (const queue of [props.queue, ...(props.assemblyQueue ? [props.assemblyQueue] : [])]) {
       this.function.addEventSource(
-        new SqsEventSource(props.assemblyQueue, {
+        new SqsEventSource(queue, {
           batchSize: 1,
           reportBatchItemFailures: true,
           maxConcurrency: props.maxConcurrency,

@@ -103,7 +103,8 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     log.info("job already finished; duplicate delivery ignored", { jobId, status: status.status });
     return;
   }
-  const final = await jobs.getFinal(jobId);
+  // Only fanned-out jobs have a final marker; without an assembly queue there is nothing to read.
+  const final = config.fanout.assemblyQueueUrl ? await jobs.getFinal(jobId) : undefined;
   if (final) {
     // A fanned-out job ended while this (redelivered) coordinator message waited.
     await jobs.putStatus(final);
