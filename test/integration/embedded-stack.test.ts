@@ -172,6 +172,54 @@ describe("S3ObjectStore on the emulator", () => {
     expect(existsSync(dst)).toBe(false);
   });
 
+  it("downloadHead reads the first bytes with a ranged GET and tells the whole size", async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const src = join(dir, "head-src.bin");
+    await writeFile(src, bytes);
+    await store.uploadFile("uploads/head.bin", src, "application/octet-stream");
+    // Count what the emulator sends back, to show the read was ranged and not a whole download.
+    const received: number[] = [];
+    const head = join(dir, "head.out");
+    const counting = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint });
+    counting.s3.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const length = (out.response as { headers?: Record<string, string> }).headers?.["content-length"];
+        received.push(Number(length));
+        return out;
+      },
+      { step: "deserialize", name: "countBytes" },
+    );
+    const ranged = new S3ObjectStore({ client: counting.s3, bucket: stack.bucket });
+    try {
+      expect(await ranged.downloadHead("uploads/head.bin", head, 1024 * 1024)).toEqual({
+        bytes: 1024 * 1024,
+        totalBytes: bytes.length,
+      });
+      expect((await readFile(head)).equals(bytes.subarray(0, 1024 * 1024))).toBe(true);
+      expect(received).toEqual([1024 * 1024]);
+
+      // An object shorter than the head comes back whole.
+      await writeFile(src, bytes.subarray(0, 5000));
+      await store.uploadFile("uploads/head-small.bin", src, "application/octet-stream");
+      expect(await ranged.downloadHead("uploads/head-small.bin", head, 1024 * 1024)).toEqual({
+        bytes: 5000,
+        totalBytes: 5000,
+      });
+      expect((await readFile(head)).equals(bytes.subarray(0, 5000))).toBe(true);
+      // An empty object has no byte 0 to range over.
+      await store.putText("uploads/empty.bin", "");
+      expect(await ranged.downloadHead("uploads/empty.bin", head, 1024)).toEqual({ bytes: 0, totalBytes: 0 });
+      expect((await readFile(head)).length).toBe(0);
+      await expect(ranged.downloadHead("uploads/none.bin", head, 1024)).rejects.toMatchObject({
+        name: "NoSuchKey",
+      });
+    } finally {
+      counting.s3.destroy();
+      counting.sqs.destroy();
+    }
+  });
+
   it("presigns a GET that plain fetch can follow", async () => {
     const bytes = randomBytes(4096);
     const src = join(dir, "poster.jpg");
