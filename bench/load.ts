@@ -16,9 +16,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createAwsClients } from "../functions/adapters/aws-clients.js";
 import { silentLog } from "../functions/core/ports/log.js";
-import { generateImage } from "../local/generate-media.js";
 import { startLocalService } from "../local/local-service.js";
-import { BALANCED, balanceBooks, percentile, submitOver, waitForAll } from "../test/support/job-batch.js";
+import {
+  BALANCED,
+  balanceBooks,
+  percentile,
+  submitOver,
+  tinyRenderProject,
+  waitForAll,
+} from "../test/support/job-batch.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -38,20 +44,7 @@ const s = (x: number) => `${x.toFixed(2)} s`;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "vc-bench-load-"));
-  await generateImage(join(dir, "dot.png"), { width: 16, height: 16, color: "#ff0000" });
-  const project = {
-    width: 64,
-    height: 64,
-    fps: 10,
-    quality: "draft",
-    scenes: [
-      {
-        duration: 0.2,
-        "background-color": "#112233",
-        elements: [{ type: "image", src: `file://${join(dir, "dot.png")}` }],
-      },
-    ],
-  };
+  const project = await tinyRenderProject(dir);
   const service = await startLocalService({
     env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir, VIDEOCRAFT_FFMPEG_PRESET: "ultrafast" },
     workers: WORKERS,

@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AwsClients, createAwsClients } from "../../functions/adapters/aws-clients.js";
-import { generateImage } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
-import { BALANCED, balanceBooks, submitOver, waitForAll } from "../support/job-batch.js";
+import { BALANCED, balanceBooks, submitOver, tinyRenderProject, waitForAll } from "../support/job-batch.js";
 
 /**
  * Concurrent submits on the local stack over HTTP on 127.0.0.1, rendered by 2 worker loops: no job
@@ -23,20 +22,7 @@ let project: unknown;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "vc-concurrency-"));
-  await generateImage(join(dir, "dot.png"), { width: 16, height: 16, color: "#ff0000" });
-  project = {
-    width: 64,
-    height: 64,
-    fps: 10,
-    quality: "draft",
-    scenes: [
-      {
-        duration: 0.2,
-        "background-color": "#112233",
-        elements: [{ type: "image", src: `file://${join(dir, "dot.png")}` }],
-      },
-    ],
-  };
+  project = await tinyRenderProject(dir);
   service = await startLocalService({
     env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir, VIDEOCRAFT_FFMPEG_PRESET: "ultrafast" },
     workers: 2,

@@ -1,11 +1,34 @@
+import { join } from "node:path";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JobRecord } from "../../functions/core/jobs/job-record.js";
+import { generateImage } from "../../local/generate-media.js";
 import type { LocalService } from "../../local/local-service.js";
 
 /**
  * Many jobs through the local stack at once, and the books kept afterwards: used by the concurrency
  * test (a few jobs, in seconds) and by `bench/load.ts` (hundreds, with figures).
  */
+
+/**
+ * The cheapest real render: 64×64, 10 fps, 0.2 s, draft, one 16×16 image (written into `dir`, which
+ * the service must allow for `file://` sources).
+ */
+export async function tinyRenderProject(dir: string): Promise<unknown> {
+  await generateImage(join(dir, "dot.png"), { width: 16, height: 16, color: "#ff0000" });
+  return {
+    width: 64,
+    height: 64,
+    fps: 10,
+    quality: "draft",
+    scenes: [
+      {
+        duration: 0.2,
+        "background-color": "#112233",
+        elements: [{ type: "image", src: `file://${join(dir, "dot.png")}` }],
+      },
+    ],
+  };
+}
 
 export interface Submitted {
   status: number;
