@@ -110,21 +110,29 @@ describe("a worker crash at every pipeline step", () => {
     JOB_TIMEOUT_MS,
   );
 
-  it(`a crash before ${POISON_STEP} on every attempt: three receives, then the DLQ marks it failed`, async () => {
-    const job = await finishedJob(`poison:${POISON_STEP}`);
-    expect(job).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
-    expect(job.error?.message).toMatch(/every attempt \(3\)/);
-    expect((await service.jobs.getStatus(job.id))?.attempts).toBe(3);
-    expect(await outputsOf(job.id)).toEqual([]);
-  }, JOB_TIMEOUT_MS);
+  it(
+    `a crash before ${POISON_STEP} on every attempt: three receives, then the DLQ marks it failed`,
+    async () => {
+      const job = await finishedJob(`poison:${POISON_STEP}`);
+      expect(job).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
+      expect(job.error?.message).toMatch(/every attempt \(3\)/);
+      expect((await service.jobs.getStatus(job.id))?.attempts).toBe(3);
+      expect(await outputsOf(job.id)).toEqual([]);
+    },
+    JOB_TIMEOUT_MS,
+  );
 
-  it("logged each simulated crash once as an ERROR, and nothing else as ERROR", async () => {
-    await Promise.allSettled([...finished.values()].map((wait) => wait()));
-    const errors = log.errors();
-    expect(errors.every((l) => l.message === "render attempt failed; the queue will retry it")).toBe(true);
-    // One per crash-once job, three for the poison job.
-    expect(errors).toHaveLength(STEPS.length + 3);
-  }, JOB_TIMEOUT_MS);
+  it(
+    "logged each simulated crash once as an ERROR, and nothing else as ERROR",
+    async () => {
+      await Promise.allSettled([...finished.values()].map((wait) => wait()));
+      const errors = log.errors();
+      expect(errors.every((l) => l.message === "render attempt failed; the queue will retry it")).toBe(true);
+      // One per crash-once job, three for the poison job.
+      expect(errors).toHaveLength(STEPS.length + 3);
+    },
+    JOB_TIMEOUT_MS,
+  );
 });
 
 describe("a hard kill mid-render", () => {
