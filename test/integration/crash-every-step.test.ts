@@ -12,6 +12,7 @@ import { resolveWhisperPaths } from "../../functions/render/speech/whisper-paths
 import type { ApiClient, JobView } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";
 import { type CaptureLog, leakedSecrets } from "../support/capture-log.js";
+import { startNow } from "../support/started.js";
 
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 
@@ -24,6 +25,8 @@ import { startTinyMediaService, type TinyMediaService } from "../support/tiny-me
  * A throw is how a crash looks to the queue (the message is not deleted, SQS hands it out again).
  */
 const STEPS: JobStep[] = JOB_STEPS.filter((s) => s !== "queued" && s !== "done");
+/** Each test's own wait for its job, counted from when the test starts. */
+const JOB_TIMEOUT_MS = 120_000;
 /** Before any encode, so the three doomed attempts cost no ffmpeg time. */
 const POISON_STEP: JobStep = "planning";
 
@@ -78,41 +81,58 @@ async function outputsOf(id: string): Promise<string[]> {
 
 async function submitAndWait(comment: string): Promise<JobView> {
   const { id } = await client.submit(project(comment));
-  return client.waitForJob(id, { timeoutMs: 90_000, intervalMs: 100 });
+  return client.waitForJob(id, { timeoutMs: 300_000, intervalMs: 100 });
 }
 
 describe("a worker crash at every pipeline step", () => {
-  const finished = new Map<string, JobView>();
+  /** Every job is submitted at once; each test awaits its own, under its own timeout. */
+  const finished = new Map<string, () => Promise<JobView>>();
+  const finishedJob = (comment: string) => {
+    const wait = finished.get(comment);
+    if (!wait) throw new Error(`no job was submitted for ${comment}`);
+    return wait();
+  };
 
-  beforeAll(async () => {
-    const comments = [...STEPS.map((s) => `crash-once:${s}`), `poison:${POISON_STEP}`];
-    const jobs = await Promise.all(comments.map((c) => submitAndWait(c)));
-    comments.forEach((c, i) => {
-      finished.set(c, jobs[i]!);
-    });
-  }, 120_000);
-
-  it.each(STEPS)("crash before %s: redelivered, completed on attempt 2, one video", async (step) => {
-    const job = finished.get(`crash-once:${step}`)!;
-    expect(job).toMatchObject({ status: "completed", progress: 100, step: "done" });
-    expect((await service.jobs.getStatus(job.id))?.attempts).toBe(2);
-    expect(await outputsOf(job.id)).toEqual([`videos/${job.id}.jpg`, `videos/${job.id}.mp4`]);
+  beforeAll(() => {
+    for (const c of [...STEPS.map((s) => `crash-once:${s}`), `poison:${POISON_STEP}`]) {
+      finished.set(c, startNow(submitAndWait(c)));
+    }
   });
 
-  it(`a crash before ${POISON_STEP} on every attempt: three receives, then the DLQ marks it failed`, async () => {
-    const job = finished.get(`poison:${POISON_STEP}`)!;
-    expect(job).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
-    expect(job.error?.message).toMatch(/every attempt \(3\)/);
-    expect((await service.jobs.getStatus(job.id))?.attempts).toBe(3);
-    expect(await outputsOf(job.id)).toEqual([]);
-  });
+  it.each(STEPS)(
+    "crash before %s: redelivered, completed on attempt 2, one video",
+    async (step) => {
+      const done = await finishedJob(`crash-once:${step}`);
+      expect(done).toMatchObject({ status: "completed", progress: 100, step: "done" });
+      expect((await service.jobs.getStatus(done.id))?.attempts).toBe(2);
+      expect(await outputsOf(done.id)).toEqual([`videos/${done.id}.jpg`, `videos/${done.id}.mp4`]);
+    },
+    JOB_TIMEOUT_MS,
+  );
 
-  it("logged each simulated crash once as an ERROR, and nothing else as ERROR", () => {
-    const errors = log.errors();
-    expect(errors.every((l) => l.message === "render attempt failed; the queue will retry it")).toBe(true);
-    // One per crash-once job, three for the poison job.
-    expect(errors).toHaveLength(STEPS.length + 3);
-  });
+  it(
+    `a crash before ${POISON_STEP} on every attempt: three receives, then the DLQ marks it failed`,
+    async () => {
+      const job = await finishedJob(`poison:${POISON_STEP}`);
+      expect(job).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
+      expect(job.error?.message).toMatch(/every attempt \(3\)/);
+      expect((await service.jobs.getStatus(job.id))?.attempts).toBe(3);
+      expect(await outputsOf(job.id)).toEqual([]);
+    },
+    JOB_TIMEOUT_MS,
+  );
+
+  it(
+    "logged each simulated crash once as an ERROR, and nothing else as ERROR",
+    async () => {
+      await Promise.allSettled([...finished.values()].map((wait) => wait()));
+      const errors = log.errors();
+      expect(errors.every((l) => l.message === "render attempt failed; the queue will retry it")).toBe(true);
+      // One per crash-once job, three for the poison job.
+      expect(errors).toHaveLength(STEPS.length + 3);
+    },
+    JOB_TIMEOUT_MS,
+  );
 });
 
 describe("a hard kill mid-render", () => {

@@ -15,6 +15,7 @@ import { ObjectTooLargeError } from "../../functions/core/ports/object-store.js"
 import { type EmbeddedStack, startEmbeddedStack } from "../../local/embedded-stack.js";
 import { startHttpServer } from "../../local/http-server.js";
 import { startWorkerLoop } from "../../local/worker-loop.js";
+import { until } from "../support/until.js";
 
 let stack: EmbeddedStack;
 let clients: AwsClients;
@@ -171,6 +172,54 @@ describe("S3ObjectStore on the emulator", () => {
     expect(existsSync(dst)).toBe(false);
   });
 
+  it("downloadHead reads the first bytes with a ranged GET and tells the whole size", async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const src = join(dir, "head-src.bin");
+    await writeFile(src, bytes);
+    await store.uploadFile("uploads/head.bin", src, "application/octet-stream");
+    // Count what the emulator sends back, to show the read was ranged and not a whole download.
+    const received: number[] = [];
+    const head = join(dir, "head.out");
+    const counting = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint });
+    counting.s3.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const length = (out.response as { headers?: Record<string, string> }).headers?.["content-length"];
+        received.push(Number(length));
+        return out;
+      },
+      { step: "deserialize", name: "countBytes" },
+    );
+    const ranged = new S3ObjectStore({ client: counting.s3, bucket: stack.bucket });
+    try {
+      expect(await ranged.downloadHead("uploads/head.bin", head, 1024 * 1024)).toEqual({
+        bytes: 1024 * 1024,
+        totalBytes: bytes.length,
+      });
+      expect((await readFile(head)).equals(bytes.subarray(0, 1024 * 1024))).toBe(true);
+      expect(received).toEqual([1024 * 1024]);
+
+      // An object shorter than the head comes back whole.
+      await writeFile(src, bytes.subarray(0, 5000));
+      await store.uploadFile("uploads/head-small.bin", src, "application/octet-stream");
+      expect(await ranged.downloadHead("uploads/head-small.bin", head, 1024 * 1024)).toEqual({
+        bytes: 5000,
+        totalBytes: 5000,
+      });
+      expect((await readFile(head)).equals(bytes.subarray(0, 5000))).toBe(true);
+      // An empty object has no byte 0 to range over.
+      await store.putText("uploads/empty.bin", "");
+      expect(await ranged.downloadHead("uploads/empty.bin", head, 1024)).toEqual({ bytes: 0, totalBytes: 0 });
+      expect((await readFile(head)).length).toBe(0);
+      await expect(ranged.downloadHead("uploads/none.bin", head, 1024)).rejects.toMatchObject({
+        name: "NoSuchKey",
+      });
+    } finally {
+      counting.s3.destroy();
+      counting.sqs.destroy();
+    }
+  });
+
   it("presigns a GET that plain fetch can follow", async () => {
     const bytes = randomBytes(4096);
     const src = join(dir, "poster.jpg");
@@ -237,10 +286,11 @@ describe("SQS job queue and worker loop on the emulator", () => {
     try {
       await queue.send({ jobId: "01JOBRETRY" });
       await waitFor(() => seen.length === 2);
-      await new Promise((r) => setTimeout(r, 300));
     } finally {
+      // Returns once the handler in progress has returned and its message was deleted.
       await loop.stop();
     }
+    // Deleted after the second (successful) delivery: an empty queue cannot deliver a third.
     expect(seen).toHaveLength(2);
     expect(seen.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(["1", "2"]);
     expect(seen[0]!.messageId).toBe(seen[1]!.messageId);
@@ -248,29 +298,55 @@ describe("SQS job queue and worker loop on the emulator", () => {
   });
 
   it("keeps a long-running message hidden from other pollers while its handler runs", async () => {
-    const queue = new SqsJobQueue({ client: clients.sqs, queueUrl: stack.queueUrl });
+    // Its own client, so the test can count what the loop asks SQS.
+    const sqs = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint }).sqs;
+    const VISIBILITY_SECONDS = 3;
+    /** When the handler got the message; 0 before. */
+    let heldSince = 0;
+    const sent = { heartbeats: 0, emptyReceivesAfterExpiry: 0 };
+    sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        const started = Date.now();
+        const out = await next(args);
+        if (context.commandName === "ChangeMessageVisibilityCommand") sent.heartbeats++;
+        const messages = (out.output as { Messages?: unknown[] }).Messages ?? [];
+        const afterExpiry = heldSince > 0 && started > heldSince + VISIBILITY_SECONDS * 1000;
+        if (context.commandName === "ReceiveMessageCommand" && afterExpiry && messages.length === 0) {
+          sent.emptyReceivesAfterExpiry++;
+        }
+        return out;
+      },
+      { step: "initialize", name: "countCalls" },
+    );
     let calls = 0;
     let finished = false;
     const loop = startWorkerLoop({
-      sqs: clients.sqs,
+      sqs,
       queueUrl: stack.queueUrl,
       handler: async () => {
         calls++;
-        // Three visibility timeouts long: without the heartbeat the second poller would get it.
-        await new Promise((r) => setTimeout(r, 3_000));
+        heldSince = Date.now();
+        // Held until the other poller has asked for messages after the message's own visibility
+        // timeout ran out, and got none: only the heartbeats (every third of the timeout, so a stall
+        // of up to 2 s changes nothing) kept it hidden.
+        await until(() => calls > 1 || sent.emptyReceivesAfterExpiry >= 1, {
+          what: "an empty receive by the other poller after the visibility timeout",
+        });
         finished = true;
       },
       concurrency: 2,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: VISIBILITY_SECONDS,
       log: silentLog,
     });
     try {
-      await queue.send({ jobId: "01JOBSLOW" });
-      await waitFor(() => finished);
+      await new SqsJobQueue({ client: sqs, queueUrl: stack.queueUrl }).send({ jobId: "01JOBSLOW" });
+      await waitFor(() => finished, 60_000);
     } finally {
       await loop.stop();
+      sqs.destroy();
     }
     expect(calls).toBe(1);
+    expect(sent.heartbeats).toBeGreaterThan(0);
     await expectQueueEmpty(stack.queueUrl);
   });
 

@@ -4,12 +4,14 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { JobFailure } from "../../functions/core/errors.js";
+import { storageKeys } from "../../functions/core/jobs/storage-keys.js";
 import type { ApiClient, JobView } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
+import { drainedDepth } from "../support/job-batch.js";
 import { ffprobe, grabFrame, near } from "../support/media-probe.js";
-
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
+import { until } from "../support/until.js";
 
 /**
  * Issue 6 item 3 on the embedded stack: 2 worker loops, the FIFO assembly queue configured. A job
@@ -31,12 +33,12 @@ const COLORS: [string, [number, number, number]][] = [
 const SCENE_SECONDS = 0.5;
 
 /** `shift` moves the dot, so a project's segments are not already in the scene cache. */
-const project = (comment: string, shift = 0) => ({
+const project = (comment: string, shift = 0, sceneCount = COLORS.length) => ({
   comment,
   resolution: "160x120",
   fps: 10,
   quality: "draft",
-  scenes: COLORS.map(([color], i) => ({
+  scenes: COLORS.slice(0, sceneCount).map(([color], i) => ({
     duration: SCENE_SECONDS,
     "background-color": color,
     elements: [
@@ -55,12 +57,49 @@ async function outputsOf(id: string): Promise<string[]> {
 }
 
 async function waitFor(check: () => boolean, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  return check();
+  return until(check, { timeoutMs: ms, intervalMs: 100 }).catch(() => false);
+}
+
+/**
+ * Waits until neither queue holds a message, waiting or in flight: every message sent so far has
+ * been handled to its end (a handler's message is deleted only after it returns), so anything a
+ * duplicate would have done has happened.
+ */
+async function queuesDrained(): Promise<boolean> {
+  const [render, assembly] = await Promise.all([
+    drainedDepth(aws.sqs, service.config.queueUrl),
+    drainedDepth(aws.sqs, service.stack.assemblyQueueUrl),
+  ]);
+  return render === 0 && assembly === 0;
 }
 
 let stack: TinyMediaService;
+
+/**
+ * Two segment workers finishing at the same instant, the case the FIFO deduplication exists for.
+ * Each holds before its encode until both have arrived; then the store's listing of the job's done
+ * markers (the step right after a worker writes its own marker) holds until both markers exist, so
+ * each finisher is certain to see every part done and to ask for assembly itself.
+ */
+const race = {
+  jobId: "",
+  assemblies: 0,
+  arrived: 0,
+  release: () => {},
+  released: false,
+  gate: undefined as Promise<void> | undefined,
+  async segmentArrives(jobId: string) {
+    race.jobId = jobId;
+    race.gate ??= new Promise<void>((r) => {
+      race.release = r;
+    });
+    if (++race.arrived === 2) {
+      race.released = true;
+      race.release();
+    }
+    await race.gate;
+  },
+};
 
 beforeAll(async () => {
   stack = await startTinyMediaService("fanout", {
@@ -72,6 +111,8 @@ beforeAll(async () => {
         if (comment === "fail-segment" && step === "rendering" && part?.segment === 2) {
           throw new JobFailure("RENDER_FAILED", "simulated encoder failure");
         }
+        if (comment === "race" && part?.segment !== undefined) await race.segmentArrives(jobId);
+        if (comment === "race" && part?.assemble) race.assemblies++;
       },
     },
   });
@@ -173,9 +214,41 @@ describe("the assembly queue deduplicates by job id", () => {
     }
     const dropped = () => linesFor(id, "assembly message for an unknown job; dropping it").length;
     expect(await waitFor(() => dropped() >= 1)).toBe(true);
-    await new Promise((r) => setTimeout(r, 2_500)); // longer than a poll: a second copy would show
+    // A second copy would still be on the queue, or handled (and logged) by the time it is empty.
+    expect(await queuesDrained()).toBe(true);
     expect(dropped()).toBe(1);
   });
+});
+
+describe("two segment workers finishing at once", () => {
+  it("both ask for assembly; the job is assembled exactly once", async () => {
+    const list = service.store.list.bind(service.store);
+    service.store.list = async (prefix, options) => {
+      if (race.released && prefix === storageKeys.partsPrefix(race.jobId)) {
+        await until(async () => (await list(prefix)).keys.length === 3, {
+          what: "both segment markers and the audio marker",
+        });
+      }
+      return list(prefix, options);
+    };
+    try {
+      // Two scenes, two workers: the coordinator mixes the audio and sees no segment done (both
+      // wait for the worker it occupies), then both segments render at once.
+      const { id } = await client.submit(project("race", 3, 2));
+      const job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
+      expect(job).toMatchObject({ status: "completed", progress: 100 });
+      expect(race).toMatchObject({ jobId: id, arrived: 2, released: true });
+      expect(await waitFor(() => linesFor(id, "assembly requested").length === 2)).toBe(true);
+      expect(await queuesDrained()).toBe(true);
+      // Every assembly message that reached the assembler ran it or was logged as ignored.
+      expect(race.assemblies).toBe(1);
+      expect(linesFor(id, "job already finished; assembly message ignored")).toHaveLength(0);
+      expect(linesFor(id, "job completed")).toHaveLength(1);
+      expect(await outputsOf(id)).toEqual([`videos/${id}.jpg`, `videos/${id}.mp4`]);
+    } finally {
+      service.store.list = list;
+    }
+  }, 180_000);
 });
 
 describe("a segment that fails deterministically", () => {
@@ -184,12 +257,13 @@ describe("a segment that fails deterministically", () => {
   beforeAll(async () => {
     const { id } = await client.submit(project("fail-segment", 2));
     job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
-    // Let the other segments finish, so anything they would do after the failure has happened.
+    // Let the other segments finish and every queue empty, so anything they would do after the
+    // failure has happened.
     const handled = () =>
       linesFor(id, "segment rendered").length +
       linesFor(id, "job already finished; segment message ignored").length;
-    await waitFor(() => handled() >= 3, 20_000);
-    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await waitFor(() => handled() >= 3, 60_000)).toBe(true);
+    expect(await queuesDrained()).toBe(true);
   }, 180_000);
 
   it("fails the job once, with the segment's reason, and never assembles", async () => {

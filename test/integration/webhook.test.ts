@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../functions/core/config.js";
-import type { JobRecord } from "../../functions/core/jobs/job-record.js";
+import type { JobRecord, JobStep } from "../../functions/core/jobs/job-record.js";
 import { JobStore } from "../../functions/core/jobs/job-store.js";
 import {
   buildWebhookBody,
@@ -21,6 +21,8 @@ import { backoffDelayMs, deliverWebhook } from "../../functions/render/webhook/d
 import { ApiClient, type JobView } from "../../local/api-client.js";
 import { generateImage } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
+import { captureLog } from "../support/capture-log.js";
+import { until } from "../support/until.js";
 
 /** A webhook receiver on 127.0.0.1 that records every request and answers from a script per path. */
 interface Received {
@@ -34,6 +36,28 @@ const received: Received[] = [];
 const scripts = new Map<string, number[]>();
 
 const SECRET = "whsec-test-0123456789abcdef";
+const log = captureLog();
+
+/** Jobs whose request comment names a hold stop before `step` until `until` resolves. */
+interface Hold {
+  step: JobStep;
+  reached(jobId: string): void;
+  until(jobId: string): Promise<unknown>;
+}
+const holds = new Map<string, Hold>();
+
+/** Registers a hold; `reached` resolves with the held job's id once the worker is waiting in it. */
+function hold(comment: string, step: JobStep, until: Hold["until"]): { reached: Promise<string> } {
+  let reached: (id: string) => void = () => {};
+  const promise = new Promise<string>((r) => {
+    reached = r;
+  });
+  holds.set(comment, { step, reached, until });
+  return { reached: promise };
+}
+
+const logged = (message: string, jobId: string) =>
+  log.lines.some((l) => l.message === message && l.text.includes(jobId));
 let dir: string;
 let service: LocalService;
 let client: ApiClient;
@@ -47,7 +71,10 @@ beforeAll(async () => {
       received.push({ path, headers: req.headers, raw: Buffer.concat(chunks) });
       if (path.startsWith("/hang")) return; // never answers
       const script = scripts.get(path.split("?")[0] ?? "") ?? [];
-      res.writeHead(script.shift() ?? 200, { "content-type": "text/plain" }).end("ok");
+      const status = script.shift() ?? 200;
+      // A 3xx points at a path this receiver would accept: following it would deliver.
+      const location = status >= 300 && status < 400 ? { location: `${receiverUrl}/moved-here` } : {};
+      res.writeHead(status, { "content-type": "text/plain", ...location }).end("ok");
     });
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
@@ -62,7 +89,20 @@ beforeAll(async () => {
       VIDEOCRAFT_FFMPEG_PRESET: "ultrafast",
       VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: "true",
     },
+    // One worker loop, so a held job keeps the next one queued.
+    workers: 1,
+    log,
     webhook: { baseDelayMs: 20, maxDelayMs: 100 },
+    faults: {
+      async beforeStep(step, jobId) {
+        const comment = (await service.jobs.getRequest(jobId))?.comment;
+        const hold = comment ? holds.get(comment) : undefined;
+        if (hold && step === hold.step) {
+          hold.reached(jobId);
+          await hold.until(jobId);
+        }
+      },
+    },
   });
   client = new ApiClient(service.url, service.apiKey);
 }, 60_000);
@@ -74,7 +114,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const tiny = (webhook: { url: string; secret?: string }, src = "dot.png") => ({
+const tiny = (webhook: { url: string; secret?: string }, src = "dot.png", comment?: string) => ({
+  ...(comment ? { comment } : {}),
   width: 64,
   height: 64,
   fps: 10,
@@ -83,23 +124,16 @@ const tiny = (webhook: { url: string; secret?: string }, src = "dot.png") => ({
   scenes: [{ duration: 0.2, elements: [{ type: "image", src: `file://${join(dir, src)}` }] }],
 });
 
-async function until<T>(read: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Waits for the job to end and for its webhook outcome to be recorded. */
 async function finished(id: string): Promise<JobView> {
   await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
-  return until(async () => {
-    const job = await client.getJob(id);
-    return job.webhook ? job : undefined;
-  });
+  return until(
+    async () => {
+      const job = await client.getJob(id);
+      return job.webhook ? job : undefined;
+    },
+    { what: `the webhook outcome of ${id}` },
+  );
 }
 
 describe("webhooks from the local service", () => {
@@ -176,6 +210,68 @@ describe("webhooks from the local service", () => {
     const record = await service.jobs.getStatus(id);
     expect(record?.webhook?.error).toBe("HTTP 503");
   });
+
+  it("POSTs job.cancelled, signed, for a job cancelled while processing", async () => {
+    // Held before its encode until the worker has seen the cancel marker, so the cancel cannot
+    // lose a race with a render this small.
+    const held = hold("cancel-while-processing", "rendering", (jobId) =>
+      until(() => logged("cancel requested; stopping the render", jobId), {
+        what: "the worker to see the cancel",
+      }),
+    );
+    const { id } = await client.submit(
+      tiny({ url: `${receiverUrl}/cancelled`, secret: SECRET }, "dot.png", "cancel-while-processing"),
+    );
+    expect(await held.reached).toBe(id);
+    const cancel = await client.request("DELETE", `/v1/jobs/${id}`);
+    expect(cancel).toMatchObject({ status: 202, body: { status: "processing" } });
+
+    const job = await finished(id);
+    expect(job).toMatchObject({ status: "cancelled", error: { code: "CANCELLED" } });
+    expect(job.webhook).toEqual({ delivered: true, attempts: 1, last_status: 200 });
+    const hits = received.filter((r) => r.path === "/cancelled");
+    expect(hits).toHaveLength(1);
+    const hit = hits[0] as Received;
+    expect(hit.headers[WEBHOOK_HEADERS.event]).toBe("job.cancelled");
+    expect(verifyWebhookSignature(hit.raw, hit.headers[WEBHOOK_HEADERS.signature] as string, SECRET)).toBe(
+      true,
+    );
+    expect(JSON.parse(hit.raw.toString("utf8"))).toEqual({
+      id,
+      status: "cancelled",
+      error: { code: "CANCELLED", message: expect.any(String) },
+    });
+  });
+
+  it("sends nothing for a job cancelled while still queued", async () => {
+    // The only worker is held by another job, so this one stays queued until it is cancelled.
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    const blocker = hold("blocker", "fetching", () => released);
+    const { id: blockerId } = await client.submit(
+      tiny({ url: `${receiverUrl}/blocker` }, "dot.png", "blocker"),
+    );
+    expect(await blocker.reached).toBe(blockerId);
+
+    const { id } = await client.submit(tiny({ url: `${receiverUrl}/queued-then-cancelled`, secret: SECRET }));
+    expect((await client.getJob(id)).status).toBe("queued");
+    const cancel = await client.request("DELETE", `/v1/jobs/${id}`);
+    expect(cancel).toMatchObject({ status: 202, body: { status: "cancelled" } });
+    release();
+
+    // The worker later receives the cancelled job's message and drops it: after that, nothing
+    // is left that could send its webhook.
+    await until(() => logged("job already finished; duplicate delivery ignored", id), {
+      what: "the worker to drop the cancelled job's message",
+    });
+    await finished(blockerId);
+    expect(received.filter((r) => r.path === "/queued-then-cancelled")).toEqual([]);
+    const record = await service.jobs.getStatus(id);
+    expect(record).toMatchObject({ status: "cancelled", attempts: 0 });
+    expect(record?.webhook).toBeUndefined();
+  });
 });
 
 describe("deliverWebhook", () => {
@@ -228,6 +324,30 @@ describe("deliverWebhook", () => {
     });
     expect(result).toEqual({ delivered: true, attempts: 1, last_status: 200 });
     expect(received.at(-1)?.headers.host).toBe(`receiver.test:${port}`);
+  });
+
+  it.each([408, 425, 429])("retries a receiver answering %i, with the same delivery", async (status) => {
+    scripts.set(`/busy-${status}`, [status, status, 200]);
+    const result = await deliverWebhook(message(`${receiverUrl}/busy-${status}`), {
+      ...base,
+      allowPrivate: true,
+    });
+    expect(result).toEqual({ delivered: true, attempts: 3, last_status: 200 });
+    const hits = received.filter((r) => r.path === `/busy-${status}`);
+    expect(hits.map((h) => h.headers[WEBHOOK_HEADERS.attempt])).toEqual(["1", "2", "3"]);
+    expect(new Set(hits.map((h) => h.headers[WEBHOOK_HEADERS.delivery])).size).toBe(1);
+  });
+
+  it.each([301, 302, 303, 307, 308])("does not follow a %i redirect, nor retry it", async (status) => {
+    const before = received.filter((r) => r.path === "/moved-here").length;
+    scripts.set(`/redirect-${status}`, [status, status]);
+    const result = await deliverWebhook(message(`${receiverUrl}/redirect-${status}`), {
+      ...base,
+      allowPrivate: true,
+    });
+    expect(result).toEqual({ delivered: false, attempts: 1, last_status: status, error: `HTTP ${status}` });
+    expect(received.filter((r) => r.path === `/redirect-${status}`)).toHaveLength(1);
+    expect(received.filter((r) => r.path === "/moved-here")).toHaveLength(before);
   });
 
   it("does not retry a 4xx other than 408/425/429", async () => {

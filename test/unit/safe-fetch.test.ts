@@ -328,14 +328,17 @@ describe("safeFetchToFile with private sources allowed (local mode)", () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
+  // The read timeout is the behaviour: the message names the one that fired, and the bound only
+  // shows the fetch did not wait for anything longer (the test's own timeout), with room for a
+  // loaded machine.
   it("gives up on a server that stalls mid-body", async () => {
     const started = Date.now();
     await failure(
       safeFetchToFile(`${base()}/stall-body`, join(dir, "out"), dev({ readTimeoutMs: 300 })),
       "SOURCE_UNREACHABLE",
-      /timed out/,
+      /timed out: no data for 300 ms/,
     );
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
@@ -344,9 +347,9 @@ describe("safeFetchToFile with private sources allowed (local mode)", () => {
     await failure(
       safeFetchToFile(`${base()}/stall-headers`, join(dir, "out"), dev({ readTimeoutMs: 300 })),
       "SOURCE_UNREACHABLE",
-      /timed out/,
+      /timed out: no data for 300 ms/,
     );
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it("reports a closed port as unreachable", async () => {
@@ -415,11 +418,12 @@ describe("safeFetchToFile with private sources allowed (local mode)", () => {
   it("stops when the caller aborts", async () => {
     const controller = new AbortController();
     const reason = new Error("job cancelled");
-    setTimeout(() => controller.abort(reason), 100);
+    // Aborted once the server has the request, mid-transfer; no timeout could end it first.
+    server.once("request", () => setImmediate(() => controller.abort(reason)));
     const e = await safeFetchToFile(
       `${base()}/stall-body`,
       join(dir, "out"),
-      dev({ signal: controller.signal, readTimeoutMs: 5000 }),
+      dev({ signal: controller.signal, readTimeoutMs: 600_000, connectTimeoutMs: 600_000 }),
     ).catch((err: unknown) => err);
     expect(e).toBe(reason);
     expect(existsSync(join(dir, "out"))).toBe(false);

@@ -1,12 +1,18 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../functions/core/config.js";
 import { InMemoryObjectStore } from "../../../functions/core/ports/in-memory-object-store.js";
-import { generateTone } from "../../../local/generate-media.js";
+import { probeSourceHeads } from "../../../functions/render/pipeline/probe-source-head.js";
+import { generateTone, generateVideo } from "../../../local/generate-media.js";
 import { createTestApi } from "./test-api.js";
+
+const run = promisify(execFile);
 
 /**
  * `?dry_run=true` probes sources over 127.0.0.1: one server honours Range, one ignores it.
@@ -20,10 +26,16 @@ let plainBase = "";
 const served = new Map<string, number>();
 let connections = 0;
 const files = new Map<string, Buffer>();
+/** Requests the servers received for `/stall.wav` (never answered). */
+const stalled: string[] = [];
 
 function serve(honourRange: boolean) {
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
+    if (path === "/stall.wav") {
+      stalled.push(path);
+      return; // never answers
+    }
     const body = files.get(path);
     if (!body) {
       res.writeHead(404).end();
@@ -62,9 +74,11 @@ function serve(honourRange: boolean) {
     pump();
   });
   server.on("connection", () => connections++);
+  servers.push(server);
   return server;
 }
 
+const servers: http.Server[] = [];
 const listen = (server: http.Server) =>
   new Promise<string>((done) =>
     server.listen(0, "127.0.0.1", () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
@@ -74,9 +88,18 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "dry-run-probe-"));
   await generateTone(join(dir, "short.wav"), { seconds: 1.5 });
   await generateTone(join(dir, "long.wav"), { seconds: 40 }); // ~7.7 MB at 48 kHz stereo s16
+  // ~1.9 MB with its index (moov) at the end, as ffmpeg writes it by default, and the same with
+  // the index moved to the front.
+  await generateVideo(join(dir, "index-at-end.mp4"), { seconds: 6, width: 640, height: 480 });
+  await run("ffmpeg", [
+    ...["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", join(dir, "index-at-end.mp4")],
+    ...["-c", "copy", "-movflags", "+faststart", join(dir, "faststart.mp4")],
+  ]);
   files.set("/short.wav", await readFile(join(dir, "short.wav")));
   files.set("/long.wav", await readFile(join(dir, "long.wav")));
   files.set("/notes.txt", Buffer.from("these are notes, not media\n".repeat(40)));
+  files.set("/index-at-end.mp4", await readFile(join(dir, "index-at-end.mp4")));
+  files.set("/faststart.mp4", await readFile(join(dir, "faststart.mp4")));
   ranged = serve(true);
   plain = serve(false);
   base = await listen(ranged);
@@ -84,6 +107,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const server of servers) server.closeAllConnections();
   ranged?.close();
   plain?.close();
   await rm(dir, { recursive: true, force: true });
@@ -236,5 +260,63 @@ describe("dry run probing", () => {
     expect(Math.abs(p.scenes[0].duration_seconds - 40)).toBeLessThanOrEqual(0.05);
     expect(p.sources[0].bytes_read).toBe(1024 * 1024);
     expect(store.objects.size).toBe(1);
+  });
+  it("reports an MP4 whose index is at its end as not probed, with a note, and a faststart one with its duration", async () => {
+    served.clear();
+    const p = await dryRun({
+      scenes: [
+        { id: "a", duration: 1, elements: [{ type: "video", src: `${base}/index-at-end.mp4` }] },
+        { id: "b", duration: 1, elements: [{ type: "video", src: `${base}/faststart.mp4` }] },
+      ],
+    });
+    expect(files.get("/index-at-end.mp4")!.length).toBeGreaterThan(1024 * 1024);
+    expect(p.problems).toEqual([]);
+    const [atEnd, fast] = p.sources;
+    expect(atEnd).toMatchObject({
+      status: "not_probed",
+      size_bytes: files.get("/index-at-end.mp4")!.length,
+      bytes_read: 1024 * 1024,
+      duration_seconds: null,
+      note: expect.stringMatching(/index \(moov\) is not in its first 1048576 bytes \(not faststart\)/),
+    });
+    expect(served.get("/index-at-end.mp4")).toBeLessThanOrEqual(1024 * 1024);
+    expect(fast).toMatchObject({ status: "probed", has_video: true, width: 640, height: 480 });
+    expect(Math.abs(fast.duration_seconds - 6)).toBeLessThanOrEqual(0.1);
+  });
+
+  it("reports sources as not probed once its time budget has run out, without waiting for them", async () => {
+    stalled.length = 0;
+    served.clear();
+    const config = loadConfig({
+      VIDEOCRAFT_BUCKET: "videocraft-test",
+      VIDEOCRAFT_QUEUE_URL: "http://127.0.0.1:1/q",
+      VIDEOCRAFT_API_KEY: "k".repeat(20),
+      VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: "true",
+      // Far longer than the budget: only the budget can end the stalled fetch.
+      VIDEOCRAFT_FETCH_READ_TIMEOUT: "600s",
+    });
+    const started = Date.now();
+    // One at a time: the stalled source holds the only slot until the budget ends, so the second
+    // source is never started.
+    const probes = await probeSourceHeads([`${base}/stall.wav`, `${base}/short.wav`], {
+      config,
+      store: new InMemoryObjectStore(),
+      concurrency: 1,
+      deadlineMs: 1000,
+    });
+    expect(stalled).toEqual(["/stall.wav"]);
+    expect(probes.get(`${base}/stall.wav`)).toEqual({
+      status: "not_probed",
+      bytesRead: 0,
+      note: "not probed: time ran out",
+    });
+    expect(probes.get(`${base}/short.wav`)).toEqual({
+      status: "not_probed",
+      bytesRead: 0,
+      note: "not probed: probing stopped after 1 s",
+    });
+    expect(served.get("/short.wav")).toBeUndefined();
+    // The budget is the behaviour: it ended the call, not the 600 s read timeout.
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
