@@ -4,7 +4,12 @@ import { formatPath } from "./format-path.js";
 import { type ProjectLimits, resolveLimits } from "./limits.js";
 import { normaliseKeys } from "./normalise-keys.js";
 import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, type Project, QUALITY_CRF } from "./project.js";
-import { type ProjectInput, requestBodySchema } from "./request-schema.js";
+import {
+  type ElementInput,
+  type ProjectInput,
+  requestBodySchema,
+  type SceneInput,
+} from "./request-schema.js";
 
 export type ParseResult = { ok: true; projects: Project[] } | { ok: false; issues: IssueDetail[] };
 
@@ -137,9 +142,6 @@ function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): Iss
   ];
   return issues.map((i) => ({ ...i, path: base ? (i.path ? `${base}.${i.path}` : base) : i.path }));
 }
-
-type SceneInput = ProjectInput["scenes"][number];
-type ElementInput = SceneInput["elements"][number];
 
 /** `custom` needs both sides; a named size must agree with explicit width/height. */
 function checkResolution(p: ProjectInput): IssueDetail[] {
