@@ -113,10 +113,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     concurrency > 0
       ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.queueUrl, handler: render, concurrency, log })
       : undefined;
-  const handleDeadLetter = createDeadLetterHandler(deps);
-  const deadLetterHandler: SqsHandler = async (event) => {
-    await handleDeadLetter(event);
-  };
+  const deadLetterHandler: SqsHandler = createDeadLetterHandler(deps);
   const deadLetters = config.dlqUrl
     ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.dlqUrl, handler: deadLetterHandler, log })
     : undefined;
