@@ -1,12 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createAwsClients } from "../functions/adapters/aws-clients.js";
 import { createLog } from "../functions/adapters/powertools-log.js";
-import { S3ObjectStore } from "../functions/adapters/s3-object-store.js";
-import { SqsJobQueue } from "../functions/adapters/sqs-job-queue.js";
-import { SqsQueueDepth } from "../functions/adapters/sqs-queue-depth.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
-import { JobStore } from "../functions/core/jobs/job-store.js";
+import type { JobStore } from "../functions/core/jobs/job-store.js";
 import { retentionRules } from "../functions/core/jobs/retention-rules.js";
 import { systemClock } from "../functions/core/ports/clock.js";
 import { InProcessMetrics } from "../functions/core/ports/in-process-metrics.js";
@@ -14,9 +11,11 @@ import type { Log } from "../functions/core/ports/log.js";
 import type { ObjectStore } from "../functions/core/ports/object-store.js";
 import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
 import { createRenderHandler } from "../functions/render/create-render-handler.js";
+import { sourceHeadProber } from "../functions/render/pipeline/probe-source-head.js";
 import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
 import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
 import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook.js";
+import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
 import { startRetentionSweeper } from "./retention-sweeper.js";
@@ -81,65 +80,40 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     );
   }
   const clients = createAwsClients(config);
-  const store = new S3ObjectStore({
-    client: clients.s3,
-    bucket: config.bucket,
-    emulateConditionalWrites: true,
-  });
-  const queue = new SqsJobQueue({ client: clients.sqs, queueUrl: config.queueUrl });
-  const jobs = new JobStore(store);
+  const ports = servicePorts(config, clients);
+  const { store } = ports;
   const clock = systemClock;
 
   // API and render workers share this process, so GET /v1/metrics reads what they recorded.
   const metrics = new InProcessMetrics(clock);
-  const api = createApiHandler({
-    config,
-    store,
-    queue,
-    clock,
-    log,
-    metrics,
-    metricsReader: metrics,
-    queueDepth: new SqsQueueDepth({ client: clients.sqs, queueUrl: config.queueUrl }),
-  });
+  const api = createApiHandler(
+    apiDeps(config, ports, {
+      clock,
+      log,
+      metrics,
+      metricsReader: metrics,
+      // The API runs next to the worker here, so a dry run probes sources as the worker would.
+      probeSources: sourceHeadProber({ config, store }),
+    }),
+  );
   const http = await startHttpServer(api, { port: options.port ?? 0 });
-  const render = createRenderHandler({
-    config,
-    store,
-    jobs,
+  const deps = renderDeps(config, ports, resolveWhisperPaths(config.transcriptionModel, env), {
     clock,
     log,
     metrics,
-    whisper: resolveWhisperPaths(config.transcriptionModel, env),
-    ...(config.fanout.assemblyQueueUrl
-      ? {
-          queues: {
-            render: queue,
-            assembly: new SqsJobQueue({ client: clients.sqs, queueUrl: config.fanout.assemblyQueueUrl }),
-          },
-        }
-      : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.resolver ? { resolver: options.resolver } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
   });
+  const { jobs } = deps;
+  const render = createRenderHandler(deps);
   const concurrency = options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1);
   // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
   const workers =
     concurrency > 0
       ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.queueUrl, handler: render, concurrency, log })
       : undefined;
-  const deadLetterHandler: SqsHandler = async (event) => {
-    await createDeadLetterHandler({
-      config,
-      store,
-      jobs,
-      clock,
-      log,
-      metrics,
-      ...(options.webhook ? { webhook: options.webhook } : {}),
-    })(event);
-  };
+  const deadLetterHandler: SqsHandler = createDeadLetterHandler(deps);
   const deadLetters = config.dlqUrl
     ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.dlqUrl, handler: deadLetterHandler, log })
     : undefined;

@@ -20,17 +20,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context } from "aws-lambda";
 import { createAwsClients } from "../functions/adapters/aws-clients.js";
-import { S3ObjectStore } from "../functions/adapters/s3-object-store.js";
-import { SqsJobQueue } from "../functions/adapters/sqs-job-queue.js";
-import { SqsQueueDepth } from "../functions/adapters/sqs-queue-depth.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { loadConfig } from "../functions/core/config.js";
 import type { JobRecord } from "../functions/core/jobs/job-record.js";
 import { JobStore } from "../functions/core/jobs/job-store.js";
 import { storageKeys } from "../functions/core/jobs/storage-keys.js";
-import { systemClock } from "../functions/core/ports/clock.js";
 import { InProcessMetrics } from "../functions/core/ports/in-process-metrics.js";
 import { silentLog } from "../functions/core/ports/log.js";
+import { apiDeps, servicePorts } from "../functions/wiring.js";
 import { ApiClient } from "../local/api-client.js";
 import { startEmbeddedStack } from "../local/embedded-stack.js";
 import { generateImage } from "../local/generate-media.js";
@@ -177,22 +174,10 @@ export async function runRenderLambda(options: { project?: unknown; timeoutMs?: 
     };
 
     const config = loadConfig(env);
-    const store = new S3ObjectStore({
-      client: clients.s3,
-      bucket: config.bucket,
-      emulateConditionalWrites: true,
-    });
+    const ports = servicePorts(config, clients);
+    const { store } = ports;
     const metrics = new InProcessMetrics();
-    const api = createApiHandler({
-      config,
-      store,
-      queue: new SqsJobQueue({ client: clients.sqs, queueUrl: config.queueUrl }),
-      clock: systemClock,
-      log: silentLog,
-      metrics,
-      metricsReader: metrics,
-      queueDepth: new SqsQueueDepth({ client: clients.sqs, queueUrl: config.queueUrl }),
-    });
+    const api = createApiHandler(apiDeps(config, ports, { log: silentLog, metrics, metricsReader: metrics }));
     const http = await startHttpServer(api);
     const invocations: BundledInvocation[] = [];
     let jobId: string;

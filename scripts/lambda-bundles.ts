@@ -80,3 +80,12 @@ export async function bundledPackages(bundle: string): Promise<Set<string>> {
   }
   return packages;
 }
+
+/** The repository's own files (`functions/…`) that went into a bundle, read from its source map. */
+export async function bundledSources(bundle: string): Promise<string[]> {
+  const map = JSON.parse(await readFile(`${bundle}.map`, "utf8")) as { sources: string[] };
+  return map.sources
+    .filter((source) => !source.includes("node_modules/"))
+    .map((source) => /(?:^|\/)(functions\/.+)$/.exec(source)?.[1])
+    .filter((source): source is string => source !== undefined);
+}

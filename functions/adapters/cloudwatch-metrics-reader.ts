@@ -4,27 +4,15 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
-import type { JobFailureCode } from "../core/errors.js";
+import { JOB_ERROR_CODES } from "../core/errors.js";
 import { FAILURE_CODE_DIMENSION, METRIC_NAMESPACE, METRICS, type MetricKey } from "../core/metric-names.js";
 import type { MetricFigures, MetricsReader, MetricsWindow } from "../core/ports/metrics-reader.js";
 
 /**
- * Every code a failed job can carry (SPEC §4, plus INTERNAL): the per-code series are read by name,
- * so the API needs no cloudwatch:ListMetrics and a SEARCH is not needed. A Record, so adding a
- * code to JobFailureCode fails the build until it is listed here.
+ * Every code a failed job can carry: the per-code series are read by name, so the API needs no
+ * cloudwatch:ListMetrics and a SEARCH is not needed.
  */
-const FAILURE_CODES: Record<JobFailureCode | "INTERNAL", true> = {
-  SOURCE_UNREACHABLE: true,
-  SOURCE_FORBIDDEN: true,
-  SOURCE_TOO_LARGE: true,
-  SOURCE_INVALID_MEDIA: true,
-  TRANSCRIPTION_FAILED: true,
-  RENDER_FAILED: true,
-  TIMEOUT: true,
-  CANCELLED: true,
-  INTERNAL: true,
-};
-export const READ_FAILURE_CODES = Object.keys(FAILURE_CODES);
+export const READ_FAILURE_CODES = JOB_ERROR_CODES;
 
 const MINUTE_MS = 60_000;
 /** `active_jobs` looks this far back for the latest minute CloudWatch has ActiveJobs data for. */
@@ -92,7 +80,7 @@ export class CloudWatchMetricsReader implements MetricsReader {
       new Date(minuteEnd),
     );
 
-    const failuresByCode: Record<string, number> = {};
+    const failuresByCode: MetricFigures["jobs"]["failures_by_code"] = {};
     for (const code of READ_FAILURE_CODES) {
       const n = sum(main.get(codeId(code)));
       if (n > 0) failuresByCode[code] = n;

@@ -6,8 +6,9 @@ import type { Metrics } from "../core/ports/metrics.js";
 import type { MetricsReader } from "../core/ports/metrics-reader.js";
 import type { ObjectStore } from "../core/ports/object-store.js";
 import type { QueueDepth } from "../core/ports/queue-depth.js";
+import type { ProbeSources } from "../core/ports/source-prober.js";
 
-/** Everything the HTTP API needs from outside; the Lambda entry fills it with AWS adapters. */
+/** Everything the HTTP API needs from outside; functions/wiring.ts fills it for Lambda, local mode and tests. */
 export interface ApiDeps {
   config: Config;
   store: ObjectStore;
@@ -19,4 +20,6 @@ export interface ApiDeps {
   /** What `GET /v1/metrics` reports: CloudWatch on AWS, the in-process figures locally. */
   metricsReader: MetricsReader;
   queueDepth: QueueDepth;
+  /** How `?dry_run=true` probes sources. */
+  probeSources: ProbeSources;
 }

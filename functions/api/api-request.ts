@@ -1,5 +1,15 @@
-import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { RouteDef } from "./router.js";
+import type { AuthForm } from "./auth-forms.js";
+
+/** Who is calling, once the key was checked; never the key itself. */
+export interface Caller {
+  /**
+   * A stable id of the key: `key:<first 16 hex digits of its SHA-256>`, or `gateway:<API Gateway
+   * key id>` when API Gateway checked it. Scopes Idempotency-Keys (and anything else per caller).
+   */
+  readonly principal: string;
+  /** How the key came: the form the route accepted it in, or `gateway` when API Gateway checked it. */
+  readonly via: AuthForm | "gateway";
+}
 
 /**
  * One request as the routes see it. The request-context middleware creates it; routing, auth
@@ -16,13 +26,10 @@ export interface ApiRequest {
   /** What stands before `path` in the client's URL (the API Gateway stage, e.g. `/prod`), for links. */
   readonly basePath: string;
   readonly startedAt: number;
-  route?: RouteDef;
+  /** The path's `{name}` parameters, URL-decoded; set by routing. */
   params: Record<string, string>;
-  /** Who is calling, for scoping Idempotency-Keys; set by the auth middleware. */
-  principal?: string;
+  /** Set by the auth middleware on routes that need a key; absent on public ones. */
+  caller?: Caller;
   /** Set by the body middleware on routes that take JSON. */
   body?: { text: string; json: unknown };
 }
-
-/** The event after the request-context middleware attached the request (a copy; the input is untouched). */
-export type ApiEvent = APIGatewayProxyEvent & { readonly api: ApiRequest };

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
-import type { IssueDetail } from "../core/errors.js";
+import type { ApiError } from "./api-error.js";
+import { type ErrorFormat, standardErrors } from "./error-format.js";
 
 export function json(
   statusCode: number,
@@ -22,17 +23,13 @@ export const redirect = (location: string): APIGatewayProxyResult => ({
   body: "",
 });
 
-/** The error envelope of SPEC §4. */
+/** An error answer in the route's error format (ours unless the route declares another). */
 export function errorResponse(
   statusCode: number,
-  error: { code: string; message: string; details?: IssueDetail[] | undefined },
+  error: Pick<ApiError, "code" | "message" | "details">,
   requestId: string,
   headers: Record<string, string> = {},
+  format: ErrorFormat = standardErrors,
 ): APIGatewayProxyResult {
-  const { code, message, details } = error;
-  return json(
-    statusCode,
-    { error: { code, message, ...(details ? { details } : {}), request_id: requestId } },
-    headers,
-  );
+  return json(statusCode, format.body(error, requestId), headers);
 }

@@ -1,6 +1,9 @@
-import { ApiError } from "../core/errors.js";
 import { isJobId } from "../core/jobs/storage-keys.js";
+import { ApiError } from "./api-error.js";
 import type { ApiRequest } from "./api-request.js";
+
+/** How the OpenAPI document describes a route's `{id}`. */
+export const JOB_ID_DOC = { id: "job id (ULID)" } as const;
 
 /**
  * The `{id}` of a job path. ULIDs are case-insensitive, so a lower-cased id still finds its job;

@@ -1,67 +1,57 @@
-import type { APIGatewayProxyResult } from "aws-lambda";
-import type { ApiDeps } from "./api-deps.js";
-import type { ApiRequest } from "./api-request.js";
-import { cancelJobRoute } from "./routes/cancel-job.js";
-import { createVideosRoute } from "./routes/create-videos.js";
-import { deleteVideoRoute } from "./routes/delete-video.js";
-import { getJobRoute } from "./routes/get-job.js";
-import { getVideoRoute } from "./routes/get-video.js";
-import { healthRoute } from "./routes/health.js";
-import { listJobsRoute } from "./routes/list-jobs.js";
-import { metricsRoute } from "./routes/metrics.js";
-import { openApiRoute } from "./routes/openapi.js";
-import { schemaRoute } from "./routes/schema.js";
+import type { RouteDefinition } from "./define-route.js";
 
-export type RouteHandler = (req: ApiRequest, deps: ApiDeps) => Promise<APIGatewayProxyResult>;
-
-export interface RouteDef {
-  method: string;
+/** One (method, path) a route answers: its own path or one of its aliases. */
+export interface MountedRoute {
+  readonly method: string;
   /** `/v1/jobs/{id}`: logged as is, so per-route metrics don't explode on ids. */
-  pattern: string;
-  handle: RouteHandler;
-  /** Answered without an API key (health checks). */
-  public?: boolean;
-  /** The route reads a JSON body (size-capped and parsed before the handler runs). */
-  json?: boolean;
+  readonly pattern: string;
+  readonly definition: RouteDefinition;
 }
 
-type Options = Pick<RouteDef, "public" | "json">;
-
-// Every route lives under /v1 and, for VideoCraft clients, /api/v1.
-const both = (method: string, path: string, handle: RouteHandler, options: Options = {}): RouteDef[] =>
-  ["/v1", "/api/v1"].map((base) => ({ method, pattern: base + path, handle, ...options }));
-
-export const ROUTES: readonly RouteDef[] = [
-  ...both("POST", "/videos", createVideosRoute, { json: true }),
-  ...both("GET", "/videos/{id}", getVideoRoute),
-  ...both("DELETE", "/videos/{id}", deleteVideoRoute),
-  ...both("GET", "/jobs", listJobsRoute),
-  ...both("GET", "/jobs/{id}", getJobRoute),
-  ...both("DELETE", "/jobs/{id}", cancelJobRoute),
-  ...both("GET", "/health", healthRoute, { public: true }),
-  ...both("GET", "/schema", schemaRoute),
-  ...both("GET", "/metrics", metricsRoute),
-  ...both("GET", "/openapi.json", openApiRoute, { public: true }),
-  // VideoCraft's own paths, kept so its clients work unchanged.
-  { method: "POST", pattern: "/api/v1/generate-video", handle: createVideosRoute, json: true },
-  { method: "GET", pattern: "/api/v1/jobs/{id}/status", handle: getJobRoute },
-  { method: "GET", pattern: "/api/v1/download/{id}", handle: getVideoRoute },
-];
-
 export type RouteMatch =
-  | { kind: "found"; route: RouteDef; params: Record<string, string> }
+  | { kind: "found"; route: MountedRoute; params: Record<string, string> }
   | { kind: "wrong-method"; allow: string[] }
   | { kind: "none" };
 
-export function matchRoute(method: string, path: string, routes: readonly RouteDef[] = ROUTES): RouteMatch {
-  const allow: string[] = [];
-  for (const route of routes) {
-    const params = matchPattern(route.pattern, path);
-    if (!params) continue;
-    if (route.method === method) return { kind: "found", route, params };
-    if (!allow.includes(route.method)) allow.push(route.method);
+export interface Router {
+  /** Every (method, path) served, in the order of the route list. */
+  readonly mounted: readonly MountedRoute[];
+  match(method: string, path: string): RouteMatch;
+}
+
+/** Every path of every route, aliases after each route's own path, in list order. */
+export function mountRoutes(routes: readonly RouteDefinition[]): MountedRoute[] {
+  return routes.flatMap((definition) =>
+    [definition.path, ...definition.aliases].map((pattern) => ({
+      method: definition.method,
+      pattern,
+      definition,
+    })),
+  );
+}
+
+/** Matches requests against the routes; two routes claiming the same method and path fail here. */
+export function createRouter(routes: readonly RouteDefinition[]): Router {
+  const mounted = mountRoutes(routes);
+  const seen = new Set<string>();
+  for (const { method, pattern } of mounted) {
+    const key = `${method} ${pattern.replace(/\{\w+\}/g, "{}")}`;
+    if (seen.has(key)) throw new Error(`two routes answer ${method} ${pattern}`);
+    seen.add(key);
   }
-  return allow.length > 0 ? { kind: "wrong-method", allow } : { kind: "none" };
+  return {
+    mounted,
+    match(method, path) {
+      const allow: string[] = [];
+      for (const route of mounted) {
+        const params = matchPattern(route.pattern, path);
+        if (!params) continue;
+        if (route.method === method) return { kind: "found", route, params };
+        if (!allow.includes(route.method)) allow.push(route.method);
+      }
+      return allow.length > 0 ? { kind: "wrong-method", allow } : { kind: "none" };
+    },
+  };
 }
 
 function matchPattern(pattern: string, path: string): Record<string, string> | undefined {

@@ -9,7 +9,7 @@ import {
   type RenderLambdaRun,
   runRenderLambda,
 } from "../../scripts/invoke-render-lambda.js";
-import { bundledPackages, bundleRenderHandler } from "../../scripts/lambda-bundles.js";
+import { bundledPackages, bundledSources, bundleRenderHandler } from "../../scripts/lambda-bundles.js";
 import { buildApp, FAST_APP, resourcesOfType } from "../infra/synth-app.js";
 import { apiEvent } from "../support/api-event.js";
 
@@ -26,6 +26,12 @@ const FORBIDDEN = [
   "tsx",
 ];
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+/** The render worker's source fetcher and ffprobe code: the API function has no use for them. */
+const FETCHER_AND_FFPROBE = [
+  "functions/render/pipeline/safe-fetch.ts",
+  "functions/render/pipeline/address-policy.ts",
+  "functions/render/pipeline/probe-media.ts",
+];
 
 let dir: string;
 beforeAll(async () => {
@@ -75,6 +81,9 @@ describe("render handler, bundled as the render image bundles it and invoked as 
     expect(packages.has("@aws-sdk/client-s3")).toBe(true); // the map is read correctly
     for (const name of FORBIDDEN) expect(packages.has(name), name).toBe(false);
     expect((await stat(bundle)).size).toBeLessThan(MAX_BUNDLE_BYTES);
+    // The worker does carry the fetcher and ffprobe code, so the API's check below can fail.
+    const sources = await bundledSources(bundle);
+    for (const file of FETCHER_AND_FFPROBE) expect(sources, file).toContain(file);
   });
 });
 
@@ -98,6 +107,15 @@ describe("API handler, bundled by the CDK app's NodejsFunction", () => {
     expect(packages.has("@aws-sdk/client-cloudwatch")).toBe(true);
     for (const name of FORBIDDEN) expect(packages.has(name), name).toBe(false);
     expect((await stat(bundle)).size).toBeLessThan(MAX_BUNDLE_BYTES);
+  });
+
+  it("carries none of the render worker's code: no source fetcher, no ffprobe (the dry run probes through a port)", async () => {
+    const sources = await bundledSources(bundle);
+    expect(sources).toContain("functions/api/create-api-handler.ts"); // the map is read correctly
+    for (const file of [...FETCHER_AND_FFPROBE, "functions/render/pipeline/probe-source-head.ts"]) {
+      expect(sources, file).not.toContain(file);
+    }
+    expect(sources.filter((file) => file.startsWith("functions/render/"))).toEqual([]);
   });
 
   it("starts cold in a bare Node process and answers a request with CORS headers", async () => {

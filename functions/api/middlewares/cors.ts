@@ -1,10 +1,11 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { Config } from "../../core/config.js";
-import type { ApiEvent } from "../api-request.js";
+import type { ApiEvent } from "../api-event.js";
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "../cors-headers.js";
+import { defineRoute } from "../define-route.js";
 import { noContent } from "../http-response.js";
-import { matchRoute, type RouteDef } from "../router.js";
+import type { MountedRoute, Router } from "../router.js";
 
 /**
  * CORS (SPEC §4, issue 7): every response, errors included, carries `Access-Control-Allow-Origin`
@@ -14,7 +15,10 @@ import { matchRoute, type RouteDef } from "../router.js";
  * Gateway answers them on AWS before the Lambda is reached. The preflight goes through the chain
  * as a route, not an early return, so the request id, the log line and RequestDuration still happen.
  */
-export function cors(config: Pick<Config, "corsOrigins">): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
+export function cors(
+  config: Pick<Config, "corsOrigins">,
+  router: Router,
+): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   const any = config.corsOrigins.includes("*");
   const addHeaders = (request: { event: ApiEvent; response: APIGatewayProxyResult | undefined | null }) => {
     const response = request.response;
@@ -36,20 +40,22 @@ export function cors(config: Pick<Config, "corsOrigins">): MiddlewareObj<ApiEven
     before: (request) => {
       const api = request.event.api;
       if (api.method !== "OPTIONS") return;
-      const match = matchRoute(api.method, api.path);
+      const match = router.match(api.method, api.path);
       // An unknown path falls through to routing's 404.
-      if (match.kind === "wrong-method") api.route = preflightRoute(match.allow);
+      if (match.kind === "wrong-method") request.event.route = preflightRoute(api.path, match.allow);
     },
     after: addHeaders,
     onError: addHeaders,
   };
 }
 
-function preflightRoute(allow: string[]): RouteDef {
-  return {
+/** Not in the route list: it answers OPTIONS on whatever path the API serves. */
+function preflightRoute(path: string, allow: string[]): MountedRoute {
+  const definition = defineRoute({
     method: "OPTIONS",
-    pattern: "(cors preflight)",
+    path,
     public: true,
+    doc: { tag: "meta", summary: "CORS preflight", responses: { 204: { description: "allowed" } } },
     handle: async () => {
       const response = noContent();
       response.headers = {
@@ -59,5 +65,6 @@ function preflightRoute(allow: string[]): RouteDef {
       };
       return response;
     },
-  };
+  });
+  return { method: "OPTIONS", pattern: "(cors preflight)", definition };
 }

@@ -1,31 +1,37 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { ApiError } from "../../core/errors.js";
 import type { Log } from "../../core/ports/log.js";
-import type { ApiEvent } from "../api-request.js";
+import { type ApiError, toApiError } from "../api-error.js";
+import type { ApiEvent } from "../api-event.js";
 import { errorResponse } from "../http-response.js";
 
-const GENERIC = { code: "INTERNAL", message: "internal error; quote the request id if you report it" };
+const GENERIC: Pick<ApiError, "code" | "message"> = {
+  code: "INTERNAL",
+  message: "internal error; quote the request id if you report it",
+};
 
 /**
- * Turns every thrown error into the SPEC §4 envelope. A client error keeps its message; anything
- * else becomes a generic 500 and its detail (message, stack) goes to the log only.
+ * Turns every thrown error into an error body in the route's format. A client error (an ApiError
+ * under 500, or a core not-found, conflict or validation error) keeps its message; anything else
+ * becomes a generic 500 and its detail (message, stack) goes to the log only.
  */
 export function errorEnvelope(log: Log): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
     onError: (request) => {
       const err = request.error;
       const requestId = request.event.api?.requestId ?? "unknown";
-      if (err instanceof ApiError && err.statusCode < 500) {
-        request.response = errorResponse(err.statusCode, err, requestId, err.headers);
+      const format = request.event.route?.definition.errors;
+      const known = toApiError(err);
+      if (known && known.statusCode < 500) {
+        request.response = errorResponse(known.statusCode, known, requestId, known.headers, format);
         return;
       }
       log.error("unhandled error", {
         request_id: requestId,
-        route: request.event.api?.route?.pattern,
+        route: request.event.route?.pattern,
         error: err,
       });
-      request.response = errorResponse(500, GENERIC, requestId);
+      request.response = errorResponse(500, GENERIC, requestId, {}, format);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { ApiError } from "../../core/errors.js";
-import type { ApiEvent } from "../api-request.js";
+import { ApiError } from "../api-error.js";
+import type { ApiEvent } from "../api-event.js";
 import { checkJsonSyntax } from "../json-syntax.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -14,8 +14,8 @@ export const MAX_JSON_DEPTH = 64;
 export function jsonBody(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
     before: (request) => {
-      const { api, body, isBase64Encoded } = request.event;
-      if (!api.route?.json) return;
+      const { api, body, isBase64Encoded, route } = request.event;
+      if (!route?.definition.json) return;
       const declared = Number(api.headers["content-length"]);
       if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
       const bytes = isBase64Encoded ? Buffer.from(body ?? "", "base64") : Buffer.from(body ?? "", "utf8");

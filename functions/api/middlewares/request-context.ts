@@ -3,7 +3,8 @@ import type { MiddlewareObj, Request } from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { Log } from "../../core/ports/log.js";
 import type { Metrics } from "../../core/ports/metrics.js";
-import type { ApiEvent, ApiRequest } from "../api-request.js";
+import type { ApiEvent } from "../api-event.js";
+import type { ApiRequest } from "../api-request.js";
 
 /**
  * Outermost middleware: gives the request its id and the routes their view of it, then stamps
@@ -23,7 +24,7 @@ export function requestContext(log: Log, metrics: Metrics): MiddlewareObj<ApiEve
     metrics.flush();
     log.info("request", {
       method: api.method,
-      route: api.route?.pattern ?? "unmatched",
+      route: request.event.route?.pattern ?? "unmatched",
       status: response.statusCode,
       duration_ms: Math.round(durationMs),
       request_id: api.requestId,

@@ -1,20 +1,20 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { ApiError } from "../../core/errors.js";
-import type { ApiEvent } from "../api-request.js";
-import { matchRoute } from "../router.js";
+import { ApiError } from "../api-error.js";
+import type { ApiEvent } from "../api-event.js";
+import type { Router } from "../router.js";
 
 /**
  * Routes before auth: auth must know whether the route is public, and the log line names the
  * route pattern even for a refused request. 404/405 reveal nothing the published API doesn't.
  */
-export function routing(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
+export function routing(router: Router): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
     before: (request) => {
-      const api = request.event.api;
+      const { api } = request.event;
       // Already chosen (a CORS preflight, middlewares/cors.ts).
-      if (api.route) return;
-      const match = matchRoute(api.method, api.path);
+      if (request.event.route) return;
+      const match = router.match(api.method, api.path);
       if (match.kind === "none") throw new ApiError(404, "NOT_FOUND", `no route ${api.method} ${api.path}`);
       if (match.kind === "wrong-method") {
         throw new ApiError(
@@ -27,7 +27,7 @@ export function routing(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
           },
         );
       }
-      api.route = match.route;
+      request.event.route = match.route;
       api.params = match.params;
     },
   };

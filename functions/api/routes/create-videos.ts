@@ -1,39 +1,97 @@
-import { ApiError } from "../../core/errors.js";
+import { z } from "zod";
 import { createJobs } from "../../core/jobs/create-jobs.js";
-import { dryRun } from "../../core/jobs/dry-run.js";
-import { probeSourceHeads } from "../../render/pipeline/probe-source-head.js";
+import { dryRun, dryRunResultSchema } from "../../core/jobs/dry-run.js";
+import { requestJsonSchema } from "../../core/schema/request-json-schema.js";
+import { dateTimeField } from "../../core/schema/response-formats.js";
+import { ApiError } from "../api-error.js";
 import type { ApiRequest } from "../api-request.js";
+import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
-import type { RouteHandler } from "../router.js";
 
-/** `POST /v1/videos` (and VideoCraft's `/api/v1/generate-video`): one job per project. */
-export const createVideosRoute: RouteHandler = async (req, deps) => {
-  const body = req.body ?? { text: "", json: undefined };
-  if (dryRunRequested(req)) {
-    // 200 even when `problems` lists failures: a dry run is an estimate, not a submission.
-    const probe = (srcs: readonly string[]) =>
-      probeSourceHeads(srcs, { config: deps.config, store: deps.store });
-    return json(200, await dryRun(body.json, deps.config, probe));
-  }
-  const idempotencyKey = idempotencyKeyOf(req);
-  const result = await createJobs(deps, {
-    body: body.json,
-    rawBody: body.text,
-    principal: req.principal ?? "anonymous",
-    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-  });
-  const jobs = result.jobs.map((job) => ({
-    id: job.id,
-    job_id: job.id,
-    status: "queued",
-    status_url: `${req.basePath}/v1/jobs/${job.id}`,
-    created_at: job.created_at,
-  }));
-  const headers: Record<string, string> = result.replayed ? { "idempotent-replayed": "true" } : {};
-  if (result.batch) return json(202, { jobs }, headers);
-  const [job] = jobs;
-  return json(202, job, { ...headers, Location: job?.status_url ?? "" });
-};
+export const jobCreatedSchema = z
+  .object({
+    id: z.string().meta({ description: "ULID" }),
+    job_id: z.string().meta({ description: "the same as id (VideoCraft clients read job_id)" }),
+    status: z.literal("queued"),
+    status_url: z.string().meta({ description: "path of the job's status, including the stage" }),
+    created_at: dateTimeField(),
+  })
+  .meta({ id: "JobCreated" });
+export type JobCreated = z.infer<typeof jobCreatedSchema>;
+
+export const jobsCreatedSchema = z.object({ jobs: z.array(jobCreatedSchema) }).meta({ id: "JobsCreated" });
+
+// Printable ASCII only: the key is echoed in logs by clients and compared byte for byte.
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** One job per project; VideoCraft's `/api/v1/generate-video` is kept so its clients work unchanged. */
+export const createVideosRoute = defineRoute({
+  method: "POST",
+  path: "/v1/videos",
+  aliases: ["/api/v1/videos", "/api/v1/generate-video"],
+  json: true,
+  doc: {
+    tag: "videos",
+    summary: "Create render jobs (one per project), or validate and estimate with dry_run",
+    parameters: [
+      {
+        name: "dry_run",
+        in: "query",
+        schema: { type: "string", enum: ["true", "false", "1", "0", ""] },
+        description: "validate and estimate; nothing is stored or queued",
+      },
+      {
+        name: "Idempotency-Key",
+        in: "header",
+        schema: { type: "string", pattern: IDEMPOTENCY_KEY.source },
+        description: "a repeat with the same key and body returns the same job(s)",
+      },
+    ],
+    requestBody: { component: "VideoRequest", jsonSchema: requestJsonSchema },
+    responses: {
+      200: { description: "dry run result", body: dryRunResultSchema },
+      202: {
+        description: "queued; an array body answers {jobs:[…]}",
+        headers: { Location: "the job's status_url (single project only)" },
+        body: [jobCreatedSchema, jobsCreatedSchema],
+      },
+    },
+    errors: {
+      400: "INVALID_JSON or VALIDATION_FAILED, with details[].path",
+      409: "the Idempotency-Key was used with a different body",
+      413: "body over 1 MiB",
+      415: "not application/json",
+      422: "VALIDATION_FAILED",
+    },
+  },
+  handle: async (req, deps) => {
+    const body = req.body ?? { text: "", json: undefined };
+    if (dryRunRequested(req)) {
+      // 200 even when `problems` lists failures: a dry run is an estimate, not a submission.
+      return json(200, await dryRun(body.json, deps.config, deps.probeSources));
+    }
+    const idempotencyKey = idempotencyKeyOf(req);
+    const result = await createJobs(deps, {
+      body: body.json,
+      rawBody: body.text,
+      principal: req.caller?.principal ?? "anonymous",
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
+    const jobs = result.jobs.map(
+      (job): JobCreated => ({
+        id: job.id,
+        job_id: job.id,
+        status: "queued",
+        status_url: `${req.basePath}/v1/jobs/${job.id}`,
+        created_at: job.created_at,
+      }),
+    );
+    const headers: Record<string, string> = result.replayed ? { "idempotent-replayed": "true" } : {};
+    if (result.batch) return json(202, { jobs }, headers);
+    const [job] = jobs;
+    return json(202, job, { ...headers, Location: job?.status_url ?? "" });
+  },
+});
 
 function dryRunRequested(req: ApiRequest): boolean {
   const v = req.query.dry_run;
@@ -43,9 +101,6 @@ function dryRunRequested(req: ApiRequest): boolean {
     { path: "dry_run", message: "dry_run must be true or false" },
   ]);
 }
-
-// Printable ASCII only: the key is echoed in logs by clients and compared byte for byte.
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function idempotencyKeyOf(req: ApiRequest): string | undefined {
   const key = req.headers["idempotency-key"];

@@ -1,10 +1,21 @@
 import { deleteVideo } from "../../core/jobs/delete-video.js";
+import { defineRoute } from "../define-route.js";
 import { noContent } from "../http-response.js";
-import { jobIdParam } from "../job-id-param.js";
-import type { RouteHandler } from "../router.js";
+import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 
-/** `DELETE /v1/videos/{id}` */
-export const deleteVideoRoute: RouteHandler = async (req, deps) => {
-  await deleteVideo(jobIdParam(req), deps);
-  return noContent();
-};
+export const deleteVideoRoute = defineRoute({
+  method: "DELETE",
+  path: "/v1/videos/{id}",
+  aliases: ["/api/v1/videos/{id}"],
+  doc: {
+    tag: "videos",
+    summary: "Delete a finished job's MP4 and poster",
+    pathParams: JOB_ID_DOC,
+    responses: { 204: { description: "deleted (repeating it is harmless)" } },
+    errors: { 404: "unknown job", 409: "the job is still queued or processing" },
+  },
+  handle: async (req, deps) => {
+    await deleteVideo(jobIdParam(req), deps);
+    return noContent();
+  },
+});

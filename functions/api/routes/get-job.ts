@@ -1,8 +1,19 @@
-import { getJobView } from "../../core/jobs/get-job-view.js";
+import { getJobView, jobViewSchema } from "../../core/jobs/get-job-view.js";
+import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
-import { jobIdParam } from "../job-id-param.js";
-import type { RouteHandler } from "../router.js";
+import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 
-/** `GET /v1/jobs/{id}` (and VideoCraft's `/api/v1/jobs/{id}/status`). */
-export const getJobRoute: RouteHandler = async (req, deps) =>
-  json(200, await getJobView(jobIdParam(req), deps));
+export const getJobRoute = defineRoute({
+  method: "GET",
+  path: "/v1/jobs/{id}",
+  // The last is VideoCraft's own status path, kept so its clients work unchanged.
+  aliases: ["/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status"],
+  doc: {
+    tag: "jobs",
+    summary: "A job's status, progress and (when completed) a presigned video link",
+    pathParams: JOB_ID_DOC,
+    responses: { 200: { description: "the job", body: jobViewSchema } },
+    errors: { 404: "unknown job" },
+  },
+  handle: async (req, deps) => json(200, await getJobView(jobIdParam(req), deps)),
+});

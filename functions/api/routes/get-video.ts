@@ -1,11 +1,27 @@
-import { getVideoLink } from "../../core/jobs/get-video-link.js";
+import { getVideoLink, videoLinkSchema } from "../../core/jobs/get-video-link.js";
+import { defineRoute } from "../define-route.js";
 import { json, redirect } from "../http-response.js";
-import { jobIdParam } from "../job-id-param.js";
-import type { RouteHandler } from "../router.js";
+import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 
-/** `GET /v1/videos/{id}` (and VideoCraft's `/api/v1/download/{id}`): a redirect, or the link as JSON. */
-export const getVideoRoute: RouteHandler = async (req, deps) => {
-  const link = await getVideoLink(jobIdParam(req), deps);
-  const wantsJson = (req.headers.accept ?? "").toLowerCase().includes("application/json");
-  return wantsJson ? json(200, link, { "cache-control": "no-store" }) : redirect(link.url);
-};
+/** A redirect, or the link as JSON when the client asks for JSON. */
+export const getVideoRoute = defineRoute({
+  method: "GET",
+  path: "/v1/videos/{id}",
+  // The last is VideoCraft's own download path, kept so its clients work unchanged.
+  aliases: ["/api/v1/videos/{id}", "/api/v1/download/{id}"],
+  doc: {
+    tag: "videos",
+    summary: "Redirect to the MP4's presigned URL (JSON {url, expires_at} with Accept: application/json)",
+    pathParams: JOB_ID_DOC,
+    responses: {
+      200: { description: "the link (Accept: application/json)", body: videoLinkSchema },
+      302: { description: "redirect to the presigned URL", headers: { Location: "the presigned URL" } },
+    },
+    errors: { 404: "unknown job, or its video was deleted or expired", 409: "the job is not completed" },
+  },
+  handle: async (req, deps) => {
+    const link = await getVideoLink(jobIdParam(req), deps);
+    const wantsJson = (req.headers.accept ?? "").toLowerCase().includes("application/json");
+    return wantsJson ? json(200, link, { "cache-control": "no-store" }) : redirect(link.url);
+  },
+});

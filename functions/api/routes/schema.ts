@@ -1,6 +1,16 @@
+import { z } from "zod";
 import { requestJsonSchema } from "../../core/schema/request-json-schema.js";
+import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
-import type { RouteHandler } from "../router.js";
 
-/** `GET /v1/schema`: the JSON Schema of a request body. */
-export const schemaRoute: RouteHandler = async () => json(200, requestJsonSchema());
+export const schemaRoute = defineRoute({
+  method: "GET",
+  path: "/v1/schema",
+  aliases: ["/api/v1/schema"],
+  doc: {
+    tag: "meta",
+    summary: "The JSON Schema (draft 2020-12) of a request body",
+    responses: { 200: { description: "the schema", body: z.looseObject({}) } },
+  },
+  handle: async () => json(200, requestJsonSchema()),
+});

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.js";
+import { ConflictError } from "../errors.js";
 import { getJobRecord } from "./get-job-record.js";
 import { type JobView, toJobView } from "./get-job-view.js";
 import type { JobDeps } from "./job-deps.js";
@@ -16,7 +16,7 @@ export async function cancelJob(
 ): Promise<JobView> {
   const record = await getJobRecord(id, deps);
   if (TERMINAL_STATUSES.has(record.status)) {
-    throw new ApiError(409, "CONFLICT", `job ${id} is already ${record.status}`);
+    throw new ConflictError(`job ${id} is already ${record.status}`);
   }
   const jobStore = new JobStore(deps.store);
   await jobStore.requestCancel(id);

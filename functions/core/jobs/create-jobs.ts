@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
-import { ApiError } from "../errors.js";
+import { ConflictError } from "../errors.js";
 import type { Project } from "../schema/project.js";
 import type { JobDeps } from "./job-deps.js";
 import type { JobRecord } from "./job-record.js";
@@ -83,11 +83,7 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
   if (text === undefined) throw new Error("idempotency reservation vanished between write and read");
   const earlier = JSON.parse(text) as IdempotencyRecord;
   if (earlier.body_sha256 !== reservation.body_sha256) {
-    throw new ApiError(
-      409,
-      "CONFLICT",
-      "this Idempotency-Key was already used with a different request body",
-    );
+    throw new ConflictError("this Idempotency-Key was already used with a different request body");
   }
   const age = now.getTime() - Date.parse(earlier.reserved_at);
   if (age > ABANDONED_AFTER_MS && age < REPAIR_WINDOW_MS) {

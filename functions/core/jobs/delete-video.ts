@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.js";
+import { ConflictError } from "../errors.js";
 import { getJobRecord } from "./get-job-record.js";
 import type { JobDeps } from "./job-deps.js";
 import { storageKeys } from "./storage-keys.js";
@@ -10,7 +10,7 @@ import { storageKeys } from "./storage-keys.js";
 export async function deleteVideo(id: string, deps: Pick<JobDeps, "store">): Promise<void> {
   const record = await getJobRecord(id, deps);
   if (record.status === "queued" || record.status === "processing") {
-    throw new ApiError(409, "CONFLICT", `job ${id} is ${record.status}; cancel it before deleting its video`);
+    throw new ConflictError(`job ${id} is ${record.status}; cancel it before deleting its video`);
   }
   await Promise.all([deps.store.delete(storageKeys.video(id)), deps.store.delete(storageKeys.poster(id))]);
 }

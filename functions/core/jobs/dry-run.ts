@@ -1,80 +1,87 @@
+import { z } from "zod";
 import type { Config } from "../config.js";
-import type { JobFailureCode } from "../errors.js";
+import { SOURCE_FAILURE_CODES } from "../errors.js";
 import type { SourceInfo, SourceMap } from "../plan/render-plan.js";
 import { buildTimeline } from "../plan/scene-timeline.js";
+import type { ProbeSources, SourceProbe } from "../ports/source-prober.js";
 import type { Project } from "../schema/project.js";
 import { displaySrc } from "../schema/source-policy.js";
-import { estimateRender, type RenderEstimate } from "./estimate-render.js";
+import { estimateRender, renderEstimateSchema } from "./estimate-render.js";
 import { validateRequestBody } from "./validate-request.js";
 
-/** What probing one `src` found out (the render worker's probe, run on the source's first bytes). */
-export interface SourceProbe {
-  /** `failed`: the source would fail the job (see `failure`); `not_probed`: no time or no probe. */
-  status: "probed" | "failed" | "not_probed";
-  /** Size of the whole source, when known without downloading it. */
-  sizeBytes?: number;
-  /** Bytes actually read to probe it. */
-  bytesRead: number;
-  /** Media facts; absent when the media could not be read from the bytes read. */
-  info?: SourceInfo;
-  failure?: { code: JobFailureCode; message: string };
-  note?: string;
-}
+const dryRunSourceSchema = z.object({
+  src: z.string().meta({ description: "without query string or credentials" }),
+  paths: z.array(z.string()).meta({
+    description: "JSON paths of the elements that use it",
+    examples: [["scenes[0].elements[1].src"]],
+  }),
+  status: z.enum(["probed", "failed", "not_probed"]),
+  size_bytes: z.number().int().nullable(),
+  bytes_read: z.number().int(),
+  duration_seconds: z
+    .number()
+    .nullable()
+    .meta({ description: "null: a still image, or not known from the bytes read" }),
+  has_video: z.boolean().nullable(),
+  has_audio: z.boolean().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  note: z.string().optional(),
+});
+export type DryRunSource = z.infer<typeof dryRunSourceSchema>;
 
-/** Probes distinct sources; never throws for a bad source (that is a `failed` result). */
-export type ProbeSources = (srcs: readonly string[]) => Promise<ReadonlyMap<string, SourceProbe>>;
+const dryRunProblemSchema = z
+  .object({
+    path: z.string().meta({ examples: ["scenes[0].elements[1].src"] }),
+    code: z.enum(SOURCE_FAILURE_CODES),
+    message: z.string(),
+  })
+  .meta({ description: "a limit or source failure the job would end with, at the JSON path that causes it" });
+export type DryRunProblem = z.infer<typeof dryRunProblemSchema>;
 
-export interface DryRunSource {
-  /** The source without query string or credentials. */
-  src: string;
-  /** JSON paths of the elements that use it. */
-  paths: string[];
-  status: SourceProbe["status"];
-  size_bytes: number | null;
-  bytes_read: number;
-  /** null: a still image, or not known from the bytes read. */
-  duration_seconds: number | null;
-  has_video: boolean | null;
-  has_audio: boolean | null;
-  width: number | null;
-  height: number | null;
-  note?: string;
-}
+const dryRunProjectSchema = z.object({
+  project: z
+    .custom<Project>()
+    .meta({ type: "object", description: "the normalised project as it would be stored" }),
+  total_duration_seconds: z
+    .number()
+    .meta({ description: "sum of the scenes whose length is known (given, or from probed audio)" }),
+  scenes: z.array(
+    z.object({
+      id: z.string(),
+      duration_seconds: z.number().nullable().meta({
+        description: "null: the scene lasts as long as its audio, and some of that audio could not be probed",
+      }),
+    }),
+  ),
+  estimate: renderEstimateSchema,
+  sources: z.array(dryRunSourceSchema).meta({
+    description:
+      "each distinct src, probed from its first ~1 MiB (ranged GET through the SSRF-safe fetcher, ranged S3 read, or the local file) where the API probes sources",
+  }),
+  problems: z.array(dryRunProblemSchema).meta({
+    description:
+      "what the job would fail with (the status stays 200: a dry run is an estimate, not a submission)",
+  }),
+  notes: z.array(z.string()).optional(),
+});
+export type DryRunProject = z.infer<typeof dryRunProjectSchema>;
 
-/** A limit or source failure the request would end with, at the JSON path that causes it. */
-export interface DryRunProblem {
-  path: string;
-  code: JobFailureCode;
-  message: string;
-}
-
-export interface DryRunProject {
-  project: Project;
-  /** Sum of the scenes whose length is known (given, or from probed audio). */
-  total_duration_seconds: number;
-  /** null: the scene lasts as long as its audio, and some of that audio could not be probed. */
-  scenes: { id: string; duration_seconds: number | null }[];
-  estimate: RenderEstimate;
-  sources: DryRunSource[];
-  problems: DryRunProblem[];
-  notes?: string[];
-}
-
-export interface DryRunResult {
-  dry_run: true;
-  projects: DryRunProject[];
-}
+export const dryRunResultSchema = z
+  .object({ dry_run: z.literal(true), projects: z.array(dryRunProjectSchema) })
+  .meta({ id: "DryRun" });
+export type DryRunResult = z.infer<typeof dryRunResultSchema>;
 
 /**
  * Validates and describes what a request would render, without storing or queueing anything.
- * With `probe`, every distinct source of the request is probed once (size, duration, streams),
- * so scenes timed by their audio get a length and limits known only after probing are reported
- * as `problems` instead of failing the job later.
+ * Every distinct source of the request is probed once (size, duration, streams), where `probe`
+ * can, so scenes timed by their audio get a length and limits known only after probing are
+ * reported as `problems` instead of failing the job later.
  */
-export async function dryRun(body: unknown, config: Config, probe?: ProbeSources): Promise<DryRunResult> {
+export async function dryRun(body: unknown, config: Config, probe: ProbeSources): Promise<DryRunResult> {
   const { projects } = validateRequestBody(body, config);
   const all = [...new Set(projects.flatMap((p) => sourceUses(p).map((u) => u.src)))];
-  const probes: ReadonlyMap<string, SourceProbe> = probe && all.length > 0 ? await probe(all) : new Map();
+  const probes: ReadonlyMap<string, SourceProbe> = all.length > 0 ? await probe(all) : new Map();
   return { dry_run: true, projects: projects.map((p) => describe(p, config, probes)) };
 }
 

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Project } from "../schema/project.js";
 
@@ -32,11 +33,12 @@ const PRESET_FACTOR: Record<Config["ffmpeg"]["preset"], number> = {
   veryslow: 8,
 };
 
-export interface RenderEstimate {
-  render_seconds: number;
-  cost_usd: number;
-  model: string;
-}
+export const renderEstimateSchema = z.object({
+  render_seconds: z.number(),
+  cost_usd: z.number(),
+  model: z.string().meta({ description: "the assumptions behind the figures" }),
+});
+export type RenderEstimate = z.infer<typeof renderEstimateSchema>;
 
 export const ESTIMATE_MODEL =
   "0.4 s of Lambda time per output second at 1080p30 'veryfast', scaled by pixels×fps and preset; " +

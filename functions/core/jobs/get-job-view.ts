@@ -1,25 +1,37 @@
+import { z } from "zod";
+import { jobErrorSchema } from "../errors.js";
+import { dateTimeField, urlField } from "../schema/response-formats.js";
 import { getJobRecord } from "./get-job-record.js";
 import { presignVideo } from "./get-video-link.js";
 import type { JobDeps } from "./job-deps.js";
-import type { JobRecord, JobStatus, JobStep } from "./job-record.js";
+import { JOB_STATUSES, JOB_STEPS, type JobRecord } from "./job-record.js";
 
-/** What clients see of a job (SPEC §4); internal fields (attempts, output keys) stay private. */
-export interface JobView {
-  id: string;
-  status: JobStatus;
-  progress: number;
-  step: JobStep;
-  created_at: string;
-  started_at?: string;
-  finished_at?: string;
-  duration_seconds?: number;
-  error?: { code: string; message: string };
-  warnings: string[];
-  video_url?: string;
-  expires_at?: string;
-  /** How the job's webhook went, once its delivery ended (no URL, no reason text). */
-  webhook?: { delivered: boolean; attempts: number; last_status?: number };
-}
+/** What clients see of a job; internal fields (attempts, output keys) stay private. */
+export const jobViewSchema = z
+  .object({
+    id: z.string().meta({ description: "ULID" }),
+    status: z.enum(JOB_STATUSES),
+    progress: z.number().int().min(0).max(100).meta({ description: "never decreases" }),
+    step: z.enum(JOB_STEPS),
+    created_at: dateTimeField(),
+    started_at: dateTimeField().optional(),
+    finished_at: dateTimeField().optional(),
+    duration_seconds: z.number().optional().meta({ description: "length of the rendered video" }),
+    error: jobErrorSchema.optional(),
+    warnings: z.array(z.string()),
+    video_url: urlField("presigned; completed jobs only").optional(),
+    expires_at: dateTimeField("when video_url stops working").optional(),
+    webhook: z
+      .object({
+        delivered: z.boolean(),
+        attempts: z.number().int().min(0),
+        last_status: z.number().int().optional(),
+      })
+      .optional()
+      .meta({ description: "how the job's webhook delivery ended (no URL, no reason text)" }),
+  })
+  .meta({ id: "Job" });
+export type JobView = z.infer<typeof jobViewSchema>;
 
 type ViewDeps = Pick<JobDeps, "config" | "store" | "clock">;
 

@@ -1,12 +1,14 @@
-import { ApiError } from "../errors.js";
+import { z } from "zod";
+import { ConflictError, NotFoundError } from "../errors.js";
+import { dateTimeField, urlField } from "../schema/response-formats.js";
 import { getJobRecord } from "./get-job-record.js";
 import type { JobDeps } from "./job-deps.js";
 import { storageKeys } from "./storage-keys.js";
 
-export interface VideoLink {
-  url: string;
-  expires_at: string;
-}
+export const videoLinkSchema = z
+  .object({ url: urlField("presigned"), expires_at: dateTimeField("when url stops working") })
+  .meta({ id: "VideoLink" });
+export type VideoLink = z.infer<typeof videoLinkSchema>;
 
 type LinkDeps = Pick<JobDeps, "config" | "store" | "clock">;
 
@@ -22,17 +24,13 @@ export async function presignVideo(id: string, deps: LinkDeps): Promise<VideoLin
   return { url, expires_at: new Date(deps.clock.now().getTime() + seconds * 1000).toISOString() };
 }
 
-/** The download link of a completed job; 409 while it is not completed, 404 when unknown or gone. */
+/** The download link of a completed job; a conflict while it is not completed, not found when unknown or gone. */
 export async function getVideoLink(id: string, deps: LinkDeps): Promise<VideoLink> {
   const record = await getJobRecord(id, deps);
   if (record.status !== "completed") {
-    throw new ApiError(
-      409,
-      "CONFLICT",
-      `job ${id} is ${record.status}; its video is available once it is completed`,
-    );
+    throw new ConflictError(`job ${id} is ${record.status}; its video is available once it is completed`);
   }
   const link = await presignVideo(id, deps);
-  if (!link) throw new ApiError(404, "NOT_FOUND", `the video of job ${id} was deleted or has expired`);
+  if (!link) throw new NotFoundError(`the video of job ${id} was deleted or has expired`);
   return link;
 }

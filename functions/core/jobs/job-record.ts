@@ -1,8 +1,13 @@
-import type { JobFailureCode } from "../errors.js";
+import type { JobError } from "../errors.js";
 
 export const JOB_STATUSES = ["queued", "processing", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
+/** The statuses a job ends in; none changes afterwards. */
+export const FINISHED_STATUSES = ["completed", "failed", "cancelled"] as const;
+export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(FINISHED_STATUSES);
+export const isFinishedStatus = (status: JobStatus): status is FinishedStatus =>
+  TERMINAL_STATUSES.has(status);
 
 /** Pipeline steps, in order; `step` in the status names the one running. */
 export const JOB_STEPS = [
@@ -32,7 +37,7 @@ export interface JobRecord {
   finished_at?: string;
   /** Length of the rendered video. */
   duration_seconds?: number;
-  error?: { code: JobFailureCode | "INTERNAL"; message: string };
+  error?: JobError;
   /** Things the client should know that did not fail the job (e.g. captions not rendered yet). */
   warnings: string[];
   /** How many times a worker picked the job up. */

@@ -1,11 +1,11 @@
-import { ApiError, type IssueDetail } from "../errors.js";
-import { type JobView, toJobView } from "./get-job-view.js";
+import { z } from "zod";
+import { type IssueDetail, ValidationError } from "../errors.js";
+import { jobViewSchema, toJobView } from "./get-job-view.js";
 import type { JobDeps } from "./job-deps.js";
-import type { JobRecord, JobStatus } from "./job-record.js";
+import { JOB_STATUSES, type JobRecord, type JobStatus } from "./job-record.js";
 import { JobStore } from "./job-store.js";
 import { isJobId } from "./storage-keys.js";
 
-const STATUSES: readonly JobStatus[] = ["queued", "processing", "completed", "failed", "cancelled"];
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 
@@ -16,11 +16,16 @@ export interface ListJobsQuery {
   cursor?: string;
 }
 
-export interface JobList {
-  jobs: JobView[];
-  /** Pass as `cursor` for the next page; absent on the last page. */
-  next_cursor?: string;
-}
+export const jobListSchema = z
+  .object({
+    jobs: z.array(jobViewSchema),
+    next_cursor: z
+      .string()
+      .optional()
+      .meta({ description: "pass as cursor for the next page; absent on the last" }),
+  })
+  .meta({ id: "JobList" });
+export type JobList = z.infer<typeof jobListSchema>;
 
 /**
  * Newest first. The cursor is the last id of the previous page: ids are ULIDs, so "older than
@@ -58,8 +63,8 @@ export async function listJobs(
 function parseQuery(query: ListJobsQuery): { status?: JobStatus; limit: number; cursor?: string } {
   const issues: IssueDetail[] = [];
   const status = query.status === undefined || query.status === "" ? undefined : query.status;
-  if (status !== undefined && !STATUSES.includes(status as JobStatus)) {
-    issues.push({ path: "status", message: `status must be one of ${STATUSES.join(", ")}` });
+  if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
+    issues.push({ path: "status", message: `status must be one of ${JOB_STATUSES.join(", ")}` });
   }
   let limit = DEFAULT_LIMIT;
   if (query.limit !== undefined && query.limit !== "") {
@@ -72,6 +77,6 @@ function parseQuery(query: ListJobsQuery): { status?: JobStatus; limit: number; 
   if (cursor !== undefined && !isJobId(cursor)) {
     issues.push({ path: "cursor", message: "cursor is not one this API returned" });
   }
-  if (issues.length > 0) throw new ApiError(400, "VALIDATION_FAILED", "invalid query parameters", issues);
+  if (issues.length > 0) throw new ValidationError("invalid query parameters", issues);
   return { ...(status ? { status: status as JobStatus } : {}), limit, ...(cursor ? { cursor } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { Config } from "../config.js";
-import { ApiError, type IssueDetail } from "../errors.js";
+import { type IssueDetail, ValidationError } from "../errors.js";
 import { capIssues, parseProjectRequest } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
 import { checkProjectSources, policyFromConfig } from "../schema/source-policy.js";
@@ -13,7 +13,7 @@ export interface ValidatedRequest {
 /**
  * Schema rules first, then the source policy (schemes, bucket, local dir) on the normalised
  * projects, so that a forbidden `src` is refused at submission instead of failing the job later.
- * Throws VALIDATION_FAILED listing every problem with its JSON path.
+ * Throws a ValidationError listing every problem with its JSON path.
  */
 export function validateRequestBody(body: unknown, config: Config): ValidatedRequest {
   const batch = Array.isArray(body);
@@ -35,7 +35,7 @@ export function validateRequestBody(body: unknown, config: Config): ValidatedReq
 const prefixPath = (prefix: string, path: string) =>
   path === "" ? prefix : path.startsWith("[") ? prefix + path : `${prefix}.${path}`;
 
-function validationFailed(details: IssueDetail[]): ApiError {
+function validationFailed(details: IssueDetail[]): ValidationError {
   const n = details.length;
-  return new ApiError(400, "VALIDATION_FAILED", `the request has ${n} problem${n === 1 ? "" : "s"}`, details);
+  return new ValidationError(`the request has ${n} problem${n === 1 ? "" : "s"}`, details);
 }

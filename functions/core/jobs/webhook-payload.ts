@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { JobRecord, JobStatus } from "./job-record.js";
+import { z } from "zod";
+import { jobErrorSchema } from "../errors.js";
+import { dateTimeField, urlField } from "../schema/response-formats.js";
+import { FINISHED_STATUSES, isFinishedStatus, type JobRecord, type JobStatus } from "./job-record.js";
 
 /**
  * The webhook contract (SPEC §4), pure so receivers' code and tests can share it.
@@ -20,22 +23,34 @@ export const WEBHOOK_HEADERS = {
   attempt: "x-videocraft-attempt",
 } as const;
 
-export interface WebhookBody {
-  id: string;
-  status: JobStatus;
-  /** Presigned link to the MP4 (completed jobs only); it expires like the job view's. */
-  video_url?: string;
-  expires_at?: string;
-  error?: { code: string; message: string };
-}
+export const webhookBodySchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(FINISHED_STATUSES),
+    video_url: urlField(
+      "presigned link to the MP4 (completed jobs only); it expires like the job view's",
+    ).optional(),
+    expires_at: dateTimeField().optional(),
+    error: jobErrorSchema.optional(),
+  })
+  .meta({
+    id: "WebhookPayload",
+    description:
+      "POSTed to the project's webhook.url when a job ends. X-VideoCraft-Signature: sha256=<hex HMAC-SHA256 of " +
+      "the raw body keyed with webhook.secret> (absent without a secret); X-VideoCraft-Event: job.<status>; " +
+      "X-VideoCraft-Delivery: a UUID shared by every retry; X-VideoCraft-Timestamp: unix seconds.",
+  });
+export type WebhookBody = z.infer<typeof webhookBodySchema>;
 
 /** `job.completed`, `job.failed`, `job.cancelled`. */
 export const webhookEvent = (status: JobStatus): string => `job.${status}`;
 
+/** The body for a finished job; a job still queued or processing has nothing to report. */
 export function buildWebhookBody(
   record: JobRecord,
   video?: { url: string; expires_at: string },
 ): WebhookBody {
+  if (!isFinishedStatus(record.status)) throw new Error(`job ${record.id} is ${record.status}, not finished`);
   return {
     id: record.id,
     status: record.status,

@@ -1,18 +1,26 @@
+import { z } from "zod";
 import type { Clock } from "../ports/clock.js";
-import type { MetricFigures, MetricsReader } from "../ports/metrics-reader.js";
+import { type MetricsReader, metricFiguresSchema } from "../ports/metrics-reader.js";
 import type { QueueDepth } from "../ports/queue-depth.js";
+import { dateTimeField } from "../schema/response-formats.js";
 import { parseMetricsPeriod } from "./parse-metrics-period.js";
 
-export interface MetricsSummary extends MetricFigures {
-  period: string;
-  from: string;
-  to: string;
-  /**
-   * Render messages waiting in the queue right now. A job is one message, except a fanned-out job,
-   * whose scene segments wait as one message each.
-   */
-  queued_jobs: number;
-}
+export const metricsSummarySchema = metricFiguresSchema
+  .extend({
+    period: z.string().meta({ examples: ["1h"] }),
+    from: dateTimeField(),
+    to: dateTimeField(),
+    queued_jobs: z.number().int().min(0).meta({
+      description:
+        "messages waiting in the render queue right now: one per job, except a fanned-out job, whose scene segments wait as one message each",
+    }),
+  })
+  .meta({
+    id: "Metrics",
+    description:
+      "Figures over the period: from CloudWatch (the EMF metrics, a minute or two behind) on AWS, from the process locally.",
+  });
+export type MetricsSummary = z.infer<typeof metricsSummarySchema>;
 
 /** `GET /v1/metrics?period=`: the contract metrics over the period, plus the queue right now. */
 export async function getMetricsSummary(

@@ -1,5 +1,6 @@
 import { buildAssDocument } from "../captions/build-ass-document.js";
 import type { Project } from "../schema/project.js";
+import type { AudioElementInput, ElementInput, VideoElementInput } from "../schema/request-schema.js";
 import { assembleCommand } from "./assemble-command.js";
 import {
   type AudioTrack,
@@ -12,7 +13,14 @@ import { sliceForScene } from "./global-window.js";
 import { imageLayer } from "./image-layer.js";
 import { type StackEntry, stackLayers } from "./layer-stack.js";
 import { posterCommand } from "./poster-command.js";
-import type { EncoderSettings, RenderPlan, SceneCaption, ScenePlan, SourceMap } from "./render-plan.js";
+import type {
+  EncoderSettings,
+  RenderPlan,
+  SceneCaption,
+  ScenePlan,
+  SourceInfo,
+  SourceMap,
+} from "./render-plan.js";
 import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
 import { segmentCommand } from "./segment-command.js";
 import { sourceFor } from "./source-lookup.js";
@@ -53,29 +61,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
   const captions = options.captions ?? [];
   const captioned = new Set(captions.map((c) => c.element));
 
-  project.elements.forEach((el, j) => {
-    const at = `elements[${j}]`;
-    if (el.type === "subtitles" && !captioned.has(at)) warnings.push(`${at}: ${CAPTIONS_PENDING}`);
-    if ((el.type === "video" || el.type === "image") && !sourceFor(sources, el.src, at).hasVideo) {
-      warnings.push(`${at}: ${NO_PICTURE}`);
-    }
-    if (el.type === "audio") {
-      const source = sourceFor(sources, el.src, at);
-      if (!source.hasAudio) warnings.push(`${at}: ${NO_SOUND}`);
-      const track = source.hasAudio ? musicTrack(el, source, at, timeline.totalDuration) : undefined;
-      if (track) tracks.push(track);
-    }
-    if (el.type === "video") {
-      const source = sourceFor(sources, el.src, at);
-      const volume = effectiveVideoVolume(el, true);
-      const start = el.start ?? 0;
-      const length = Math.min(el.duration ?? Number.POSITIVE_INFINITY, timeline.totalDuration - start);
-      if (source.hasAudio && volume > 0 && length > 0) {
-        const track = videoAudioTrack(el, source, at, volume, { start, length, elapsed: 0 });
-        if (track) tracks.push(track);
-      }
-    }
-  });
+  collectSound(project.elements, projectScope(timeline.totalDuration), sources, captioned, tracks, warnings);
 
   const scenes = timeline.scenes.map((timing): ScenePlan => {
     const entries = [
@@ -83,32 +69,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       ...sceneLayers(project, sources, timing, frame, warnings),
     ];
     const scene = project.scenes[timing.index];
-    scene?.elements.forEach((el, j) => {
-      const at = `scenes[${timing.index}].elements[${j}]`;
-      if (el.type === "subtitles" && !captioned.has(at)) warnings.push(`${at}: ${CAPTIONS_PENDING}`);
-      if (el.type === "audio") {
-        const source = sourceFor(sources, el.src, at);
-        if (!source.hasAudio) {
-          warnings.push(`${at}: ${NO_SOUND}`);
-          return;
-        }
-        const track = sceneAudioTrack(el, source, at, timing.start, timing.duration);
-        if (track) tracks.push(track);
-      }
-      if (el.type === "video") {
-        const source = sourceFor(sources, el.src, at);
-        const volume = effectiveVideoVolume(el, false);
-        const window = sceneVideoWindow(el, timing);
-        if (source.hasAudio && volume > 0 && window) {
-          const track = videoAudioTrack(el, source, at, volume, {
-            start: timing.start + window.from,
-            length: window.to - window.from,
-            elapsed: 0,
-          });
-          if (track) tracks.push(track);
-        }
-      }
-    });
+    collectSound(scene?.elements ?? [], sceneScope(timing), sources, captioned, tracks, warnings);
     const subtitles = captions
       .filter((c) => c.sceneIndex === timing.index)
       .map((c, k) => {
@@ -166,6 +127,88 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
 }
 
 type Frame = { width: number; height: number };
+
+/** Where a list of elements plays: the whole video (the project's own elements) or one scene. */
+interface ElementScope {
+  /** JSON path of the list: `elements` or `scenes[2].elements`. */
+  path: string;
+  /** The project's own elements: a video there is background, silent unless given a volume. */
+  global: boolean;
+  /** An audio element's track, placed on the output timeline. */
+  audioTrack(el: AudioElementInput, source: SourceInfo, at: string): AudioTrack | undefined;
+  /** Where a video element's sound plays on the output timeline; undefined when it never does. */
+  videoSoundWindow(el: VideoElementInput): { start: number; length: number } | undefined;
+}
+
+function projectScope(totalDuration: number): ElementScope {
+  return {
+    path: "elements",
+    global: true,
+    audioTrack: (el, source, at) => musicTrack(el, source, at, totalDuration),
+    videoSoundWindow: (el) => {
+      const start = el.start ?? 0;
+      const length = Math.min(el.duration ?? Number.POSITIVE_INFINITY, totalDuration - start);
+      return length > 0 ? { start, length } : undefined;
+    },
+  };
+}
+
+function sceneScope(timing: SceneTiming): ElementScope {
+  return {
+    path: `scenes[${timing.index}].elements`,
+    global: false,
+    audioTrack: (el, source, at) => sceneAudioTrack(el, source, at, timing.start, timing.duration),
+    videoSoundWindow: (el) => {
+      const window = sceneVideoWindow(el, timing);
+      return window && { start: timing.start + window.from, length: window.to - window.from };
+    },
+  };
+}
+
+/**
+ * Adds the audio tracks of one list of elements to the mix, with a warning for each thing it
+ * cannot play or show: captions without word timings, sounds without an audio stream, and (for
+ * the project's own elements; a scene's are reported where its layers are built) pictures
+ * without a picture stream.
+ */
+function collectSound(
+  elements: readonly ElementInput[],
+  scope: ElementScope,
+  sources: SourceMap,
+  captioned: ReadonlySet<string>,
+  tracks: AudioTrack[],
+  warnings: string[],
+): void {
+  elements.forEach((el, j) => {
+    const at = `${scope.path}[${j}]`;
+    if (el.type === "subtitles" && !captioned.has(at)) warnings.push(`${at}: ${CAPTIONS_PENDING}`);
+    if (
+      scope.global &&
+      (el.type === "video" || el.type === "image") &&
+      !sourceFor(sources, el.src, at).hasVideo
+    ) {
+      warnings.push(`${at}: ${NO_PICTURE}`);
+    }
+    if (el.type === "audio") {
+      const source = sourceFor(sources, el.src, at);
+      if (!source.hasAudio) {
+        warnings.push(`${at}: ${NO_SOUND}`);
+        return;
+      }
+      const track = scope.audioTrack(el, source, at);
+      if (track) tracks.push(track);
+    }
+    if (el.type === "video") {
+      const source = sourceFor(sources, el.src, at);
+      const volume = effectiveVideoVolume(el, scope.global);
+      const window = scope.videoSoundWindow(el);
+      if (source.hasAudio && volume > 0 && window) {
+        const track = videoAudioTrack(el, source, at, volume, { ...window, elapsed: 0 });
+        if (track) tracks.push(track);
+      }
+    }
+  });
+}
 
 function sceneVideoWindow(
   el: { start?: number | undefined; duration?: number | undefined },

@@ -1,3 +1,4 @@
+import { isJobErrorCode } from "../errors.js";
 import { FAILURE_CODE_DIMENSION, type MetricKey } from "../metric-names.js";
 import { percentile } from "../metrics/percentile.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -43,10 +44,10 @@ export class InProcessMetrics implements Metrics, MetricsReader {
     const durations = inWindow("requestDuration").map((s) => s.value);
     const jobSeconds = inWindow("jobSeconds").map((s) => s.value);
     const failures = inWindow("jobFailures");
-    const byCode: Record<string, number> = {};
+    const byCode: MetricFigures["jobs"]["failures_by_code"] = {};
     for (const f of failures) {
       const code = f.dimensions?.[FAILURE_CODE_DIMENSION];
-      if (code) byCode[code] = (byCode[code] ?? 0) + f.value;
+      if (code && isJobErrorCode(code)) byCode[code] = (byCode[code] ?? 0) + f.value;
     }
     const now = this.clock.now().getTime();
     return {

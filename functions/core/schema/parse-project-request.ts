@@ -4,7 +4,12 @@ import { formatPath } from "./format-path.js";
 import { type ProjectLimits, resolveLimits } from "./limits.js";
 import { normaliseKeys } from "./normalise-keys.js";
 import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, type Project, QUALITY_CRF } from "./project.js";
-import { type ProjectInput, requestBodySchema } from "./request-schema.js";
+import {
+  type ElementInput,
+  type ProjectInput,
+  requestBodySchema,
+  type SceneInput,
+} from "./request-schema.js";
 
 export type ParseResult = { ok: true; projects: Project[] } | { ok: false; issues: IssueDetail[] };
 
@@ -115,107 +120,132 @@ function resolveSize(p: ProjectInput): { width: number; height: number } {
   };
 }
 
-/** Rules that span fields; zod checks each field on its own. */
+/**
+ * Rules that span fields; zod checks each field on its own. Each check names paths relative to
+ * the project; `base` is the project's own path in an array body (`[2]`), else empty.
+ */
 function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): IssueDetail[] {
-  const at = (rel: string) => (base ? (rel ? `${base}.${rel}` : base) : rel);
+  const seenIds = new Map<string, number>();
+  const issues = [
+    ...checkResolution(p),
+    ...checkFrameSize(p, limits),
+    ...checkCounts(p, limits),
+    ...checkKnownDuration(p, limits.maxVideoSeconds),
+    ...p.scenes.flatMap((scene, i) => [
+      ...checkSceneId(scene, i, seenIds),
+      ...checkSceneLength(scene, i),
+      ...scene.elements.flatMap((el, j) => [
+        ...checkElementStart(el, `scenes[${i}].elements[${j}]`, scene),
+        ...checkSubtitles(el, `scenes[${i}].elements[${j}]`, scene),
+      ]),
+    ]),
+  ];
+  return issues.map((i) => ({ ...i, path: base ? (i.path ? `${base}.${i.path}` : base) : i.path }));
+}
+
+/** `custom` needs both sides; a named size must agree with explicit width/height. */
+function checkResolution(p: ProjectInput): IssueDetail[] {
   const issues: IssueDetail[] = [];
   if (p.resolution === "custom" && (p.width === undefined || p.height === undefined)) {
-    issues.push({ path: at("resolution"), message: "resolution 'custom' needs width and height" });
+    issues.push({ path: "resolution", message: "resolution 'custom' needs width and height" });
   }
-  const { width, height } = resolveSize(p);
   if (p.resolution && p.resolution !== "custom" && (p.width !== undefined || p.height !== undefined)) {
+    const { width, height } = resolveSize(p);
     const m = /^(\d+)x(\d+)$/.exec(p.resolution);
     if (m && (Number(m[1]) !== width || Number(m[2]) !== height)) {
-      issues.push({ path: at("resolution"), message: `resolution ${p.resolution} contradicts width/height` });
+      issues.push({ path: "resolution", message: `resolution ${p.resolution} contradicts width/height` });
     }
   }
+  return issues;
+}
+
+/** Even sides (H.264 4:2:0) within the deployment's largest frame. */
+function checkFrameSize(p: ProjectInput, limits: ProjectLimits): IssueDetail[] {
+  const issues: IssueDetail[] = [];
+  const { width, height } = resolveSize(p);
   for (const [name, v] of [
     ["width", width],
     ["height", height],
   ] as const) {
     if (v % 2 !== 0)
       issues.push({
-        path: at(p[name] !== undefined ? name : "resolution"),
+        path: p[name] !== undefined ? name : "resolution",
         message: `${name} must be even (H.264 4:2:0), got ${v}`,
       });
   }
   if (Math.max(width, height) > limits.maxLongSide || Math.min(width, height) > limits.maxShortSide) {
     issues.push({
-      path: at(p.width !== undefined ? "width" : "resolution"),
+      path: p.width !== undefined ? "width" : "resolution",
       message: `output ${width}x${height} is larger than ${limits.maxLongSide}x${limits.maxShortSide}`,
     });
   }
+  return issues;
+}
+
+/** Scenes per project and elements per scene. */
+function checkCounts(p: ProjectInput, limits: ProjectLimits): IssueDetail[] {
+  const issues: IssueDetail[] = [];
   if (p.scenes.length > limits.maxScenes) {
     issues.push({
-      path: at("scenes"),
+      path: "scenes",
       message: `at most ${limits.maxScenes} scenes per project, got ${p.scenes.length}`,
     });
   }
   p.scenes.forEach((scene, i) => {
     if (scene.elements.length > limits.maxElementsPerScene) {
       issues.push({
-        path: at(`scenes[${i}].elements`),
+        path: `scenes[${i}].elements`,
         message: `at most ${limits.maxElementsPerScene} elements per scene, got ${scene.elements.length}`,
       });
     }
   });
-  issues.push(...checkKnownDuration(p, at, limits.maxVideoSeconds));
-  const seen = new Map<string, number>();
-  p.scenes.forEach((scene, i) => {
-    const sp = `scenes[${i}]`;
-    if (scene.id !== undefined) {
-      const first = seen.get(scene.id);
-      if (first !== undefined) {
-        issues.push({
-          path: at(`${sp}.id`),
-          message: `scene id '${scene.id}' is already used by scenes[${first}]`,
-        });
-      } else seen.set(scene.id, i);
+  return issues;
+}
+
+/** Scene ids name segments and captions, so each may be used once; `seen` maps id → first scene. */
+function checkSceneId(scene: SceneInput, i: number, seen: Map<string, number>): IssueDetail[] {
+  if (scene.id === undefined) return [];
+  const first = seen.get(scene.id);
+  if (first === undefined) {
+    seen.set(scene.id, i);
+    return [];
+  }
+  return [{ path: `scenes[${i}].id`, message: `scene id '${scene.id}' is already used by scenes[${first}]` }];
+}
+
+/** A scene lasts its duration, or as long as its audio: without either it has no length. */
+function checkSceneLength(scene: SceneInput, i: number): IssueDetail[] {
+  if (scene.duration !== undefined || scene.elements.some((e) => e.type === "audio")) return [];
+  return [
+    { path: `scenes[${i}].duration`, message: "a scene needs a duration or at least one audio element" },
+  ];
+}
+
+/** An element may not start after its scene has ended. */
+function checkElementStart(el: ElementInput, at: string, scene: SceneInput): IssueDetail[] {
+  if (!("start" in el) || el.start === undefined || scene.duration === undefined) return [];
+  if (el.start < scene.duration) return [];
+  return [
+    { path: `${at}.start`, message: `start ${el.start}s is not inside the scene's ${scene.duration}s` },
+  ];
+}
+
+/** Captions name an audio element of their scene, and give text or ordered words, not both. */
+function checkSubtitles(el: ElementInput, at: string, scene: SceneInput): IssueDetail[] {
+  if (el.type !== "subtitles") return [];
+  const issues: IssueDetail[] = [];
+  if (el.audio !== undefined && !scene.elements.some((a) => a.type === "audio" && a.id === el.audio)) {
+    issues.push({ path: `${at}.audio`, message: `no audio element with id '${el.audio}' in this scene` });
+  }
+  if (el.text !== undefined && el.words !== undefined) {
+    issues.push({ path: `${at}.words`, message: "give either text or words, not both" });
+  }
+  el.words?.forEach((w, k) => {
+    if (w.end < w.start) issues.push({ path: `${at}.words[${k}].end`, message: "end is before start" });
+    const prev = el.words?.[k - 1];
+    if (prev && w.start < prev.end) {
+      issues.push({ path: `${at}.words[${k}].start`, message: "words must be ordered and must not overlap" });
     }
-    const audios = scene.elements.filter((e) => e.type === "audio");
-    if (scene.duration === undefined && audios.length === 0) {
-      issues.push({
-        path: at(`${sp}.duration`),
-        message: "a scene needs a duration or at least one audio element",
-      });
-    }
-    const audioIds = new Set(audios.map((a) => a.id).filter((id) => id !== undefined));
-    scene.elements.forEach((el, j) => {
-      const ep = `${sp}.elements[${j}]`;
-      if (
-        "start" in el &&
-        el.start !== undefined &&
-        scene.duration !== undefined &&
-        el.start >= scene.duration
-      ) {
-        issues.push({
-          path: at(`${ep}.start`),
-          message: `start ${el.start}s is not inside the scene's ${scene.duration}s`,
-        });
-      }
-      if (el.type === "subtitles") {
-        if (el.audio !== undefined && !audioIds.has(el.audio)) {
-          issues.push({
-            path: at(`${ep}.audio`),
-            message: `no audio element with id '${el.audio}' in this scene`,
-          });
-        }
-        if (el.text !== undefined && el.words !== undefined) {
-          issues.push({ path: at(`${ep}.words`), message: "give either text or words, not both" });
-        }
-        el.words?.forEach((w, k) => {
-          if (w.end < w.start)
-            issues.push({ path: at(`${ep}.words[${k}].end`), message: "end is before start" });
-          const prev = el.words?.[k - 1];
-          if (prev && w.start < prev.end) {
-            issues.push({
-              path: at(`${ep}.words[${k}].start`),
-              message: "words must be ordered and must not overlap",
-            });
-          }
-        });
-      }
-    });
   });
   return issues;
 }
@@ -225,7 +255,7 @@ function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): Iss
  * least as long as the audio lengths it states). When that already passes the limit the request
  * is refused here; lengths known only from probed audio are checked by the render worker.
  */
-function checkKnownDuration(p: ProjectInput, at: (rel: string) => string, max: number): IssueDetail[] {
+function checkKnownDuration(p: ProjectInput, max: number): IssueDetail[] {
   let total = 0;
   for (const [i, scene] of p.scenes.entries()) {
     const audioEnds = scene.elements.map((el) =>
@@ -235,7 +265,7 @@ function checkKnownDuration(p: ProjectInput, at: (rel: string) => string, max: n
     if (total > max) {
       return [
         {
-          path: at(scene.duration !== undefined ? `scenes[${i}].duration` : `scenes[${i}]`),
+          path: scene.duration !== undefined ? `scenes[${i}].duration` : `scenes[${i}]`,
           message: `the video would last at least ${round(total)} s by this scene, longer than the ${round(max)} s limit`,
         },
       ];

@@ -2,9 +2,9 @@ import { mkdtemp, open, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../../core/config.js";
-import { JobFailure } from "../../core/errors.js";
-import type { SourceProbe } from "../../core/jobs/dry-run.js";
+import { isSourceFailureCode, JobFailure, type SourceFailureCode } from "../../core/errors.js";
 import { type ObjectStore, ObjectTooLargeError } from "../../core/ports/object-store.js";
+import type { ProbeSources, SourceProbe } from "../../core/ports/source-prober.js";
 import { checkSourceUrl, displaySrc, policyFromConfig } from "../../core/schema/source-policy.js";
 import { explainUploadFailure, openLocalSource } from "./local-source.js";
 import { probeMedia } from "./probe-media.js";
@@ -37,7 +37,13 @@ export const PROBE_CONCURRENCY = 8;
 /** Well inside API Gateway's 29 s; sources not probed by then are reported `not_probed`. */
 export const PROBE_DEADLINE_MS = 20_000;
 
-export async function probeSourceHeads(
+/** The dry run's source probing (the ProbeSources port) as the render worker would do it. */
+export const sourceHeadProber =
+  (deps: ProbeSourcesDeps): ProbeSources =>
+  (srcs) =>
+    probeSourceHeads(srcs, deps);
+
+async function probeSourceHeads(
   srcs: readonly string[],
   deps: ProbeSourcesDeps,
 ): Promise<Map<string, SourceProbe>> {
@@ -105,7 +111,9 @@ async function probeOne(
   try {
     head = await readHead(src, dest, deps, signal);
   } catch (e) {
-    if (e instanceof JobFailure) return { status: "failed", bytesRead: 0, failure: failure(e, shown) };
+    if (e instanceof JobFailure && isSourceFailureCode(e.code)) {
+      return { status: "failed", bytesRead: 0, failure: failure(e.code, e.message, shown) };
+    }
     if (signal.aborted) return { status: "not_probed", bytesRead: 0, note: "not probed: time ran out" };
     return { status: "not_probed", bytesRead: 0, note: `not probed: ${errorName(e)}` };
   }
@@ -129,7 +137,7 @@ async function probeOne(
       : `probed from the first ${head.bytes} bytes${head.totalBytes === undefined ? "; the server did not tell the size" : ""}`;
     return { status: "probed", ...base, info: { ...info, path: "" }, ...(note ? { note } : {}) };
   } catch (e) {
-    if (!(e instanceof JobFailure)) {
+    if (!(e instanceof JobFailure) || !isSourceFailureCode(e.code)) {
       // ENOENT: no ffprobe where the API runs; the size checks still stand.
       return { status: "not_probed", ...base, note: `media not probed (${errorName(e)})` };
     }
@@ -218,8 +226,8 @@ async function isIsoMedia(path: string): Promise<boolean> {
   }
 }
 
-function failure(e: JobFailure, shown: string): { code: JobFailure["code"]; message: string } {
-  return { code: e.code, message: e.message.includes(shown) ? e.message : `${shown}: ${e.message}` };
+function failure(code: SourceFailureCode, message: string, shown: string): SourceProbe["failure"] {
+  return { code, message: message.includes(shown) ? message : `${shown}: ${message}` };
 }
 
 function errorName(e: unknown): string {

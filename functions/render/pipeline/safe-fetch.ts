@@ -3,43 +3,42 @@ import { createWriteStream } from "node:fs";
 import { open as openFile, rm, writeFile } from "node:fs/promises";
 import http, { type ClientRequest, type IncomingMessage } from "node:http";
 import https from "node:https";
-import { BlockList, isIP, isIPv4, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Config } from "../../core/config.js";
 import { JobFailure } from "../../core/errors.js";
 import { displaySrc } from "../../core/schema/source-policy.js";
+import {
+  type AddressPolicy,
+  checkResolvedAddresses,
+  checkScheme,
+  isAllowedAddress,
+} from "./address-policy.js";
 
 /**
  * Downloads a user-given http(s) URL to a file without letting it reach anything inside the
  * network the worker runs in (SSRF, SPEC §1): cloud metadata, VPC-internal services, localhost.
  *
- * The fetcher resolves every hop's host itself, refuses the hop when any resolved address is
- * private or reserved, and then connects to exactly the address it checked (a pinned `lookup`),
- * so a DNS answer that changes between check and connect (rebinding) cannot redirect the socket.
- * Redirects are followed by hand so that each hop goes through the same checks.
+ * The fetcher resolves every hop's host itself, refuses the hop when the address policy
+ * (address-policy.ts) refuses any resolved address, and then connects to exactly the address it
+ * checked (a pinned `lookup`), so a DNS answer that changes between check and connect (rebinding)
+ * cannot redirect the socket. Redirects are followed by hand so that each hop goes through the
+ * same checks.
  */
 
 export type Resolver = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 
-export interface SafeFetchOptions {
+export interface SafeFetchOptions extends AddressPolicy {
   maxBytes: number;
   connectTimeoutMs: number;
   /** Longest silence while waiting for headers or body bytes. */
   readTimeoutMs: number;
-  /** Skip the address checks (local development against sources on localhost). */
-  allowPrivate: boolean;
-  allowHttp: boolean;
   /** @default 5 */
   maxRedirects?: number;
   /** @default the system resolver (dns.lookup, all addresses) */
   resolver?: Resolver;
   signal?: AbortSignal;
-  /**
-   * Exact addresses let through although reserved, for tests and local setups that need one
-   * known loopback server while every other private address stays blocked. Never set on AWS.
-   */
-  extraAllowedAddresses?: readonly string[];
 }
 
 export interface SafeFetchResult {
@@ -50,88 +49,6 @@ export interface SafeFetchResult {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = "VideoCraft-Serverless (source fetcher)";
-
-// IANA special-purpose registries; addresses here are never a public media host.
-const reserved = new BlockList();
-for (const [net, bits] of [
-  ["0.0.0.0", 8], // "this network"
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10], // CGNAT
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16], // link-local, cloud metadata
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24], // IETF protocol assignments
-  ["192.0.2.0", 24], // documentation
-  ["192.88.99.0", 24], // 6to4 relay anycast
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15], // benchmarking
-  ["198.51.100.0", 24], // documentation
-  ["203.0.113.0", 24], // documentation
-  ["224.0.0.0", 4], // multicast
-  ["240.0.0.0", 4], // reserved, broadcast
-] as const) {
-  reserved.addSubnet(net, bits, "ipv4");
-}
-for (const [net, bits] of [
-  ["::", 96], // unspecified, loopback, deprecated IPv4-compatible
-  ["::ffff:0:0:0", 96], // IPv4-translated (SIIT)
-  ["64:ff9b:1::", 48], // local-use NAT64
-  ["100::", 64], // discard
-  ["2001::", 23], // IETF protocol assignments (Teredo, benchmarking, ORCHID)
-  ["2001:db8::", 32], // documentation
-  ["2002::", 16], // 6to4: the embedded IPv4 could be anything
-  ["3fff::", 20], // documentation
-  ["fc00::", 7], // unique local
-  ["fe80::", 10], // link-local
-  ["fec0::", 10], // site-local (deprecated)
-  ["ff00::", 8], // multicast
-] as const) {
-  reserved.addSubnet(net, bits, "ipv6");
-}
-// Only global unicast IPv6 can be a public host; everything outside it is refused even if unlisted.
-const globalUnicast = new BlockList();
-globalUnicast.addSubnet("2000::", 3, "ipv6");
-
-/** True for addresses a source may not be fetched from; anything that is not an IP counts as one. */
-export function isForbiddenAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
-  if (isIPv4(bare)) return reserved.check(bare, "ipv4");
-  const hextets = isIP(bare) === 6 ? parseIpv6(bare) : undefined;
-  if (!hextets) return true;
-  const v4 = embeddedIpv4(hextets);
-  if (v4) return isForbiddenAddress(v4);
-  return reserved.check(bare, "ipv6") || !globalUnicast.check(bare, "ipv6");
-}
-
-/** Eight 16-bit groups of a valid IPv6 text (caller checked it with net.isIP). */
-function parseIpv6(text: string): number[] | undefined {
-  let s = text;
-  const lastColon = s.lastIndexOf(":");
-  const tail = s.slice(lastColon + 1);
-  if (tail.includes(".")) {
-    const b = tail.split(".").map(Number);
-    s = `${s.slice(0, lastColon + 1)}${(((b[0] ?? 0) << 8) | (b[1] ?? 0)).toString(16)}:${(((b[2] ?? 0) << 8) | (b[3] ?? 0)).toString(16)}`;
-  }
-  const halves = s.split("::");
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const rest = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const fill = halves.length === 2 ? 8 - head.length - rest.length : 0;
-  const groups = [...head, ...Array<string>(Math.max(fill, 0)).fill("0"), ...rest].map((g) =>
-    Number.parseInt(g, 16),
-  );
-  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : undefined;
-}
-
-/** The IPv4 address an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) address reaches. */
-function embeddedIpv4(h: number[]): string | undefined {
-  const zeros = (from: number, to: number) => h.slice(from, to).every((g) => g === 0);
-  const mapped = zeros(0, 5) && h[5] === 0xffff;
-  const nat64 = h[0] === 0x64 && h[1] === 0xff9b && zeros(2, 6);
-  if (!mapped && !nat64) return undefined;
-  const [hi = 0, lo = 0] = h.slice(6);
-  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join(".");
-}
 
 const systemResolver: Resolver = async (hostname) =>
   (await dns.lookup(hostname, { all: true })).map((a: LookupAddress) => ({
@@ -263,14 +180,6 @@ async function follow(
   }
 }
 
-function checkScheme(url: URL, options: SafeFetchOptions): void {
-  if (url.protocol === "https:" || (url.protocol === "http:" && options.allowHttp)) return;
-  throw new JobFailure(
-    "SOURCE_FORBIDDEN",
-    `${displaySrc(url.href)}: ${url.protocol === "http:" ? "plain http" : `the ${url.protocol.slice(0, -1)} scheme`} is not allowed`,
-  );
-}
-
 /** Resolves the host once and validates every answer, returning the one address to connect to. */
 async function pickAddress(url: URL, options: SafeFetchOptions): Promise<{ address: string; family: 4 | 6 }> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
@@ -292,20 +201,8 @@ async function pickAddress(url: URL, options: SafeFetchOptions): Promise<{ addre
     }
     if (addresses.length === 0) throw unreachable(`${shown}: ${host} has no address`);
   }
-  if (!options.allowPrivate) {
-    const bad = addresses.find((a) => isForbidden(a.address, options));
-    if (bad) {
-      throw new JobFailure(
-        "SOURCE_FORBIDDEN",
-        `${shown}: ${literal ? "the address" : `${host} resolves to`} ${bad.address}, a private or reserved address`,
-      );
-    }
-  }
+  checkResolvedAddresses(url, addresses, options);
   return addresses[0]!;
-}
-
-function isForbidden(address: string, options: SafeFetchOptions): boolean {
-  return !options.extraAllowedAddresses?.includes(address) && isForbiddenAddress(address);
 }
 
 interface Exchange {
@@ -366,7 +263,7 @@ function open(
     req.once("socket", (socket) => {
       socket.once("connect", () => {
         clearTimeout(connectTimer);
-        if (!options.allowPrivate && isForbidden(socket.remoteAddress ?? "", options)) {
+        if (!isAllowedAddress(socket.remoteAddress ?? "", options)) {
           fail(new JobFailure("SOURCE_FORBIDDEN", `${shown}: connected to a private or reserved address`));
           return;
         }

@@ -4,7 +4,8 @@ import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { signWebhookBody, WEBHOOK_HEADERS } from "../../core/jobs/webhook-payload.js";
-import { isForbiddenAddress, type Resolver } from "../pipeline/safe-fetch.js";
+import { isForbiddenAddress } from "../pipeline/address-policy.js";
+import type { Resolver } from "../pipeline/safe-fetch.js";
 
 /**
  * POSTs one webhook with the same SSRF rules as source fetching (SPEC §1, §4): https only (http

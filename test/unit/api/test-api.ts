@@ -9,6 +9,8 @@ import type { JobQueue, RenderMessage } from "../../../functions/core/ports/job-
 import type { Log } from "../../../functions/core/ports/log.js";
 import type { ObjectStore } from "../../../functions/core/ports/object-store.js";
 import type { QueueDepth } from "../../../functions/core/ports/queue-depth.js";
+import { sourceHeadProber } from "../../../functions/render/pipeline/probe-source-head.js";
+import { apiDeps } from "../../../functions/wiring.js";
 import { type ApiEventInit, apiEvent, lambdaContext } from "../../support/api-event.js";
 
 export const API_KEY = "k".repeat(20);
@@ -44,7 +46,10 @@ export const minimalProject = (seconds = 2) => ({
   scenes: [{ duration: seconds, elements: [{ type: "image", src: "https://example.com/a.png" }] }],
 });
 
-/** An API handler over in-memory ports with a fixed clock; `call` adds the API key unless told not to. */
+/**
+ * An API handler over in-memory ports with a fixed clock, probing dry-run sources as local mode
+ * does; `call` adds the API key unless told not to.
+ */
 export function createTestApi(
   options: { store?: ObjectStore; env?: Record<string, string>; clock?: Clock } = {},
 ) {
@@ -60,16 +65,13 @@ export function createTestApi(
   const log = new MemoryLog();
   const clock = options.clock ?? { now: () => NOW };
   const metrics = new InProcessMetrics(clock);
-  const handler = createApiHandler({
-    config,
-    store,
-    queue,
-    clock,
-    log,
-    metrics,
-    metricsReader: metrics,
-    queueDepth: queue,
-  });
+  const handler = createApiHandler(
+    apiDeps(
+      config,
+      { store, renderQueue: queue, renderQueueDepth: queue },
+      { clock, log, metrics, metricsReader: metrics, probeSources: sourceHeadProber({ config, store }) },
+    ),
+  );
 
   async function call(init: ApiEventInit & { auth?: false }): Promise<TestResponse> {
     const headers = init.auth === false ? (init.headers ?? {}) : { "x-api-key": API_KEY, ...init.headers };

@@ -1,0 +1,39 @@
+import { ConflictError, type IssueDetail, NotFoundError, ValidationError } from "../core/errors.js";
+
+/** Machine-readable codes of the HTTP API's error bodies. */
+export const API_ERROR_CODES = [
+  "INVALID_JSON",
+  "VALIDATION_FAILED",
+  "UNAUTHORIZED",
+  "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "RATE_LIMITED",
+  "INTERNAL",
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** A client-visible error: status < 500 means the client's message is shown as is. */
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly statusCode: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: IssueDetail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+/** The HTTP answer to an error thrown by a route or by core; undefined for an unexpected one (a 500). */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ValidationError) return new ApiError(400, "VALIDATION_FAILED", err.message, err.details);
+  if (err instanceof NotFoundError) return new ApiError(404, "NOT_FOUND", err.message);
+  if (err instanceof ConflictError) return new ApiError(409, "CONFLICT", err.message);
+  return undefined;
+}

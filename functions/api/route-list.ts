@@ -1,0 +1,28 @@
+import type { RouteDefinition } from "./define-route.js";
+import { cancelJobRoute } from "./routes/cancel-job.js";
+import { createVideosRoute } from "./routes/create-videos.js";
+import { deleteVideoRoute } from "./routes/delete-video.js";
+import { getJobRoute } from "./routes/get-job.js";
+import { getVideoRoute } from "./routes/get-video.js";
+import { healthRoute } from "./routes/health.js";
+import { listJobsRoute } from "./routes/list-jobs.js";
+import { metricsRoute } from "./routes/metrics.js";
+import { openApiRoute } from "./routes/openapi.js";
+import { schemaRoute } from "./routes/schema.js";
+
+/**
+ * Every route of the HTTP API. Order matters only for `Allow` on a 405 (methods of one path are
+ * listed in this order).
+ */
+export const API_ROUTES: readonly RouteDefinition[] = [
+  createVideosRoute,
+  getVideoRoute,
+  deleteVideoRoute,
+  listJobsRoute,
+  getJobRoute,
+  cancelJobRoute,
+  healthRoute,
+  schemaRoute,
+  metricsRoute,
+  openApiRoute(() => API_ROUTES),
+];
