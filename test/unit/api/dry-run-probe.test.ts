@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../functions/core/config.js";
 import { InMemoryObjectStore } from "../../../functions/core/ports/in-memory-object-store.js";
-import { probeSourceHeads } from "../../../functions/render/pipeline/probe-source-head.js";
+import { sourceHeadProber } from "../../../functions/render/pipeline/probe-source-head.js";
 import { generateTone, generateVideo } from "../../../local/generate-media.js";
 import { createTestApi } from "./test-api.js";
 
@@ -298,12 +298,12 @@ describe("dry run probing", () => {
     const started = Date.now();
     // One at a time: the stalled source holds the only slot until the budget ends, so the second
     // source is never started.
-    const probes = await probeSourceHeads([`${base}/stall.wav`, `${base}/short.wav`], {
+    const probes = await sourceHeadProber({
       config,
       store: new InMemoryObjectStore(),
       concurrency: 1,
       deadlineMs: 1000,
-    });
+    })([`${base}/stall.wav`, `${base}/short.wav`]);
     expect(stalled).toEqual(["/stall.wav"]);
     expect(probes.get(`${base}/stall.wav`)).toEqual({
       status: "not_probed",
