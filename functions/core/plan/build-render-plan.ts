@@ -51,7 +51,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
   const warnings: string[] = [];
   const tracks: AudioTrack[] = [];
   const captions = options.captions ?? [];
-  const captioned = new Set(captions.map((c) => c.element));
+  const captioned = new Set(captions.flatMap((c) => (c.inherits ? [c.element, c.inherits] : [c.element])));
 
   project.elements.forEach((el, j) => {
     const at = `elements[${j}]`;
@@ -110,7 +110,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       }
     });
     const subtitles = captions
-      .filter((c) => c.sceneIndex === timing.index)
+      .filter((c) => c.sceneIndex === timing.index && c.words.length > 0)
       .map((c, k) => {
         const doc = buildAssDocument({
           ...frame,
