@@ -399,7 +399,7 @@ function ourRequest(inputs: CaseInputs, words: TimedWord[][], draft: boolean): u
           },
           {
             type: "subtitles",
-            settings: { style: "progressive", font_size: 72, position: "center-bottom" },
+            settings: { style: "progressive", font_size: "72px", position: "center-bottom" },
             words: (words[i] ?? []).map((w) => ({
               word: w.word,
               start: Number((w.start - sceneStart).toFixed(3)),

@@ -3,7 +3,10 @@
 # Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says exactly what to install.
 set -euo pipefail
 
-PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-liberation fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
+# Fonts: captions in Latin, Greek and Cyrillic (Liberation, DejaVu) and stand-ins for other scripts:
+# FreeFont (Indic, Thai, Ethiopic …), Lohit (Telugu, Kannada), WenQuanYi Micro Hei (CJK), Symbola (emoji).
+FONTS=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-lohit-telu fonts-lohit-knda fonts-wqy-microhei fonts-symbola)
+PACKAGES=(ffmpeg espeak-ng "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -16,6 +19,11 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
+[ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)
+[ -e /usr/share/fonts/truetype/lohit-telugu/Lohit-Telugu.ttf ] || missing+=(fonts-lohit-telu)
+[ -e /usr/share/fonts/truetype/lohit-kannada/Lohit-Kannada.ttf ] || missing+=(fonts-lohit-knda)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+[ -e /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || missing+=(fonts-symbola)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -108,6 +108,11 @@ describe("render image Dockerfile", () => {
       "fontconfig",
       "pocketsphinx",
       "pocketsphinx-en-us",
+      "fonts-freefont-ttf",
+      "fonts-lohit-telu",
+      "fonts-lohit-knda",
+      "fonts-wqy-microhei",
+      "fonts-symbola",
     ]) {
       expect(installed?.split(/\s+/), pkg).toContain(pkg);
     }

@@ -2,9 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAssDocument } from "../../functions/core/captions/build-ass-document.js";
 import { ApiClient, type JobView } from "../../local/api-client.js";
 import { generateSpeech } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
+import { burnAss, pixelBox } from "../support/burn-captions.js";
 import { ffprobe, grabFrame, near } from "../support/media-probe.js";
 import { ensureTinyWhisperModel } from "../support/tiny-whisper-model.js";
 
@@ -101,7 +103,12 @@ describe("captions end to end", () => {
             {
               type: "subtitles",
               text: "The keeper climbs the stairs every single morning.",
-              settings: { "word-color": "#ff00ff", "line-color": "#ffffff", "font-size": 40 },
+              settings: {
+                style: "karaoke",
+                "word-color": "#ff00ff",
+                "line-color": "#ffffff",
+                "font-size": 40,
+              },
             },
           ],
         },
@@ -115,5 +122,62 @@ describe("captions end to end", () => {
     const second = await render(body, "aligned-again");
     expect(second.job.status).toBe("completed");
     expect((await service.store.list("cache/words/")).keys).toEqual(cached.keys);
+  }, 180_000);
+
+  it("gives a scene's script the project's caption look: centred, upper-case, the project's size, no warning", async () => {
+    const look = {
+      style: "classic",
+      "font-size": 16,
+      position: "center-center",
+      "all-caps": true,
+      "outline-width": 3,
+    } as const;
+    const { job, path } = await render(
+      {
+        width: 360,
+        height: 640,
+        "background-color": "#204060",
+        elements: [{ type: "subtitles", settings: look }],
+        scenes: [
+          {
+            elements: [
+              { type: "audio", src: `file://${join(dir, "narration.wav")}` },
+              { type: "subtitles", text: "The keeper climbs the stairs every single morning." },
+            ],
+          },
+        ],
+      },
+      "cascade",
+    );
+    expect(job.status).toBe("completed");
+    expect(job.warnings ?? []).toEqual([]);
+    const frame = await grabFrame(path, 1.2);
+    const drawn = pixelBox(frame);
+    const text = pixelBox(frame, [255, 255, 255], 60);
+    expect(text.count).toBeGreaterThan(100);
+    // Centred (not at the bottom, where the scene's own defaults would put it), and drawn once.
+    expect(Math.abs((drawn.minY + drawn.maxY) / 2 - 320)).toBeLessThan(40);
+    expect(Math.abs(text.centerX - 180)).toBeLessThan(36);
+    expect(drawn.maxY).toBeLessThan(2 * 213);
+    // Upper-case at the project's size: the letters stand exactly as tall as capitals drawn with the
+    // project's look, and not as tall as mixed case at the default size.
+    const reference = async (settings: Record<string, unknown>, word: string) => {
+      const doc = buildAssDocument({
+        width: 360,
+        height: 640,
+        words: [{ word, start: 0, end: 1 }],
+        settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k.replaceAll("-", "_"), v])),
+        sceneDuration: 2,
+      });
+      const [f] = await burnAss(dir, doc.content, { width: 360, height: 640, times: [0.5] });
+      if (!f) throw new Error("no frame");
+      return pixelBox(f, [255, 255, 255], 60);
+    };
+    const height = (b: { minY: number; maxY: number }) => b.maxY - b.minY + 1;
+    const capitals = await reference(look, "KEEPER");
+    const defaults = await reference({}, "keeper");
+    expect(height(text) / height(capitals)).toBeGreaterThan(0.9);
+    expect(height(text) / height(capitals)).toBeLessThan(1.1);
+    expect(height(text) / height(defaults)).toBeLessThan(0.75);
   }, 180_000);
 });

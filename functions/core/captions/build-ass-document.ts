@@ -1,11 +1,11 @@
 import type { SubtitleSettings } from "../schema/request-schema.js";
-import { assFillColorTags, toAssColor } from "./ass-color.js";
+import { toAssColor } from "./ass-color.js";
 import { formatAssTime, toCentiseconds } from "./ass-time.js";
+import { composeLineMarkup, type MarkupWord } from "./caption-line-markup.js";
 import { placeCaption } from "./caption-position.js";
 import { type CaptionStyle, resolveCaptionStyle } from "./caption-style.js";
-import { escapeAssText } from "./escape-ass-text.js";
 import { type CaptionLine, splitIntoLines } from "./split-into-lines.js";
-import { estimateTextWidth } from "./text-width.js";
+import { measureTextWidth } from "./text-width.js";
 import type { Word } from "./word.js";
 
 export interface AssDocumentInput {
@@ -22,9 +22,9 @@ export interface AssDocumentInput {
 export interface AssDocument {
   /** The `.ass` file, ready for ffmpeg's `subtitles=<file>:fontsdir=…` filter. */
   content: string;
-  /** Non-fatal notes for the job status (font fallback, words after the scene's end). */
+  /** Non-fatal notes for the job status (font fallback, missing glyphs, words after the scene's end). */
   warnings: string[];
-  /** The caption lines, as split (times in the scene, before clipping). */
+  /** What is shown together: a phrase line (karaoke, classic) or one word (progressive). */
   lines: CaptionLine[];
   /** Dialogue events written. */
   events: number;
@@ -32,75 +32,90 @@ export interface AssDocument {
 
 /** A line is kept on screen this long after its last word, unless the next line starts earlier. */
 const HOLD_SECONDS = 0.5;
+/** Share of the frame width a caption line may take. */
+const LINE_ROOM = 0.9;
 
 /**
  * Builds the ASS subtitle file for one scene.
  *
- * `progressive`: each line is on screen while its phrase is spoken; it is written as one Dialogue per
- * word time slice, each drawing the whole line with the active word in word_color (override tags we
- * generate; only the user's words are escaped). `classic`: one Dialogue per line in line_color.
- * With box_color an extra layer-0 Dialogue per line draws the opaque box (BorderStyle 3) under the
- * text, so text outline and box can both be honoured.
+ * `progressive` (VideoCraft's): one Dialogue per word, shown from its start to the next word's
+ * start (the last word until its end), in word_color. `karaoke`: each phrase line is on screen while
+ * it is spoken, written as one Dialogue per word time slice, each drawing the whole line with the
+ * active word in word_color and the rest in line_color. `classic`: one Dialogue per line in
+ * line_color. With box_color an extra layer-0 Dialogue draws the opaque box (BorderStyle 3) under
+ * the text, so text outline and box can both be honoured. Only the user's words are escaped; the
+ * override tags are ours (see composeLineMarkup).
  */
 export function buildAssDocument(input: AssDocumentInput): AssDocument {
   const frame = { width: input.width, height: input.height };
   const { style, warnings } = resolveCaptionStyle(input.settings, frame);
   const place = placeCaption(style.position, frame);
-  const room = input.width - place.marginL - place.marginR;
-  const width = {
-    fontSizePx: style.fontSize,
-    bold: style.font.bold,
-    monospace: style.font.monospace,
-    outlinePx: style.boxColor ? style.boxPadding : style.outlineWidth,
-  };
+  const room = Math.floor(input.width * LINE_ROOM);
+  const family = style.font.family;
+  const outlinePx = style.boxColor ? style.boxPadding : style.outlineWidth;
   const display = (w: string) => (style.allCaps ? w.toUpperCase() : w).trim();
+  const baseColor = style.style === "progressive" ? style.wordColor : style.lineColor;
 
   const words = sanitise(input.words);
-  const lines = splitIntoLines(words, {
-    ...width,
-    maxWordsPerLine: style.maxWordsPerLine,
-    maxLineWidthPx: room,
-    display,
-  });
+  const lines =
+    style.style === "progressive"
+      ? words.map((w) => ({ words: [w], start: w.start, end: w.end }))
+      : splitIntoLines(words, {
+          family,
+          fontSizePx: style.fontSize,
+          outlinePx,
+          maxWordsPerLine: style.maxWordsPerLine,
+          maxLineWidthPx: room,
+          display,
+        });
 
   const sceneEnd = toCentiseconds(input.sceneDuration);
   const dialogues: string[] = [];
+  const missing = new Set<string>();
   let dropped = 0;
   const push = (layer: number, styleName: string, from: number, to: number, text: string) => {
     const a = Math.min(from, sceneEnd);
     const b = Math.min(to, sceneEnd);
-    if (b <= a) return false;
+    if (b <= a) return;
     dialogues.push(`Dialogue: ${layer},${formatAssTime(a)},${formatAssTime(b)},${styleName},,0,0,0,,${text}`);
-    return true;
+  };
+  const markup = (ws: readonly MarkupWord[], color?: string) => {
+    const m = composeLineMarkup(ws, { family, color });
+    for (const ch of m.missing) missing.add(ch);
+    return m.text;
   };
 
   lines.forEach((line, li) => {
     const next = lines[li + 1];
     const lineStart = toCentiseconds(line.start);
-    const holdUntil = line.end + HOLD_SECONDS;
-    const lineEnd = Math.max(
-      toCentiseconds(line.end),
-      toCentiseconds(next ? Math.min(holdUntil, next.start) : holdUntil),
-    );
+    const lineEnd =
+      style.style === "progressive"
+        ? toCentiseconds(next ? next.start : line.end)
+        : Math.max(
+            toCentiseconds(line.end),
+            toCentiseconds(next ? Math.min(line.end + HOLD_SECONDS, next.start) : line.end + HOLD_SECONDS),
+          );
     dropped += line.words.filter((w) => toCentiseconds(w.start) >= sceneEnd).length;
     if (lineStart >= sceneEnd) return;
-    const labels = line.words.map((w) => escapeAssText(display(w.word)));
-    const estimated = estimateTextWidth(line.words.map((w) => display(w.word)).join(" "), width);
-    const fit = estimated > room ? fitTags(room / estimated) : "";
+    const labels = line.words.map((w) => display(w.word));
+    const width = measureTextWidth(labels.join(" "), { family, fontSizePx: style.fontSize, outlinePx });
+    const fit = width > room ? fitTags(room / width) : "";
+    const plain = labels.map((text) => ({ text }));
 
-    if (style.boxColor) push(0, "CaptionBox", lineStart, lineEnd, `${fit}${labels.join(" ")}`);
-    if (style.style === "classic") {
-      push(1, "Caption", lineStart, lineEnd, `${fit}${labels.join(" ")}`);
+    if (style.boxColor) push(0, "CaptionBox", lineStart, lineEnd, `${fit}${markup(plain)}`);
+    if (style.style !== "karaoke") {
+      push(1, "Caption", lineStart, lineEnd, `${fit}${markup(plain, baseColor)}`);
       return;
     }
-    const on = `{${assFillColorTags(style.wordColor)}}`;
-    const off = `{${assFillColorTags(style.lineColor)}}`;
     line.words.forEach((w, wi) => {
       const following = line.words[wi + 1];
       const from = wi === 0 ? lineStart : toCentiseconds(w.start);
       const to = following ? toCentiseconds(following.start) : lineEnd;
-      const text = labels.map((l, i) => (i === wi ? `${on}${l}${off}` : l)).join(" ");
-      push(1, "Caption", from, to, `${fit}${text}`);
+      const coloured = labels.map((text, i) => ({
+        text,
+        color: i === wi ? style.wordColor : style.lineColor,
+      }));
+      push(1, "Caption", from, to, `${fit}${markup(coloured, style.lineColor)}`);
     });
   });
   if (dropped > 0) {
@@ -108,6 +123,7 @@ export function buildAssDocument(input: AssDocumentInput): AssDocument {
       `${dropped} captioned word(s) start after the scene ends (${input.sceneDuration}s) and are not shown`,
     );
   }
+  if (missing.size > 0) warnings.push(missingGlyphsWarning([...missing]));
 
   const content = [
     "[Script Info]",
@@ -122,7 +138,7 @@ export function buildAssDocument(input: AssDocumentInput): AssDocument {
     "[V4+ Styles]",
     "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
     styleLine("Caption", style, place, {
-      primary: toAssColor(style.lineColor),
+      primary: toAssColor(baseColor),
       outline: toAssColor(style.outlineColor),
       back: toAssColor(style.shadowColor),
       borderStyle: 1,
@@ -150,9 +166,17 @@ export function buildAssDocument(input: AssDocumentInput): AssDocument {
   return { content, warnings, lines, events: dialogues.length };
 }
 
-/** Shrinks a line that would not fit (one very long word) so it stays inside the frame. */
+function missingGlyphsWarning(chars: string[]): string {
+  const shown = chars
+    .slice(0, 8)
+    .map((ch) => `"${ch}" U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`);
+  const more = chars.length > 8 ? ` and ${chars.length - 8} more` : "";
+  return `no bundled font can draw ${chars.length} character(s) of these captions (${shown.join(", ")}${more}); they show as empty boxes`;
+}
+
+/** Shrinks a line that would not fit (one very long word) just enough to stay inside the room. */
 function fitTags(ratio: number): string {
-  const pct = Math.max(10, Math.floor(ratio * 100) - 1);
+  const pct = Math.max(10, Math.floor(ratio * 100));
   return `{\\fscx${pct}\\fscy${pct}}`;
 }
 
@@ -177,7 +201,7 @@ function styleLine(
     c.primary,
     c.outline,
     c.back,
-    s.font.bold ? -1 : 0,
+    -1,
     0,
     0,
     0,

@@ -1,7 +1,10 @@
+import { VIDEOCRAFT_SCRIPT_HEIGHT, VIDEOCRAFT_SCRIPT_WIDTH } from "./caption-units.js";
+
 /**
  * The nine caption positions (`left|center|right` × `top|center|bottom`, the schema normalises
- * `center` and `bottom-center` to this `h-v` form) as an ASS numpad alignment (`\an`) with margins:
- * 5 % of the frame width left and right, 5 % of its height from the top or bottom edge.
+ * `center` and `bottom-center` to this `h-v` form) as an ASS numpad alignment (`\an`) with
+ * VideoCraft's margins: 10 left and right, 20 from the top or bottom edge on its 384×288 script
+ * canvas, scaled to the frame (≈ 2.6 % of the width, ≈ 6.9 % of the height).
  */
 
 export type HorizontalPosition = "left" | "center" | "right";
@@ -36,11 +39,11 @@ export function placeCaption(
   frame: { width: number; height: number },
 ): AssPlacement {
   const [h, v] = position.split("-") as [HorizontalPosition, VerticalPosition];
-  const side = Math.round(frame.width * 0.05);
+  const side = Math.round((10 * frame.width) / VIDEOCRAFT_SCRIPT_WIDTH);
   return {
     alignment: ROW_BASE[v] + COLUMN[h],
     marginL: side,
     marginR: side,
-    marginV: Math.round(frame.height * 0.05),
+    marginV: Math.round((20 * frame.height) / VIDEOCRAFT_SCRIPT_HEIGHT),
   };
 }

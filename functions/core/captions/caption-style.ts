@@ -1,21 +1,24 @@
 import type { SubtitleSettings } from "../schema/request-schema.js";
 import { type CaptionPosition, parseCaptionPosition } from "./caption-position.js";
+import { type CaptionLength, lengthToPixels } from "./caption-units.js";
 import { type ResolvedFont, resolveFont } from "./font-map.js";
 
+export type CaptionStyleName = "progressive" | "karaoke" | "classic";
+
 /**
- * Every subtitle setting of SPEC §3 with its default filled in. Defaults (documented choices):
- * - style `progressive`: the whole phrase shows while it is spoken and the word being spoken is
- *   drawn in `word_color`; `classic` shows each phrase in `line_color` only.
- * - font DejaVu Sans; font_size 5 % of the output height (54 px at 1080p).
- * - line_color #FFFFFF (white), word_color #FFD500 (yellow highlight).
- * - outline #000000, width ≈ 6 % of the font size (3 px at 54 px); 0 turns it off.
- * - shadow off; giving shadow_color alone turns it on at ≈ 4 % of the font size;
- *   shadow_color defaults to half-transparent black (#00000080).
- * - box off; box_color draws an opaque box (padding ≈ 25 % of the font size) behind each line.
+ * Every subtitle setting with its default filled in, sizes in output pixels. The defaults are the
+ * look VideoCraft draws (its ASS style line), so a VideoCraft request looks the same:
+ * - style `progressive`: one word on screen at a time, in `word_color`; `karaoke`: the phrase, the
+ *   spoken word in `word_color` and the rest in `line_color`; `classic`: the phrase in `line_color`.
+ * - font Liberation Sans (Arial's metrics; VideoCraft asks for Arial), always bold; font_size 24,
+ *   outline_width 2, shadow_offset 1, in VideoCraft's unit (× output height / 288).
+ * - word_color #FFFFFF (karaoke: #FFD500, the highlight); line_color = word_color (karaoke: #FFFFFF).
+ * - outline #000000; shadow #000000 (opaque, the colour VideoCraft's shadow comes out in).
+ * - box off; box_color draws an opaque box (padding: the outline + 20 % of the font size) behind each line.
  * - position center-bottom; max_words_per_line 7 (and always few enough to fit the width); all_caps off.
  */
 export interface CaptionStyle {
-  style: "progressive" | "classic";
+  style: CaptionStyleName;
   font: ResolvedFont;
   fontSize: number;
   wordColor: string;
@@ -32,8 +35,11 @@ export interface CaptionStyle {
 }
 
 export const DEFAULT_MAX_WORDS_PER_LINE = 7;
-export const DEFAULT_WORD_COLOR = "#FFD500";
-export const DEFAULT_LINE_COLOR = "#FFFFFF";
+export const DEFAULT_FONT_SIZE = 24;
+export const DEFAULT_OUTLINE_WIDTH = 2;
+export const DEFAULT_SHADOW_OFFSET = 1;
+export const DEFAULT_WORD_COLOR = "#FFFFFF";
+export const DEFAULT_HIGHLIGHT_COLOR = "#FFD500";
 
 export function resolveCaptionStyle(
   settings: SubtitleSettings | undefined,
@@ -45,22 +51,25 @@ export function resolveCaptionStyle(
   if (font.fallback) {
     warnings.push(`caption font "${s.font_family}" is not available; using ${font.family} instead`);
   }
-  const fontSize = s.font_size ?? Math.max(10, Math.round(frame.height * 0.05));
-  const outlineWidth = s.outline_width ?? Math.max(1, Math.round(fontSize * 0.06));
-  const shadowOffset = s.shadow_offset ?? (s.shadow_color ? Math.max(1, Math.round(fontSize * 0.04)) : 0);
+  const px = (length: CaptionLength) => round2(lengthToPixels(length, frame.height));
+  const style = s.style ?? "progressive";
+  const fontSize = px(s.font_size ?? DEFAULT_FONT_SIZE);
+  const outlineWidth = px(s.outline_width ?? DEFAULT_OUTLINE_WIDTH);
+  const karaoke = style === "karaoke";
+  const wordColor = s.word_color ?? (karaoke ? DEFAULT_HIGHLIGHT_COLOR : DEFAULT_WORD_COLOR);
   return {
     style: {
-      style: s.style ?? "progressive",
+      style,
       font,
       fontSize,
-      wordColor: s.word_color ?? DEFAULT_WORD_COLOR,
-      lineColor: s.line_color ?? DEFAULT_LINE_COLOR,
+      wordColor,
+      lineColor: s.line_color ?? (karaoke ? DEFAULT_WORD_COLOR : wordColor),
       outlineColor: s.outline_color ?? "#000000",
       outlineWidth,
-      shadowColor: s.shadow_color ?? "#00000080",
-      shadowOffset,
+      shadowColor: s.shadow_color ?? "#000000",
+      shadowOffset: px(s.shadow_offset ?? DEFAULT_SHADOW_OFFSET),
       boxColor: s.box_color,
-      boxPadding: Math.max(outlineWidth, Math.round(fontSize * 0.25)),
+      boxPadding: round2(outlineWidth + fontSize * 0.2),
       position: parseCaptionPosition(s.position),
       maxWordsPerLine: s.max_words_per_line ?? DEFAULT_MAX_WORDS_PER_LINE,
       allCaps: s.all_caps ?? false,
@@ -68,3 +77,5 @@ export function resolveCaptionStyle(
     warnings,
   };
 }
+
+const round2 = (n: number) => Math.round(n * 100) / 100;

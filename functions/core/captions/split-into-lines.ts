@@ -1,4 +1,4 @@
-import { estimateTextWidth, type WidthOptions } from "./text-width.js";
+import { measureTextWidth, type WidthOptions } from "./text-width.js";
 import type { Word } from "./word.js";
 
 /** A caption line: consecutive words shown together, from the first word's start to the last word's end. */
@@ -11,7 +11,7 @@ export interface CaptionLine {
 export interface SplitOptions extends WidthOptions {
   /** At most this many words on a line. */
   maxWordsPerLine: number;
-  /** The room a line has, px (frame width minus margins). */
+  /** The room a line has, px. */
   maxLineWidthPx: number;
   /** A silence longer than this starts a new line, seconds (default 0.6). */
   pauseSeconds?: number;
@@ -20,44 +20,81 @@ export interface SplitOptions extends WidthOptions {
 }
 
 /** A word that ends a phrase: . , ! ? ; : … — possibly followed by closing quotes/brackets. */
-const PHRASE_END = /[.,!?;:…。，！？、]["'”’)\]»]*$/;
+const PHRASE_END = /[.,!?;:…。，！？、،؛؟]["'”’)\]»]*$/;
 
 /**
- * Splits timed words into caption lines. A line ends after punctuation that closes a phrase, before
- * a pause longer than `pauseSeconds`, at `maxWordsPerLine`, and before the word that would make it
- * wider than `maxLineWidthPx` (estimated conservatively). A single word wider than the room gets a
- * line of its own; the document builder shrinks such a line to fit.
+ * Splits timed words into caption lines. A phrase ends after punctuation that closes it and before a
+ * pause longer than `pauseSeconds`. Each phrase gets as few lines as `maxWordsPerLine` and the room
+ * allow, and its words are spread over them as evenly as their widths allow (the widest line as
+ * narrow as possible), so eight words become 4 + 4, not 7 + 1. A single word wider than the room gets
+ * a line of its own; the document builder shrinks such a line to fit.
  */
 export function splitIntoLines(words: readonly Word[], o: SplitOptions): CaptionLine[] {
   const pause = o.pauseSeconds ?? 0.6;
   const display = o.display ?? ((w: string) => w);
-  const lines: CaptionLine[] = [];
+  const phrases: Word[][] = [];
   let current: Word[] = [];
-  let text = "";
-
-  const flush = () => {
-    const first = current[0];
-    const last = current[current.length - 1];
-    if (first && last) lines.push({ words: current, start: first.start, end: last.end });
-    current = [];
-    text = "";
-  };
-
   for (const w of words) {
-    const label = display(w.word).trim();
-    if (!label) continue;
-    const prev = current[current.length - 1];
-    if (prev) {
-      const candidate = `${text} ${label}`;
-      const tooWide = estimateTextWidth(candidate, o) > o.maxLineWidthPx;
-      const tooMany = current.length >= o.maxWordsPerLine;
-      const paused = w.start - prev.end > pause;
-      const phraseEnded = PHRASE_END.test(prev.word.trim());
-      if (tooWide || tooMany || paused || phraseEnded) flush();
+    if (!display(w.word).trim()) continue;
+    const prev = current.at(-1);
+    if (prev && (w.start - prev.end > pause || PHRASE_END.test(prev.word.trim()))) {
+      phrases.push(current);
+      current = [];
     }
     current.push(w);
-    text = text ? `${text} ${label}` : label;
   }
-  flush();
+  if (current.length > 0) phrases.push(current);
+  return phrases.flatMap((phrase) =>
+    balance(phrase, o, display).map((ws) => ({
+      words: ws,
+      start: ws[0]?.start ?? 0,
+      end: ws.at(-1)?.end ?? 0,
+    })),
+  );
+}
+
+interface Best {
+  lines: number;
+  widest: number;
+  squares: number;
+  from: number;
+}
+
+/** Fewest lines, then the narrowest widest line, then the most even widths (dynamic programming over break points). */
+function balance(phrase: readonly Word[], o: SplitOptions, display: (w: string) => string): Word[][] {
+  const measure = { family: o.family, fontSizePx: o.fontSizePx };
+  const widths = phrase.map((w) => measureTextWidth(display(w.word).trim(), measure));
+  const space = measureTextWidth(" ", measure);
+  const edge = 2 * (o.outlinePx ?? 0);
+  const best: (Best | undefined)[] = [{ lines: 0, widest: 0, squares: 0, from: 0 }];
+  for (let end = 1; end <= phrase.length; end++) {
+    let width = edge - space;
+    for (let start = end - 1; start >= 0 && end - start <= o.maxWordsPerLine; start--) {
+      width += (widths[start] ?? 0) + space;
+      if (width > o.maxLineWidthPx && end - start > 1) break;
+      const prev = best[start];
+      if (!prev) continue;
+      const candidate: Best = {
+        lines: prev.lines + 1,
+        widest: Math.max(prev.widest, width),
+        squares: prev.squares + width * width,
+        from: start,
+      };
+      const known = best[end];
+      if (!known || better(candidate, known)) best[end] = candidate;
+    }
+  }
+  const lines: Word[][] = [];
+  for (let end = phrase.length; end > 0; ) {
+    const from = best[end]?.from ?? end - 1;
+    lines.unshift(phrase.slice(from, end));
+    end = from;
+  }
   return lines;
+}
+
+function better(a: Best, b: Best): boolean {
+  if (a.lines !== b.lines) return a.lines < b.lines;
+  if (Math.abs(a.widest - b.widest) > 0.5) return a.widest < b.widest;
+  return a.squares < b.squares;
 }

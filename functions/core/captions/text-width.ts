@@ -1,39 +1,31 @@
+import { advanceInFontSizes } from "./font-coverage.js";
+import { INVISIBLE, splitFontRuns } from "./font-runs.js";
+
 /**
- * A conservative estimate of how wide a caption renders, without measuring glyphs (the planner is
- * pure and has no font files). Per-character widths in em are at or above the widest bundled
- * families' averages (DejaVu Sans is the widest: lower case ≈ 0.55 em, capitals ≈ 0.68 em), so an
- * estimate that fits the frame means the real line fits too.
+ * How wide a caption line renders, from the advance widths of the bundled fonts (tabled in
+ * font-data.ts from the font files, in the face and stand-in each character is drawn with), without
+ * kerning, which only narrows a line. The planner is pure and has no font files to measure with.
  */
 
 export interface WidthOptions {
+  /** The caption font family (an installed one). */
+  family: string;
+  /** ASS font size in output pixels. */
   fontSizePx: number;
-  bold?: boolean;
-  monospace?: boolean;
   /** Outline width in px; adds to both sides of the line. */
   outlinePx?: number;
 }
 
-function charEm(ch: string, monospace: boolean): number {
-  if (monospace) return 0.62;
-  const c = ch.codePointAt(0) ?? 0;
-  if (ch === " ") return 0.34;
-  // CJK, kana, hangul, fullwidth forms, emoji: square glyphs.
-  if (c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3)))
-    return 1.0;
-  if ((c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60))
-    return 1.0;
-  if (c >= 0x1f300) return 1.05;
-  if ("iljI.,:;'!|".includes(ch)) return 0.36;
-  if ("mwMW@%".includes(ch)) return 1.0;
-  if (ch >= "A" && ch <= "Z") return 0.76;
-  if (ch >= "0" && ch <= "9") return 0.66;
-  return 0.62;
-}
+const ZERO_WIDTH = /\p{Mn}|\p{Me}/u;
 
-/** Estimated rendered width of `text` in pixels. */
-export function estimateTextWidth(text: string, o: WidthOptions): number {
-  let em = 0;
-  for (const ch of text) em += charEm(ch, o.monospace ?? false);
-  const bold = o.bold ? 1.1 : 1;
-  return em * o.fontSizePx * bold + 2 * (o.outlinePx ?? 0);
+/** Rendered width of `text` in pixels. */
+export function measureTextWidth(text: string, o: WidthOptions): number {
+  let size = 0;
+  for (const run of splitFontRuns(text, o.family).runs) {
+    for (const ch of run.text) {
+      if (INVISIBLE.test(ch) || ZERO_WIDTH.test(ch)) continue;
+      size += advanceInFontSizes(run.family, ch.codePointAt(0) ?? 0);
+    }
+  }
+  return size * o.fontSizePx + 2 * (o.outlinePx ?? 0);
 }

@@ -59,7 +59,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
   const warnings: string[] = [];
   const tracks: AudioTrack[] = [];
   const captions = options.captions ?? [];
-  const captioned = new Set(captions.map((c) => c.element));
+  const captioned = new Set(captions.flatMap((c) => (c.inherits ? [c.element, c.inherits] : [c.element])));
 
   collectSound(project.elements, projectScope(timeline.totalDuration), sources, captioned, tracks, warnings);
 
@@ -71,7 +71,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     const scene = project.scenes[timing.index];
     collectSound(scene?.elements ?? [], sceneScope(timing), sources, captioned, tracks, warnings);
     const subtitles = captions
-      .filter((c) => c.sceneIndex === timing.index)
+      .filter((c) => c.sceneIndex === timing.index && c.words.length > 0)
       .map((c, k) => {
         const doc = buildAssDocument({
           ...frame,

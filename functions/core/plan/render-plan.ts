@@ -27,6 +27,8 @@ export interface SceneCaption {
   sceneIndex: number;
   /** JSON path of the subtitles element: `scenes[0].elements[2]` or `elements[1]`. */
   element: string;
+  /** JSON path of the project's subtitles element whose settings a scene's element inherited. */
+  inherits?: string;
   /** Relative to the scene start. */
   words: { word: string; start: number; end: number }[];
   settings?: SubtitleSettings | undefined;

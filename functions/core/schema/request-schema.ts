@@ -87,34 +87,67 @@ export const imageElementSchema = obj({
 const POSITIONS = ["left", "center", "right"].flatMap((h) =>
   ["top", "center", "bottom"].map((v) => `${h}-${v}`),
 );
+const POSITION_ALIASES: Record<string, string> = {
+  center: "center-center",
+  top: "center-top",
+  bottom: "center-bottom",
+};
 const positionSchema = z
   .string()
   .transform((p, ctx) => {
     const lower = p.toLowerCase();
-    if (lower === "center") return "center-center";
-    if (POSITIONS.includes(lower)) return lower;
-    const swapped = lower.split("-").reverse().join("-");
+    // VideoCraft's docs also write a bare row (`top`) and `middle` for the centre row.
+    const named = POSITION_ALIASES[lower] ?? lower.replaceAll("middle", "center");
+    if (POSITIONS.includes(named)) return named;
+    const swapped = named.split("-").reverse().join("-");
     if (POSITIONS.includes(swapped)) return swapped;
     ctx.addIssue({ code: "custom", message: `position must be one of ${POSITIONS.join(", ")} or center` });
     return z.NEVER;
   })
-  .describe("horizontal-vertical, e.g. center-bottom; `center` = center-center");
+  .describe("horizontal-vertical, e.g. center-bottom; `center` = center-center, `top` = center-top");
 
-export const subtitleSettingsSchema = obj({
-  style: z.enum(["progressive", "classic"]).optional().describe("@default progressive"),
+const PIXELS = /^(\d+(?:\.\d+)?)px$/;
+/**
+ * A caption length: a number is in VideoCraft's unit (ASS size on a 288-line canvas, scaled to the
+ * output height, so a VideoCraft request looks the same at any resolution); `"48px"` is exact pixels.
+ */
+const captionLength = (max: number, maxPx: number, min = 0) =>
+  z.union([
+    z.number().min(min).max(max),
+    z
+      .string()
+      .regex(PIXELS, { message: 'expected a number or pixels like "48px"' })
+      .refine((s) => Number(PIXELS.exec(s)?.[1]) <= maxPx && Number(PIXELS.exec(s)?.[1]) >= min, {
+        message: `pixels must be between ${min} and ${maxPx}`,
+      }),
+  ]);
+
+/** Every caption setting; the subtitles element takes them in `settings` or as its own keys. */
+const subtitleSettingsShape = {
+  style: z
+    .enum(["progressive", "karaoke", "classic"])
+    .optional()
+    .describe(
+      "@default progressive (one word at a time, as VideoCraft); karaoke = the phrase with the spoken word highlighted; classic = the phrase",
+    ),
   font_family: z.string().min(1).max(128).optional(),
-  font_size: z.number().min(10).max(200).optional(),
+  font_size: captionLength(200, 2000, 1)
+    .optional()
+    .describe('@default 24 — VideoCraft units (× output height / 288), or pixels like "48px"'),
   word_color: colorSchema.optional(),
   line_color: colorSchema.optional(),
   shadow_color: colorSchema.optional(),
-  shadow_offset: z.number().min(0).max(50).optional(),
+  shadow_offset: captionLength(50, 500).optional().describe("@default 1 (VideoCraft units)"),
   box_color: colorSchema.optional(),
   outline_color: colorSchema.optional(),
-  outline_width: z.number().min(0).max(50).optional(),
+  outline_width: captionLength(50, 500).optional().describe("@default 2 (VideoCraft units)"),
   position: positionSchema.optional(),
   max_words_per_line: z.number().int().min(1).max(50).optional(),
   all_caps: z.boolean().optional(),
-});
+};
+export const SUBTITLE_SETTING_KEYS = Object.keys(subtitleSettingsShape) as (keyof SubtitleSettings)[];
+
+export const subtitleSettingsSchema = obj(subtitleSettingsShape);
 
 const wordSchema = obj({
   word: z.string().min(1).max(200),
@@ -131,6 +164,17 @@ export const subtitlesElementSchema = obj({
   words: z.array(wordSchema).max(100_000).optional(),
   audio: z.string().max(128).optional().describe("id of the audio element to caption"),
   duration: positiveSeconds().optional(),
+  ...subtitleSettingsShape,
+}).superRefine((el, ctx) => {
+  for (const key of SUBTITLE_SETTING_KEYS) {
+    if (el[key] !== undefined && el.settings?.[key] !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: "this setting is given both on the element and in its settings",
+      });
+    }
+  }
 });
 
 const elementSchema = z.discriminatedUnion(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildAssDocument } from "../../../functions/core/captions/build-ass-document.js";
+import { measureTextWidth } from "../../../functions/core/captions/text-width.js";
 import type { Word } from "../../../functions/core/captions/word.js";
 import type { SubtitleSettings } from "../../../functions/core/schema/request-schema.js";
 
@@ -53,34 +54,45 @@ describe("buildAssDocument: script header", () => {
 });
 
 describe("buildAssDocument: settings", () => {
-  it("uses documented defaults: DejaVu Sans, 5 % of the height, white line, yellow word, black outline, center-bottom", () => {
+  it("draws VideoCraft's defaults: bold Liberation Sans (Arial) 24, outline 2, shadow 1, in its 288-line unit", () => {
     const { content, warnings } = build();
+    // 720 / 288 = 2.5 output pixels per unit.
     expect(styleOf(content)).toMatchObject({
-      font: "DejaVu Sans",
-      size: 36,
+      font: "Liberation Sans",
+      size: 60,
+      bold: "-1",
       primary: "&H00FFFFFF",
       outlineColour: "&H00000000",
-      outline: 2,
-      shadow: 0,
+      back: "&H00000000",
+      outline: 5,
+      shadow: 2.5,
       borderStyle: 1,
       alignment: 2,
-      marginV: 36,
-      marginL: 64,
-      marginR: 64,
+      marginV: 50,
+      marginL: 33,
+      marginR: 33,
     });
-    expect(dialogues(content)[0]).toContain("{\\1c&H00D5FF&\\1a&H00&}the{\\1c&HFFFFFF&\\1a&H00&}");
     expect(warnings).toEqual([]);
+  });
+
+  it("takes a font size as VideoCraft units or as exact pixels", () => {
+    expect(styleOf(build({ font_size: 36 }).content).size).toBe(90);
+    expect(styleOf(build({ font_size: "48px" }).content).size).toBe(48);
+    expect(
+      styleOf(buildAssDocument({ width: 1080, height: 1920, words: [], sceneDuration: 1 }).content).size,
+    ).toBe(160);
   });
 
   it("honours font_size, colours, outline and shadow", () => {
     const { content } = build({
-      font_size: 80,
+      style: "karaoke",
+      font_size: "80px",
       word_color: "#00FF00",
       line_color: "#FF000080",
       outline_color: "#0000FF",
-      outline_width: 6,
+      outline_width: "6px",
       shadow_color: "#123456",
-      shadow_offset: 4,
+      shadow_offset: "4px",
     });
     expect(styleOf(content)).toMatchObject({
       size: 80,
@@ -93,8 +105,11 @@ describe("buildAssDocument: settings", () => {
     expect(dialogues(content)[0]).toContain("{\\1c&H00FF00&\\1a&H00&}the{\\1c&H0000FF&\\1a&H7F&}");
   });
 
-  it("turns the shadow on when only shadow_color is given", () => {
-    expect(styleOf(build({ shadow_color: "#000000" }).content).shadow).toBeGreaterThan(0);
+  it("turns outline and shadow off at 0 (VideoCraft ignores a 0)", () => {
+    expect(styleOf(build({ outline_width: 0, shadow_offset: 0 }).content)).toMatchObject({
+      outline: 0,
+      shadow: 0,
+    });
   });
 
   it("maps font families and warns about unknown ones", () => {
@@ -102,8 +117,10 @@ describe("buildAssDocument: settings", () => {
     const impact = styleOf(build({ font_family: "Impact" }).content);
     expect(impact).toMatchObject({ font: "DejaVu Sans", bold: "-1" });
     const fallback = build({ font_family: "Luckiest Guy" });
-    expect(styleOf(fallback.content).font).toBe("DejaVu Sans");
-    expect(fallback.warnings).toEqual([expect.stringMatching(/Luckiest Guy.*not available.*DejaVu Sans/)]);
+    expect(styleOf(fallback.content).font).toBe("Liberation Sans");
+    expect(fallback.warnings).toEqual([
+      expect.stringMatching(/Luckiest Guy.*not available.*Liberation Sans/),
+    ]);
   });
 
   it.each([
@@ -116,10 +133,13 @@ describe("buildAssDocument: settings", () => {
     ["left-bottom", 1],
     ["center-bottom", 2],
     ["right-bottom", 3],
-  ])("position %s → \\an%i, margins 5 percent of the frame", (position, alignment) => {
-    const s = styleOf(build({ position }).content);
-    expect(s).toMatchObject({ alignment, marginL: 64, marginR: 64, marginV: 36 });
-  });
+  ])(
+    "position %s → \\an%i with VideoCraft's margins (10 and 20 of its 384×288 canvas)",
+    (position, alignment) => {
+      const s = styleOf(build({ position }).content);
+      expect(s).toMatchObject({ alignment, marginL: 33, marginR: 33, marginV: 50 });
+    },
+  );
 
   it("draws box_color as an opaque box on its own layer under the text", () => {
     const { content } = build({ box_color: "#202020", style: "classic" });
@@ -139,7 +159,15 @@ describe("buildAssDocument: settings", () => {
 
   it("respects max_words_per_line", () => {
     const { lines } = build({ max_words_per_line: 2, style: "classic" });
-    expect(lines.map((l) => l.words.length)).toEqual([2, 2, 1]);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line.words.length).toBeLessThanOrEqual(2);
+  });
+
+  it("classic draws the line in line_color, which defaults to word_color as in VideoCraft", () => {
+    expect(styleOf(build({ style: "classic", word_color: "#FFFF00" }).content).primary).toBe("&H0000FFFF");
+    expect(
+      styleOf(build({ style: "classic", word_color: "#FFFF00", line_color: "#00FF00" }).content).primary,
+    ).toBe("&H0000FF00");
   });
 });
 
@@ -153,9 +181,19 @@ describe("buildAssDocument: timing", () => {
     ]);
   });
 
-  it("progressive: one Dialogue per word slice, back to back, the active word coloured", () => {
-    const words = timed("one two three");
+  it("progressive (VideoCraft's): one word at a time, from its start to the next word's start", () => {
+    const words = [...timed("one two"), { word: "three", start: 3, end: 3.4 }];
     const ev = events(build({}, words).content);
+    expect(ev.map((e) => [e.start, e.end, e.text])).toEqual([
+      ["0:00:00.00", "0:00:00.50", "one"],
+      ["0:00:00.50", "0:00:03.00", "two"],
+      ["0:00:03.00", "0:00:03.40", "three"],
+    ]);
+  });
+
+  it("karaoke: one Dialogue per word slice, back to back, the active word coloured", () => {
+    const words = timed("one two three");
+    const ev = events(build({ style: "karaoke" }, words).content);
     expect(ev).toHaveLength(3);
     expect(ev.map((e) => [e.start, e.end])).toEqual([
       ["0:00:00.00", "0:00:00.50"],
@@ -163,14 +201,14 @@ describe("buildAssDocument: timing", () => {
       ["0:00:01.00", "0:00:01.90"],
     ]);
     ev.forEach((e, i) => {
-      const highlighted = /\{\\1c&H00D5FF&\\1a&H00&\}(\w+)\{/.exec(e.text)?.[1];
+      const highlighted = /\{\\1c&H00D5FF&\\1a&H00&\}(\w+)(?:\{|$)/.exec(e.text)?.[1];
       expect(highlighted).toBe(["one", "two", "three"][i]);
     });
   });
 
   it("clips to the scene: nothing starts at or after its end, nothing ends after it", () => {
     const words = timed("a b c d e f g h i j", 0.5);
-    const doc = build({ style: "progressive", max_words_per_line: 3 }, words, 2.2);
+    const doc = build({ style: "karaoke", max_words_per_line: 3 }, words, 2.2);
     const ev = events(doc.content);
     expect(ev.length).toBeGreaterThan(0);
     for (const e of ev) {
@@ -186,12 +224,13 @@ describe("buildAssDocument: timing", () => {
     expect(ev[0]?.text).toBe("\\{\\\u2060fs200\\\u2060c&H0000FF&\\}hi");
   });
 
-  it("shrinks a single word that is wider than the frame", () => {
-    const ev = events(
-      build({ style: "classic", font_size: 200 }, timed("Pneumonoultramicroscopicsilicovolcanoconiosis"))
-        .content,
-    );
-    expect(ev[0]?.text).toMatch(/^\{\\fscx(\d+)\\fscy\1\}Pneumono/);
+  it("shrinks a single word wider than the frame only as far as 90 % of the width needs", () => {
+    const word = "Pneumonoultramicroscopicsilicovolcanoconiosis";
+    const ev = events(build({ style: "classic", font_size: 80 }, timed(word)).content);
+    const pct = Number(/^\{\\fscx(\d+)\\fscy\1\}Pneumono/.exec(ev[0]?.text ?? "")?.[1]);
+    const full = measureTextWidth(word, { family: "Liberation Sans", fontSizePx: 200, outlinePx: 5 });
+    expect((full * pct) / 100).toBeLessThanOrEqual(0.9 * 1280);
+    expect((full * (pct + 2)) / 100).toBeGreaterThan(0.9 * 1280);
   });
 
   it("writes no events for no words", () => {

@@ -1,29 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { resolveFont } from "../../../functions/core/captions/font-map.js";
+import { BUNDLED_FONT_FAMILIES, resolveFont } from "../../../functions/core/captions/font-map.js";
 
 describe("resolveFont", () => {
   it.each([
-    [undefined, "DejaVu Sans", false],
-    ["DejaVu Serif", "DejaVu Serif", false],
-    ["dejavu sans mono", "DejaVu Sans Mono", false],
-    ["Liberation Sans", "Liberation Sans", false],
-    ["Arial", "Liberation Sans", false],
-    ["Helvetica", "Liberation Sans", false],
-    ["Times New Roman", "Liberation Serif", false],
-    ["Courier New", "Liberation Mono", false],
-    ["Impact", "DejaVu Sans", true],
-    ["Arial Bold", "Liberation Sans", true],
-  ])("%s → %s (bold %s)", (requested, family, bold) => {
-    const font = resolveFont(requested);
-    expect(font).toMatchObject({ family, bold, fallback: false });
+    [undefined, "Liberation Sans"],
+    ["DejaVu Serif", "DejaVu Serif"],
+    ["dejavu sans mono", "DejaVu Sans Mono"],
+    ["Liberation Sans", "Liberation Sans"],
+    ["Arial", "Liberation Sans"],
+    ["Helvetica", "Liberation Sans"],
+    ["Times New Roman", "Liberation Serif"],
+    ["Courier New", "Liberation Mono"],
+    ["Impact", "DejaVu Sans"],
+    ["Arial Bold", "Liberation Sans"],
+  ])("%s → %s", (requested, family) => {
+    expect(resolveFont(requested)).toEqual({ family, fallback: false });
   });
 
   it.each(["Luckiest Guy", "Comic Sans MS", "Montserrat ExtraBold"])("falls back for unknown %s", (name) => {
-    expect(resolveFont(name)).toMatchObject({ family: "DejaVu Sans", bold: false, fallback: true });
+    expect(resolveFont(name)).toEqual({ family: "Liberation Sans", fallback: true });
   });
 
-  it("knows which bundled families are monospace", () => {
-    expect(resolveFont("Courier New").monospace).toBe(true);
-    expect(resolveFont("Arial").monospace).toBe(false);
+  it("offers the bundled caption families, not the stand-ins for other scripts", () => {
+    expect(BUNDLED_FONT_FAMILIES).toContain("DejaVu Sans");
+    expect(BUNDLED_FONT_FAMILIES).toContain("Liberation Sans Narrow");
+    expect(BUNDLED_FONT_FAMILIES).not.toContain("WenQuanYi Micro Hei");
   });
 });
