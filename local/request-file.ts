@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { type Config, ConfigError, loadConfig } from "../functions/core/config.js";
-import { ApiError, type IssueDetail, isJobFailure } from "../functions/core/errors.js";
+import { type IssueDetail, isJobFailure } from "../functions/core/errors.js";
 import { validateRequestBody } from "../functions/core/jobs/validate-request.js";
 import { capIssues } from "../functions/core/schema/parse-project-request.js";
 import type { Project } from "../functions/core/schema/project.js";
@@ -61,10 +61,12 @@ export async function checkRequestFile(
   try {
     projects = validateRequestBody(body, config).projects;
   } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
+    // The validator's refusal is the error that lists the problems; anything else is a bug.
+    const details = (e as { details?: IssueDetail[] } | null)?.details;
+    if (!Array.isArray(details)) throw e;
     // A field holding a placeholder is explained by it; what the validator adds there is noise.
     const explained = new Set(issues.map((i) => i.path));
-    issues.push(...(e.details ?? [{ path: "", message: e.message }]).filter((i) => !explained.has(i.path)));
+    issues.push(...details.filter((i) => !explained.has(i.path)));
   }
   if (projects && issues.length === 0) {
     issues.push(...(await checkLocalSources(projects, Array.isArray(body), config)));
