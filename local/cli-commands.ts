@@ -1,40 +1,20 @@
-import { readFile, stat } from "node:fs/promises";
-import { resolve } from "node:path";
-import { parseProjectRequest } from "../functions/core/schema/parse-project-request.js";
+import { stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { ApiClient, ApiRequestError, type JobView } from "./api-client.js";
+import { CliExit, EXIT } from "./cli-exit.js";
+import { findPlaceholders } from "./find-placeholders.js";
+import { type LocalService, type LocalServiceOptions, startLocalService } from "./local-service.js";
+import { outputPathsFor, prepareOutputFiles } from "./output-files.js";
 import { createJobProgressBar } from "./progress-bar.js";
+import { checkRequestFile, invalidRequest, localModeEnv, readRequestFile } from "./request-file.js";
 
 /**
- * The CLI's commands that talk to an API over HTTP (`submit`, `status`, `download`) and the
- * offline `validate`. They work the same against `videocraft serve` and a deployed API.
- *
- * Exit codes (also in the README):
- *   0 success · 1 the job failed or was cancelled (or the video is not ready) · 2 invalid input
- *   (request file, arguments, or the API's 400/413/422) · 3 job not found · 4 unauthorized
- *   · 5 API unreachable, throttled or failing (network error, 429, 5xx) · 6 timed out waiting.
- * stdout carries data (job ids, JSON); messages and progress bars go to stderr.
+ * The CLI's commands: `render` and `validate` on this machine, and `submit`, `status`, `download`
+ * that talk to an API over HTTP (the same against `videocraft serve` and a deployed API).
+ * Exit codes are in cli-exit.ts and the README. stdout carries data (job ids, JSON); messages and
+ * progress go to stderr.
  */
-export const EXIT = {
-  OK: 0,
-  JOB_FAILED: 1,
-  INVALID: 2,
-  NOT_FOUND: 3,
-  UNAUTHORIZED: 4,
-  UNAVAILABLE: 5,
-  TIMEOUT: 6,
-} as const;
-
-export class CliExit extends Error {
-  override name = "CliExit";
-  constructor(
-    readonly exitCode: number,
-    message: string,
-    /** Lines printed after the message (e.g. one per validation issue). */
-    readonly details: string[] = [],
-  ) {
-    super(message);
-  }
-}
+export { CliExit, EXIT };
 
 export interface Output {
   out(line: string): void;
@@ -67,23 +47,6 @@ export function clientFrom(o: RemoteOptions, env: NodeJS.ProcessEnv = process.en
   return new ApiClient(url, o.apiKey ?? env.VIDEOCRAFT_API_KEY ?? "");
 }
 
-export async function readRequestFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new CliExit(
-      EXIT.INVALID,
-      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CliExit(EXIT.INVALID, `${file} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
 /** Maps an API or network error to the exit code and message the CLI prints. */
 export function toCliExit(e: unknown): CliExit {
   if (e instanceof CliExit) return e;
@@ -102,6 +65,16 @@ export function toCliExit(e: unknown): CliExit {
               : EXIT.UNAVAILABLE;
     return new CliExit(code, e.message, details);
   }
+  const listen = e as (NodeJS.ErrnoException & { port?: number; address?: string }) | null;
+  if (listen?.syscall === "listen" && (listen.code === "EADDRINUSE" || listen.code === "EACCES")) {
+    const where = `port ${listen.port} on ${listen.address ?? "127.0.0.1"}`;
+    return new CliExit(
+      EXIT.INVALID,
+      listen.code === "EADDRINUSE"
+        ? `${where} is already in use: choose another with --port <n> (--port 0 picks a free one)`
+        : `${where} needs privileges: choose a port above 1023 with --port <n>`,
+    );
+  }
   const cause = (e as { cause?: { code?: string } } | null)?.cause?.code;
   if (e instanceof TypeError && /fetch failed/i.test(e.message)) {
     return new CliExit(EXIT.UNAVAILABLE, `could not reach the API${cause ? ` (${cause})` : ""}`);
@@ -115,11 +88,14 @@ export function toCliExit(e: unknown): CliExit {
 export interface WaitOptions {
   timeoutMs: number;
   intervalMs: number;
+  /** Names the job in progress output (default: its id). */
+  label?: string;
 }
 
 /**
- * Polls until the job finishes, with a progress bar on a terminal or one line per change
- * otherwise. Up to 5 consecutive transient read errors (network, 429, 5xx) are ridden out.
+ * Polls until the job finishes, with a progress bar on a terminal or one line per status or step
+ * change otherwise (`<label> processing rendering 40%`). Up to 5 consecutive transient read
+ * errors (network, 429, 5xx) are ridden out.
  */
 export async function waitWithProgress(
   client: ApiClient,
@@ -127,9 +103,10 @@ export async function waitWithProgress(
   wait: WaitOptions,
   output: Output,
 ): Promise<JobView> {
+  const label = wait.label ?? id;
   const deadline = Date.now() + wait.timeoutMs;
-  const bar = output.isTTY ? createJobProgressBar(id) : undefined;
-  let lastLine = "";
+  const bar = output.isTTY ? createJobProgressBar(label) : undefined;
+  let lastStep = "";
   let transient = 0;
   try {
     for (;;) {
@@ -144,9 +121,9 @@ export async function waitWithProgress(
       if (job) {
         if (bar) bar.update(job);
         else {
-          const line = `${id} ${job.status} ${job.status === "processing" ? `${job.step} ` : ""}${job.progress}%`;
-          if (line !== lastLine) output.err(line);
-          lastLine = line;
+          const step = job.status === "processing" ? `${job.status} ${job.step}` : job.status;
+          if (step !== lastStep) output.err(`${label} ${step} ${job.progress}%`);
+          lastStep = step;
         }
         if (job.status !== "queued" && job.status !== "processing") return job;
       }
@@ -209,6 +186,9 @@ export async function submitCommand(
   output: Output = consoleOutput,
 ): Promise<number> {
   const body = await readRequestFile(file);
+  // The API would take a leftover `{{name}}` as literal text; it is a forgotten substitution.
+  const placeholders = findPlaceholders(body);
+  if (placeholders.length > 0) throw invalidRequest(file, placeholders);
   const client = clientFrom(o);
   if (o.dryRun) {
     const res = await client.request("POST", "/v1/videos?dry_run=true", body);
@@ -216,29 +196,45 @@ export async function submitCommand(
     output.out(JSON.stringify(res.body, null, 2));
     return EXIT.OK;
   }
-  if (o.output && Array.isArray(body) && body.length !== 1) {
-    throw new CliExit(EXIT.INVALID, "-o/--output takes a single project; this file holds several");
-  }
-  const res = await client.request(
-    "POST",
-    "/v1/videos",
-    body,
-    o.idempotencyKey ? { "idempotency-key": o.idempotencyKey } : {},
+  const targets = o.output ? outputPathsFor(o.output, Array.isArray(body) ? body.length : 1) : undefined;
+  if (targets) await prepareOutputFiles(targets);
+  const ids = await submitJobs(client, body, o.idempotencyKey ? { "idempotency-key": o.idempotencyKey } : {});
+  for (const id of ids) output.out(id);
+  if (!o.wait && !targets) return EXIT.OK;
+  return followJobs(
+    client,
+    ids,
+    { wait: { timeoutMs: o.timeout * 1000, intervalMs: o.interval }, ...(targets ? { targets } : {}) },
+    output,
   );
+}
+
+/** `POST /v1/videos`: the ids of the jobs created, one per project in the request's order. */
+async function submitJobs(client: ApiClient, body: unknown, headers: Record<string, string> = {}) {
+  const res = await client.request("POST", "/v1/videos", body, headers);
   if (res.status !== 202) throw new ApiRequestError(res.status, res.body);
   const created = res.body as { id?: string; jobs?: { id: string }[] };
-  const ids = created.jobs ? created.jobs.map((j) => j.id) : created.id ? [created.id] : [];
-  for (const id of ids) output.out(id);
-  if (!o.wait && !o.output) return EXIT.OK;
+  return created.jobs ? created.jobs.map((j) => j.id) : created.id ? [created.id] : [];
+}
 
+/**
+ * Waits for each job in turn and downloads each completed one to its target (when given); a
+ * failed job is reported and the others still finish. Exit 1 when any failed.
+ */
+async function followJobs(
+  client: ApiClient,
+  ids: readonly string[],
+  o: { wait: Omit<WaitOptions, "label">; targets?: readonly string[] },
+  output: Output,
+): Promise<number> {
+  if (o.targets && o.targets.length !== ids.length) {
+    throw new CliExit(EXIT.UNAVAILABLE, `expected ${o.targets.length} job(s), the API created ${ids.length}`);
+  }
   let exit: number = EXIT.OK;
-  for (const id of ids) {
-    const job = await waitWithProgress(
-      client,
-      id,
-      { timeoutMs: o.timeout * 1000, intervalMs: o.interval },
-      output,
-    );
+  for (const [i, id] of ids.entries()) {
+    const target = o.targets?.[i];
+    const label = target ? basename(target) : id;
+    const job = await waitWithProgress(client, id, { ...o.wait, label }, output);
     if (finishedBadly(job)) {
       const failure = failureExit(job);
       output.err(`videocraft: ${failure.message}`);
@@ -247,7 +243,7 @@ export async function submitCommand(
     }
     output.err(`job ${id} completed (${job.duration_seconds?.toFixed(2) ?? "?"} s of video)`);
     for (const w of job.warnings ?? []) output.err(`note: ${w}`);
-    if (o.output) await downloadTo(client, id, o.output, output);
+    if (target) await downloadTo(client, id, target, output);
   }
   return exit;
 }
@@ -290,14 +286,56 @@ async function downloadTo(client: ApiClient, id: string, file: string, output: O
   output.err(`wrote ${file} (${(await stat(path)).size} bytes)`);
 }
 
-/** `videocraft validate <file>`: offline schema check; exit 2 with one `path: message` per issue. */
-export async function validateCommand(file: string, output: Output = consoleOutput): Promise<number> {
-  const result = parseProjectRequest(await readRequestFile(file), { maxProjects: 1000 });
-  if (result.ok) {
-    const scenes = result.projects.reduce((n, p) => n + p.scenes.length, 0);
-    output.out(`valid: ${result.projects.length} project(s), ${scenes} scene(s)`);
-    return EXIT.OK;
+/** Polling a local service costs nothing, and a short interval shows short steps too. */
+const LOCAL_POLL_MS = 250;
+
+export interface RenderDeps {
+  /** Variables for the checks and the local service (default: this process's, see localModeEnv). */
+  env?: Record<string, string | undefined>;
+  startService?: (options: LocalServiceOptions) => Promise<LocalService>;
+}
+
+/**
+ * `videocraft render <file> -o out.mp4`: checks the request and the output path first, then
+ * starts the embedded stack, renders every project (one MP4 each, see outputPathsFor), and stops.
+ */
+export async function renderCommand(
+  file: string,
+  o: { output: string },
+  output: Output = consoleOutput,
+  deps: RenderDeps = {},
+): Promise<number> {
+  const env = deps.env ?? localModeEnv();
+  const request = await checkRequestFile(file, env);
+  const targets = outputPathsFor(o.output, request.projects.length);
+  await prepareOutputFiles(targets);
+  output.err("starting the local stack (S3+SQS emulator, API, render worker)…");
+  const service = await (deps.startService ?? startLocalService)({ env });
+  try {
+    const client = new ApiClient(service.url, service.apiKey);
+    const ids = await submitJobs(client, request.body);
+    return await followJobs(
+      client,
+      ids,
+      { wait: { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: LOCAL_POLL_MS }, targets },
+      output,
+    );
+  } finally {
+    await service.stop();
   }
-  for (const issue of result.issues) output.err(`${issue.path || "(body)"}: ${issue.message}`);
-  return EXIT.INVALID;
+}
+
+/**
+ * `videocraft validate <file>`: the checks `render` makes before it starts anything (same
+ * function), offline; exit 2 with one `path: message` per problem.
+ */
+export async function validateCommand(
+  file: string,
+  output: Output = consoleOutput,
+  env: Record<string, string | undefined> = localModeEnv(),
+): Promise<number> {
+  const { projects } = await checkRequestFile(file, env);
+  const scenes = projects.reduce((n, p) => n + p.scenes.length, 0);
+  output.out(`valid: ${projects.length} project(s), ${scenes} scene(s)`);
+  return EXIT.OK;
 }

@@ -1,11 +1,10 @@
-import { resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { ApiClient } from "./api-client.js";
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
   downloadCommand,
   EXIT,
   type RemoteOptions,
-  readRequestFile,
+  renderCommand,
   type StatusOptions,
   type SubmitOptions,
   statusCommand,
@@ -14,7 +13,11 @@ import {
   validateCommand,
 } from "./cli-commands.js";
 import { startLocalService } from "./local-service.js";
-import { createJobProgressBar } from "./progress-bar.js";
+import { localModeEnv } from "./request-file.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 const port = (value: string) => {
   const n = Number(value);
@@ -47,14 +50,18 @@ const run =
     process.exitCode = await fn(...args);
   };
 
+// exitOverride: usage errors (missing -o, unknown option) exit 2 like any invalid input, not
+// commander's 1, which means "the job failed" here.
 const program = new Command()
   .name("videocraft")
+  .version(version)
+  .exitOverride()
   .description(
     "VideoCraft Serverless: JSON scenes to MP4, locally on an embedded S3+SQS stack or on a deployed API",
   )
   .addHelpText(
     "after",
-    "\nExit codes: 0 ok, 1 job failed/cancelled, 2 invalid input, 3 not found, 4 unauthorized, 5 API unreachable/failing, 6 wait timed out",
+    "\nExit codes: 0 ok, 1 job failed/cancelled, 2 invalid input (request, arguments, output path, port in use), 3 not found, 4 unauthorized, 5 API unreachable/failing, 6 wait timed out",
   );
 
 program
@@ -62,10 +69,7 @@ program
   .description("run the API and render workers locally on an embedded S3+SQS emulator")
   .option("-p, --port <port>", "HTTP port on 127.0.0.1", port, 8080)
   .action(async (o: { port: number }) => {
-    const service = await startLocalService({
-      port: o.port,
-      env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: process.cwd(), ...process.env },
-    });
+    const service = await startLocalService({ port: o.port, env: localModeEnv() });
     console.log(`VideoCraft API listening on ${service.url}/v1`);
     if (!process.env.VIDEOCRAFT_API_KEY)
       console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
@@ -77,32 +81,12 @@ program
 
 program
   .command("render")
-  .description("render one request file to an MP4 (one-shot, no server left running)")
+  .description(
+    "render a request file locally (one-shot, no server left running); an array of projects gives one MP4 each: out-1.mp4, out-2.mp4, …",
+  )
   .argument("<request.json>")
-  .requiredOption("-o, --output <file.mp4>", "where to write the video")
-  .action(async (file: string, o: { output: string }) => {
-    const body = await readRequestFile(file);
-    const service = await startLocalService({
-      env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: process.cwd(), ...process.env },
-    });
-    try {
-      const client = new ApiClient(service.url, service.apiKey);
-      const { id } = await client.submit(body);
-      const bar = createJobProgressBar("render");
-      const job = await client.waitForJob(id, { onUpdate: (j) => bar.update(j) });
-      bar.stop();
-      if (job.status !== "completed") {
-        console.error(`render ${job.status}: ${job.error?.code} ${job.error?.message ?? ""}`);
-        process.exitCode = EXIT.JOB_FAILED;
-        return;
-      }
-      await client.downloadVideo(id, resolve(o.output));
-      console.log(`wrote ${o.output} (${job.duration_seconds?.toFixed(2)} s)`);
-      for (const w of job.warnings ?? []) console.log(`note: ${w}`);
-    } finally {
-      await service.stop();
-    }
-  });
+  .requiredOption("-o, --output <file.mp4>", "where to write the video (its folder is created)")
+  .action(run((file: string, o: { output: string }) => renderCommand(file, o)));
 
 waitOptions(
   program
@@ -110,7 +94,7 @@ waitOptions(
     .description("submit a request file to an API; prints the job id(s)")
     .argument("<request.json>")
     .option("-w, --wait", "follow the job to its end with a progress bar")
-    .option("-o, --output <file.mp4>", "wait, then download the video here (single project)")
+    .option("-o, --output <file.mp4>", "wait, then download the video here (several projects: file-1.mp4, …)")
     .option("--idempotency-key <key>", "a repeat with the same key returns the same job")
     .option("--dry-run", "validate and estimate on the server; nothing is queued (prints JSON)")
     .addOption(urlOption())
@@ -139,11 +123,13 @@ program
 
 program
   .command("validate")
-  .description("check a request file against the schema offline (exit 2 when invalid)")
+  .description("check a request file as render would, offline: schema, placeholders, local files (exit 2)")
   .argument("<request.json>")
   .action(run((file: string) => validateCommand(file)));
 
 program.parseAsync().catch((e: unknown) => {
+  // Commander has already printed its message (or the help, or the version).
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? EXIT.OK : EXIT.INVALID);
   const exit = toCliExit(e);
   console.error(`videocraft: ${exit.message}`);
   for (const line of exit.details) console.error(line);

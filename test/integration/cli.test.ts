@@ -1,22 +1,19 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateImage } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
 import { ffprobe } from "../support/media-probe.js";
+import { runCli } from "../support/run-cli.js";
 
 /**
  * The `videocraft` CLI as a user runs it (a child process through its bin script) against the
  * local service over HTTP, including through a path prefix the way a deployed stage URL looks
  * (`https://…/prod`), checking outputs and exit codes.
  */
-const root = resolve(import.meta.dirname, "../..");
-const bin = join(root, "local/bin/videocraft.mjs");
-
 let dir: string;
 let service: LocalService;
 let stage: http.Server;
@@ -73,29 +70,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        cwd: root,
-        env: { ...process.env, VIDEOCRAFT_URL: "", VIDEOCRAFT_API_KEY: "", ...env },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolvePromise({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 const remote = () => ["--url", service.url, "--api-key", service.apiKey];
 
@@ -122,6 +97,33 @@ describe("videocraft CLI against the local service", () => {
     const probe = await ffprobe(out);
     expect(probe.streams.find((s) => s.codec_type === "video")).toMatchObject({ width: 64, height: 64 });
   }, 120_000);
+
+  it("submit -o with an array body downloads one video per project, named by index", async () => {
+    const one = JSON.parse(await readFile(join(dir, "ok.json"), "utf8"));
+    await writeFile(join(dir, "two.json"), JSON.stringify([one, one]));
+    const out = join(dir, "pair", "clip.mp4");
+    const r = await cli(["submit", join(dir, "two.json"), "-o", out, "--interval", "200", ...remote()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(2);
+    for (const name of ["clip-1.mp4", "clip-2.mp4"]) {
+      const probe = await ffprobe(join(dir, "pair", name));
+      expect(probe.streams.find((s) => s.codec_type === "video")).toMatchObject({ width: 64, height: 64 });
+    }
+  }, 120_000);
+
+  it("submit refuses a leftover {{placeholder}} before sending anything", async () => {
+    await writeFile(
+      join(dir, "template.json"),
+      JSON.stringify({
+        scenes: [{ duration: 1, elements: [{ type: "image", src: "https://{{HOST}}/a.png" }] }],
+      }),
+    );
+    const before = (await service.jobs.listIds()).length;
+    const r = await cli(["submit", join(dir, "template.json"), ...remote()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/scenes\[0\]\.elements\[0\]\.src: unresolved placeholder \{\{HOST\}\}/);
+    expect((await service.jobs.listIds()).length).toBe(before);
+  }, 60_000);
 
   it("status prints the job (text and --json); download fetches it again", async () => {
     const text = await cli(["status", completedId, ...remote()]);
@@ -185,7 +187,8 @@ describe("videocraft CLI against the local service", () => {
     expect(server.code).toBe(2);
     expect(server.stderr).toMatch(/VALIDATION_FAILED/);
     expect(server.stderr).toMatch(/scenes\[0\]\.elements\[0\]\.x: /);
-    const valid = await cli(["validate", join(dir, "ok.json")]);
+    // Local files are checked as render would: under VIDEOCRAFT_LOCAL_ALLOWED_DIR (default: cwd).
+    const valid = await cli(["validate", join(dir, "ok.json")], { VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir });
     expect(valid.code).toBe(0);
     expect(valid.stdout).toMatch(/valid: 1 project\(s\), 1 scene\(s\)/);
   }, 60_000);
