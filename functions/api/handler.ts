@@ -1,5 +1,5 @@
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { createAwsClients } from "../adapters/aws-clients.js";
+import { createCloudWatchClient } from "../adapters/cloudwatch-client.js";
 import { CloudWatchMetricsReader } from "../adapters/cloudwatch-metrics-reader.js";
 import { EmfMetrics } from "../adapters/emf-metrics.js";
 import { createLog } from "../adapters/powertools-log.js";
@@ -26,7 +26,7 @@ export const handler = createApiHandler({
   queue: new SqsJobQueue({ client: clients.sqs, queueUrl: config.queueUrl }),
   clock: systemClock,
   log,
-  metrics: new EmfMetrics("videocraft-api"),
-  metricsReader: new CloudWatchMetricsReader(new CloudWatchClient({ region: config.region })),
+  metrics: new EmfMetrics("videocraft-api", config.metricNamespace),
+  metricsReader: new CloudWatchMetricsReader(createCloudWatchClient(config), config.metricNamespace),
   queueDepth: new SqsQueueDepth({ client: clients.sqs, queueUrl: config.queueUrl }),
 });

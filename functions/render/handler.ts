@@ -16,7 +16,7 @@ const log = createLog("videocraft-render");
 const clients = createAwsClients(config);
 const store = new S3ObjectStore({ client: clients.s3, bucket: config.bucket });
 const jobs = new JobStore(store);
-const metrics = new EmfMetrics("videocraft-render");
+const metrics = new EmfMetrics("videocraft-render", config.metricNamespace);
 
 /** SQS render queue → one job per message. */
 export const handler = createRenderHandler({
