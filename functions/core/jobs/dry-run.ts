@@ -4,6 +4,7 @@ import type { SourceInfo, SourceMap } from "../plan/render-plan.js";
 import { buildTimeline } from "../plan/scene-timeline.js";
 import type { Project } from "../schema/project.js";
 import { displaySrc } from "../schema/source-policy.js";
+import { checkRenderTime } from "./check-render-time.js";
 import { estimateRender, type RenderEstimate } from "./estimate-render.js";
 import { validateRequestBody } from "./validate-request.js";
 
@@ -137,6 +138,13 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
       message: `the video would last ${Math.round(total)} s${over >= 0 ? ` (passed in scenes[${over}] "${scenes[over]?.id}")` : ""}, longer than the ${config.limits.maxVideoSeconds} s limit`,
     });
   }
+  problems.push(
+    ...checkRenderTime(
+      project,
+      scenes.map((s) => s.duration_seconds),
+      config,
+    ),
+  );
   const notes =
     unknown.length > 0
       ? [
@@ -148,7 +156,7 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
     project,
     total_duration_seconds: total,
     scenes,
-    estimate: estimateRender(project, total, config.ffmpeg.preset),
+    estimate: estimateRender(project, total, config),
     sources,
     problems,
     ...(notes ? { notes } : {}),
@@ -160,7 +168,7 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
  * audio that times a scene is probed this is the worker's timeline; until then each scene that can
  * be timed is timed on its own and the rest are null.
  */
-function sceneDurations(
+export function sceneDurations(
   project: Project,
   known: SourceMap,
 ): { id: string; duration_seconds: number | null }[] {
