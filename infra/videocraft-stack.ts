@@ -106,12 +106,12 @@ export class VideoCraftStack extends Stack {
     });
 
     // The API stores requests, statuses, cancel markers and idempotency records (and deletes a
-    // half-created job's), presigns video downloads, deletes videos, enqueues jobs and reads the
-    // queue's depth for GET /v1/metrics.
+    // half-created job's), presigns video downloads, deletes videos, probes uploaded sources for the
+    // dry run, enqueues jobs and reads the queue's depth for GET /v1/metrics.
     const api = this.api.handler;
     bindBucket(api, bucket, {
-      read: ["jobs", "videos"],
-      put: ["jobs", "uploads"],
+      read: ["jobs", "videos", "uploads"],
+      put: ["jobs"],
       delete: ["jobs", "videos"],
     });
     bindQueue(api, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", { send: true, depth: true });
@@ -125,11 +125,17 @@ export class VideoCraftStack extends Stack {
         "cloudwatch:GetMetricData (GET /v1/metrics) supports no resource-level permissions and is read-only; so do the X-Ray trace uploads of active tracing.",
     });
 
-    // The render worker reads the request, uploaded sources and caches, and writes statuses, videos
-    // and caches. It consumes the render queue and, with fan-out, sends segment tasks back to it;
-    // the last segment finisher asks the assembly queue, which the same function consumes.
+    // The render worker reads the request, uploaded sources (s3:// sources) and caches, writes
+    // statuses, videos and caches, and presigns the finished video for the job's webhook (a
+    // presigned URL only works if its signer may read the object). It consumes the render queue and,
+    // with fan-out, sends segment tasks back to it; the last segment finisher asks the assembly
+    // queue, which the same function consumes.
     const worker = this.renderWorker.function;
-    bindBucket(worker, bucket, { read: ["jobs", "uploads", "cache"], put: ["jobs", "videos", "cache"] });
+    bindBucket(worker, bucket, {
+      read: ["jobs", "uploads", "cache", "videos"],
+      put: ["jobs"],
+      upload: ["jobs", "videos", "cache"],
+    });
     bindQueue(worker, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", { send: true });
     bindQueue(worker, this.assemblyQueue.queue, "VIDEOCRAFT_ASSEMBLY_QUEUE_URL", { send: true });
     for (const queue of [this.renderQueue.queue, this.assemblyQueue.queue]) {

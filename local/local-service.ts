@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { type AwsClientOptions, createAwsClients } from "../functions/adapters/aws-clients.js";
 import { createLog } from "../functions/adapters/powertools-log.js";
 import { S3ObjectStore } from "../functions/adapters/s3-object-store.js";
 import { SqsJobQueue } from "../functions/adapters/sqs-job-queue.js";
@@ -19,6 +19,7 @@ import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js
 import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
+import { LOCAL_FUNCTIONS, runAsLocalFunction } from "./lambda-context.js";
 import { startRetentionSweeper } from "./retention-sweeper.js";
 import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
 
@@ -40,6 +41,8 @@ export interface LocalServiceOptions {
   resolver?: RenderDeps["resolver"];
   /** Webhook retry/network overrides (tests: short backoff). */
   webhook?: WebhookTuning;
+  /** SDK client options (tests: middleware that records every AWS call). */
+  clients?: AwsClientOptions;
 }
 
 export interface LocalService {
@@ -80,7 +83,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",
     );
   }
-  const clients = createAwsClients(config);
+  const clients = createAwsClients(config, options.clients);
   const store = new S3ObjectStore({
     client: clients.s3,
     bucket: config.bucket,
@@ -127,7 +130,14 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
   const workers =
     concurrency > 0
-      ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.queueUrl, handler: render, concurrency, log })
+      ? startWorkerLoop({
+          sqs: clients.sqs,
+          queueUrl: config.queueUrl,
+          handler: render,
+          concurrency,
+          functionName: LOCAL_FUNCTIONS.render,
+          log,
+        })
       : undefined;
   const deadLetterHandler: SqsHandler = async (event) => {
     await createDeadLetterHandler({
@@ -141,7 +151,13 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     })(event);
   };
   const deadLetters = config.dlqUrl
-    ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.dlqUrl, handler: deadLetterHandler, log })
+    ? startWorkerLoop({
+        sqs: clients.sqs,
+        queueUrl: config.dlqUrl,
+        handler: deadLetterHandler,
+        functionName: LOCAL_FUNCTIONS.deadLetter,
+        log,
+      })
     : undefined;
   // Fan-out: the same render handler assembles jobs from the FIFO queue; its DLQ fails them.
   const assemblers = config.fanout.assemblyQueueUrl
@@ -151,23 +167,28 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
           queueUrl: config.fanout.assemblyQueueUrl,
           handler: render,
           concurrency,
+          functionName: LOCAL_FUNCTIONS.render,
           log,
         }),
         startWorkerLoop({
           sqs: clients.sqs,
           queueUrl: stack.assemblyDlqUrl,
           handler: deadLetterHandler,
+          functionName: LOCAL_FUNCTIONS.deadLetter,
           log,
         }),
       ]
     : [];
 
-  const sweeper = startRetentionSweeper({
-    s3: clients.s3,
-    bucket: config.bucket,
-    rules: retentionRules(config.retentionDays),
-    log,
-  });
+  // S3 lifecycle rules do this on AWS: no function does.
+  const sweeper = runAsLocalFunction("videocraft-local-retention-sweeper", () =>
+    startRetentionSweeper({
+      s3: clients.s3,
+      bucket: config.bucket,
+      rules: retentionRules(config.retentionDays),
+      log,
+    }),
+  );
 
   let stopped: Promise<void> | undefined;
   return {

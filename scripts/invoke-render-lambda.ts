@@ -14,6 +14,7 @@
  *    invocations wrote to stdout. Exits 1 unless the job completed with its video.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -80,6 +81,9 @@ export async function invokeBundledHandler(options: {
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "3008",
     NODE_OPTIONS: "--enable-source-maps",
+    // What Lambda sets for a traced invocation; the tracer's segments go to an X-Ray daemon
+    // address nothing listens on here (UDP, so nothing waits for it).
+    _X_AMZN_TRACE_ID: xrayTraceHeader(),
     ...options.env,
   };
   try {
@@ -107,6 +111,12 @@ export async function invokeBundledHandler(options: {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** An X-Ray trace header as Lambda passes it to a sampled invocation. */
+export function xrayTraceHeader(): string {
+  const epoch = Math.floor(Date.now() / 1000).toString(16);
+  return `Root=1-${epoch}-${randomBytes(12).toString("hex")};Parent=${randomBytes(8).toString("hex")};Sampled=1`;
 }
 
 /**
