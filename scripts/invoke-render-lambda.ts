@@ -14,7 +14,6 @@
  *    invocations wrote to stdout. Exits 1 unless the job completed with its video.
  */
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -38,6 +37,7 @@ import { generateImage } from "../local/generate-media.js";
 import { startHttpServer } from "../local/http-server.js";
 import { startWorkerLoop } from "../local/worker-loop.js";
 import { bundleRenderHandler } from "./lambda-bundles.js";
+import { xrayTraceHeader } from "./render-image-runtime.js";
 
 /** The render function's timeout on AWS (infra/settings.ts renderTimeoutSeconds default). */
 const RENDER_TIMEOUT_MS = 900_000;
@@ -111,12 +111,6 @@ export async function invokeBundledHandler(options: {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** An X-Ray trace header as Lambda passes it to a sampled invocation. */
-export function xrayTraceHeader(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16);
-  return `Root=1-${epoch}-${randomBytes(12).toString("hex")};Parent=${randomBytes(8).toString("hex")};Sampled=1`;
 }
 
 /**
