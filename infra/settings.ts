@@ -1,5 +1,6 @@
 import type { Node } from "constructs";
 import { z } from "zod";
+import { MAX_PRESIGN_SECONDS } from "../functions/core/config.js";
 import { DEFAULT_VIDEO_RETENTION_DAYS } from "../functions/core/jobs/retention-rules.js";
 import { WHISPER_MODELS } from "../functions/core/whisper-models.js";
 
@@ -45,6 +46,11 @@ const settingsSchema = z
     failureRateAlarmPercent: z.coerce.number().min(1).max(100).default(25),
     /** Alarm notifications go to this address when set (an SNS subscription to confirm by email). */
     alarmEmail: z.email().optional(),
+    /**
+     * Lifetime asked of presigned download links (S3 honours at most 7 days). A link signed by a
+     * function's role dies with the role's session if that ends first; `expires_at` says when.
+     */
+    presignExpiresSeconds: z.coerce.number().int().min(60).max(MAX_PRESIGN_SECONDS).default(3600),
     /** X-Ray traces of the API stage and every function, AWS SDK calls included. */
     tracing: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(true),
   })

@@ -72,6 +72,7 @@ export class VideoCraftStack extends Stack {
       // The API refuses work a render invocation could not finish (check-render-time.ts).
       VIDEOCRAFT_RENDER_TIMEOUT: String(s.renderTimeoutSeconds),
       VIDEOCRAFT_RENDER_MEMORY_MB: String(s.renderMemoryMb),
+      VIDEOCRAFT_PRESIGN_EXPIRES: String(s.presignExpiresSeconds),
       VIDEOCRAFT_VERSION: packageVersion(),
     };
 

@@ -82,6 +82,20 @@ describe("timeouts", () => {
   });
 });
 
+describe("presigned links", () => {
+  it("passes the link lifetime to every function and refuses one S3 would not honour", () => {
+    expect(() => parseSettings({ presignExpiresSeconds: 604_801 })).toThrow(/presignExpiresSeconds/);
+    const s = synth({ presignExpiresSeconds: 86_400 });
+    for (const [, fn] of [
+      s.apiFunction(),
+      s.imageFunction("handler.handler"),
+      s.imageFunction("handler.deadLetterHandler"),
+    ]) {
+      expect(s.props(fn).Environment.Variables.VIDEOCRAFT_PRESIGN_EXPIRES).toBe("86400");
+    }
+  });
+});
+
 describe("logs", () => {
   it("creates API Gateway's execution log group itself, with the stack's retention, before the stage", () => {
     const groups = defaults
