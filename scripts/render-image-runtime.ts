@@ -19,9 +19,9 @@ export interface DockerInstruction {
   args: string;
 }
 
-/** The final stage's instructions, continuation lines joined and comments dropped. */
-export async function finalStageInstructions(dockerfile = RENDER_DOCKERFILE): Promise<DockerInstruction[]> {
-  const all = (await readFile(dockerfile, "utf8"))
+/** A Dockerfile's instructions, continuation lines joined and comments dropped. */
+export function dockerInstructions(text: string): DockerInstruction[] {
+  return text
     .replace(/\\\n/g, " ")
     .split("\n")
     .map((l) => l.trim())
@@ -30,8 +30,12 @@ export async function finalStageInstructions(dockerfile = RENDER_DOCKERFILE): Pr
       const [keyword = "", ...rest] = l.split(/\s+/);
       return { keyword: keyword.toUpperCase(), args: rest.join(" ") };
     });
+}
+
+/** The final stage's instructions, after the global ARGs whose defaults its ARGs inherit. */
+export async function finalStageInstructions(dockerfile = RENDER_DOCKERFILE): Promise<DockerInstruction[]> {
+  const all = dockerInstructions(await readFile(dockerfile, "utf8"));
   const lastFrom = all.map((i) => i.keyword).lastIndexOf("FROM");
-  // Global ARGs (before the first FROM) hold the defaults the stage's ARGs inherit.
   const globals = all.slice(
     0,
     all.findIndex((i) => i.keyword === "FROM"),

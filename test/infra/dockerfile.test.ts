@@ -3,21 +3,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { WHISPER_MODEL_BASE_URL, WHISPER_MODELS } from "../../functions/core/whisper-models.js";
 import { REPO_ROOT } from "../../infra/repo-root.js";
+import { dockerInstructions } from "../../scripts/render-image-runtime.js";
 import { CDK_JSON_CONTEXT } from "./synth-app.js";
 
 const IMAGE_DIR = path.join(REPO_ROOT, "layers/render-image");
 const dockerfile = readFileSync(path.join(IMAGE_DIR, "Dockerfile"), "utf8");
 
-/** Instructions with continuation lines joined and comments dropped. */
-const instructions = dockerfile
-  .replace(/\\\n/g, " ")
-  .split("\n")
-  .map((line) => line.trim())
-  .filter((line) => line !== "" && !line.startsWith("#"))
-  .map((line) => {
-    const [keyword = "", ...rest] = line.split(/\s+/);
-    return { keyword: keyword.toUpperCase(), args: rest.join(" ") };
-  });
+const instructions = dockerInstructions(dockerfile);
 
 /** Every `ARG NAME=value` (an ARG redeclared without a value inherits the global one). */
 const args = new Map<string, string>();
