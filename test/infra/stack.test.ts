@@ -152,6 +152,7 @@ describe("render worker", () => {
       "functions/render/handler.ts",
       "scripts/build-whisper.sh",
       "layers/render-image/fonts.conf",
+      "layers/render-image/lambda-entrypoint.sh",
     ]) {
       expect(existsSync(path.join(dir, needed)), needed).toBe(true);
     }
