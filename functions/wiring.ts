@@ -1,5 +1,5 @@
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { type AwsClients, createAwsClients } from "./adapters/aws-clients.js";
+import { createCloudWatchClient } from "./adapters/cloudwatch-client.js";
 import { CloudWatchMetricsReader } from "./adapters/cloudwatch-metrics-reader.js";
 import { EmfMetrics } from "./adapters/emf-metrics.js";
 import { createLog } from "./adapters/powertools-log.js";
@@ -70,9 +70,10 @@ export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverr
     queueDepth: ports.renderQueueDepth,
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? createLog("videocraft-api"),
-    metrics: overrides.metrics ?? new EmfMetrics("videocraft-api"),
+    metrics: overrides.metrics ?? new EmfMetrics("videocraft-api", config.metricNamespace),
     metricsReader:
-      overrides.metricsReader ?? new CloudWatchMetricsReader(new CloudWatchClient({ region: config.region })),
+      overrides.metricsReader ??
+      new CloudWatchMetricsReader(createCloudWatchClient(config), config.metricNamespace),
     probeSources: overrides.probeSources ?? noSourceProbing,
   };
 }
@@ -102,7 +103,7 @@ export function renderDeps(
     jobs: new JobStore(ports.store),
     clock: clock ?? systemClock,
     log: log ?? createLog("videocraft-render"),
-    metrics: metrics ?? new EmfMetrics("videocraft-render"),
+    metrics: metrics ?? new EmfMetrics("videocraft-render", config.metricNamespace),
     whisper,
     ...(ports.assemblyQueue ? { queues: { render: ports.renderQueue, assembly: ports.assemblyQueue } } : {}),
     ...seams,

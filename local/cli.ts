@@ -12,6 +12,7 @@ import {
   toCliExit,
   validateCommand,
 } from "./cli-commands.js";
+import type { DoctorOptions } from "./doctor-command.js";
 import { startLocalService } from "./local-service.js";
 import { localModeEnv } from "./request-file.js";
 
@@ -126,6 +127,21 @@ program
   .description("check a request file as render would, offline: schema, placeholders, local files (exit 2)")
   .argument("<request.json>")
   .action(run((file: string) => validateCommand(file)));
+
+program
+  .command("doctor")
+  .description("check what rendering needs here; with --aws, what `cdk deploy` needs from your account")
+  .option("--aws", "also check region, credentials, CDK bootstrap, Lambda concurrency and a container engine")
+  .option(
+    "-c, --context <key=value>",
+    "a deployment setting, as given to `cdk deploy -c` (repeatable)",
+    (value: string, all: string[]) => [...all, value],
+    [] as string[],
+  )
+  .option("--toolkit-stack-name <name>", "the CDK bootstrap stack's name", "CDKToolkit")
+  .addHelpText("after", "\nExit code 1 when a check fails; each failing line says how to fix it.")
+  // Loaded on demand: the AWS SDK clients it needs would slow every other command's start.
+  .action(run(async (o: DoctorOptions) => (await import("./doctor-command.js")).doctorCommand(o)));
 
 program.parseAsync().catch((e: unknown) => {
   // Commander has already printed its message (or the help, or the version).

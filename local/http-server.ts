@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Log } from "../functions/core/ports/log.js";
-import { createLambdaContext } from "./lambda-context.js";
+import { createLambdaContext, LOCAL_FUNCTIONS, runAsLocalFunction } from "./lambda-context.js";
 
 /**
  * Above the handler's own 1 MiB limit, so the handler's 413 is what clients normally see; this one
@@ -96,10 +96,8 @@ async function serve(
   const event = toEvent(req, body);
   let result: APIGatewayProxyResult;
   try {
-    result = await handler(
-      event,
-      createLambdaContext("videocraft-api-local", API_TIMEOUT_MS, event.requestContext.requestId),
-    );
+    const context = createLambdaContext(LOCAL_FUNCTIONS.api, API_TIMEOUT_MS, event.requestContext.requestId);
+    result = await runAsLocalFunction(LOCAL_FUNCTIONS.api, () => handler(event, context));
   } catch (err) {
     // What API Gateway answers when the integration throws; the detail only goes to the log.
     log?.error("api handler threw", err instanceof Error ? err : { err: String(err) });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { type AwsClientOptions, createAwsClients } from "../functions/adapters/aws-clients.js";
 import { createLog } from "../functions/adapters/powertools-log.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
@@ -18,6 +18,7 @@ import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook
 import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
+import { LOCAL_FUNCTIONS, LOCAL_ONLY, runAsLocalFunction } from "./lambda-context.js";
 import { startRetentionSweeper } from "./retention-sweeper.js";
 import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
 
@@ -39,6 +40,8 @@ export interface LocalServiceOptions {
   resolver?: RenderDeps["resolver"];
   /** Webhook retry/network overrides (tests: short backoff). */
   webhook?: WebhookTuning;
+  /** SDK client options (tests: middleware that records every AWS call). */
+  clients?: AwsClientOptions;
 }
 
 export interface LocalService {
@@ -79,7 +82,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",
     );
   }
-  const clients = createAwsClients(config);
+  const clients = createAwsClients(config, options.clients);
   const ports = servicePorts(config, clients);
   const { store } = ports;
   const clock = systemClock;
@@ -92,8 +95,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       log,
       metrics,
       metricsReader: metrics,
-      // The API runs next to the worker here, so a dry run probes sources as the worker would.
-      probeSources: sourceHeadProber({ config, store }),
+      // The API runs next to the worker here, so a dry run probes sources as the worker would. The
+      // deployed API function does not probe: its calls are local mode's own, no function's.
+      probeSources: (srcs) =>
+        runAsLocalFunction(LOCAL_ONLY.dryRunProbe, () => sourceHeadProber({ config, store })(srcs)),
     }),
   );
   const http = await startHttpServer(api, { port: options.port ?? 0 });
@@ -111,11 +116,24 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
   const workers =
     concurrency > 0
-      ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.queueUrl, handler: render, concurrency, log })
+      ? startWorkerLoop({
+          sqs: clients.sqs,
+          queueUrl: config.queueUrl,
+          handler: render,
+          concurrency,
+          functionName: LOCAL_FUNCTIONS.render,
+          log,
+        })
       : undefined;
   const deadLetterHandler: SqsHandler = createDeadLetterHandler(deps);
   const deadLetters = config.dlqUrl
-    ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.dlqUrl, handler: deadLetterHandler, log })
+    ? startWorkerLoop({
+        sqs: clients.sqs,
+        queueUrl: config.dlqUrl,
+        handler: deadLetterHandler,
+        functionName: LOCAL_FUNCTIONS.deadLetter,
+        log,
+      })
     : undefined;
   // Fan-out: the same render handler assembles jobs from the FIFO queue; its DLQ fails them.
   const assemblers = config.fanout.assemblyQueueUrl
@@ -125,23 +143,28 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
           queueUrl: config.fanout.assemblyQueueUrl,
           handler: render,
           concurrency,
+          functionName: LOCAL_FUNCTIONS.render,
           log,
         }),
         startWorkerLoop({
           sqs: clients.sqs,
           queueUrl: stack.assemblyDlqUrl,
           handler: deadLetterHandler,
+          functionName: LOCAL_FUNCTIONS.deadLetter,
           log,
         }),
       ]
     : [];
 
-  const sweeper = startRetentionSweeper({
-    s3: clients.s3,
-    bucket: config.bucket,
-    rules: retentionRules(config.retentionDays),
-    log,
-  });
+  // S3 lifecycle rules do this on AWS: no function does.
+  const sweeper = runAsLocalFunction(LOCAL_ONLY.retentionSweeper, () =>
+    startRetentionSweeper({
+      s3: clients.s3,
+      bucket: config.bucket,
+      rules: retentionRules(config.retentionDays),
+      log,
+    }),
+  );
 
   let stopped: Promise<void> | undefined;
   return {

@@ -6,7 +6,10 @@ set -euo pipefail
 # Fonts: captions in Latin, Greek and Cyrillic (Liberation, DejaVu) and stand-ins for other scripts:
 # FreeFont (Indic, Thai, Ethiopic …), Lohit (Telugu, Kannada), WenQuanYi Micro Hei (CJK), Symbola (emoji).
 FONTS=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-lohit-telu fonts-lohit-knda fonts-wqy-microhei fonts-symbola)
-PACKAGES=(ffmpeg espeak-ng "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
+# cmake, g++ and make build whisper.cpp; with autoconf, automake, libtool, python3 and xz-utils they also
+# build the native part of aws-lambda-ric (a devDependency, compiled by npm ci) that the Lambda runtime
+# test runs, the same toolchain the render image's Dockerfile installs for it.
+PACKAGES=(ffmpeg espeak-ng "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -17,6 +20,11 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || missing+=(pocketsphinx)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
+command -v autoreconf >/dev/null 2>&1 || missing+=(autoconf)
+command -v automake >/dev/null 2>&1 || missing+=(automake)
+command -v libtoolize >/dev/null 2>&1 || missing+=(libtool)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 [ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)

@@ -214,6 +214,11 @@ export class S3ObjectStore implements ObjectStore {
     return getSignedUrl(this.client, command, { expiresIn: Math.floor(expiresSeconds) });
   }
 
+  async signingExpiry(): Promise<Date | undefined> {
+    // The same memoised provider getSignedUrl signs with; it refreshes a session before it expires.
+    return (await this.client.config.credentials()).expiration;
+  }
+
   private async conditionalPut(key: string, body: string, contentType: string): Promise<boolean> {
     try {
       await this.client.send(

@@ -1,4 +1,10 @@
-import { ConflictError, type IssueDetail, NotFoundError, ValidationError } from "../core/errors.js";
+import {
+  ConflictError,
+  type IssueDetail,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../core/errors.js";
 
 /** Machine-readable codes of the HTTP API's error bodies. */
 export const API_ERROR_CODES = [
@@ -32,6 +38,8 @@ export class ApiError extends Error {
 /** The HTTP answer to an error thrown by a route or by core; undefined for an unexpected one (a 500). */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  if (err instanceof UnprocessableError)
+    return new ApiError(422, "VALIDATION_FAILED", err.message, err.details);
   if (err instanceof ValidationError) return new ApiError(400, "VALIDATION_FAILED", err.message, err.details);
   if (err instanceof NotFoundError) return new ApiError(404, "NOT_FOUND", err.message);
   if (err instanceof ConflictError) return new ApiError(409, "CONFLICT", err.message);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { METRIC_NAMESPACE } from "./metric-names.js";
 import { DEFAULT_LIMITS, HARD_LIMITS, type ProjectLimits } from "./schema/limits.js";
 
 /**
@@ -68,6 +69,9 @@ const pixelCount = z.string().transform((raw, ctx) => {
   return n;
 });
 
+/** S3 refuses a SigV4 presigned URL that lives longer than 7 days. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
 const PRESETS = [
   "ultrafast",
   "superfast",
@@ -87,6 +91,11 @@ const envSchema = z.object({
   /** FIFO queue of "assemble this job" messages; set, it turns fan-out across workers on. */
   VIDEOCRAFT_ASSEMBLY_QUEUE_URL: z.url().optional(),
   VIDEOCRAFT_FANOUT_MIN_SCENES: int(2, HARD_LIMITS.maxScenes + 1).default(2),
+  /** The render function's timeout and memory (the stack's settings; Lambda's maximum and a 3 GB worker locally). */
+  VIDEOCRAFT_RENDER_TIMEOUT: durationSeconds
+    .refine((s) => s >= 1 && s <= 900, { message: "must be from 1 s to 900 s, Lambda's longest timeout" })
+    .default(900),
+  VIDEOCRAFT_RENDER_MEMORY_MB: int(128, 10240).default(3008),
   /** Only for the embedded emulator; unset on AWS. */
   VIDEOCRAFT_AWS_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default("us-east-1"),
@@ -118,7 +127,11 @@ const envSchema = z.object({
   }),
   VIDEOCRAFT_MAX_SOURCE_PIXELS: pixelCount.default(DEFAULT_LIMITS.maxSourcePixels),
   VIDEOCRAFT_MAX_RECEIVE_COUNT: int(1, 100).default(3),
-  VIDEOCRAFT_PRESIGN_EXPIRES: durationSeconds.default(3600),
+  VIDEOCRAFT_PRESIGN_EXPIRES: durationSeconds
+    .refine((s) => s >= 1 && s <= MAX_PRESIGN_SECONDS, {
+      message: `must be from 1 s to 7 days (${MAX_PRESIGN_SECONDS} s), the longest S3 accepts for a signed URL`,
+    })
+    .default(3600),
   VIDEOCRAFT_FETCH_CONNECT_TIMEOUT: durationSeconds.default(10),
   VIDEOCRAFT_FETCH_READ_TIMEOUT: durationSeconds.default(30),
   VIDEOCRAFT_FETCH_TOTAL_TIMEOUT: durationSeconds.default(600),
@@ -126,6 +139,13 @@ const envSchema = z.object({
   VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: bool,
   VIDEOCRAFT_WORK_DIR: z.string().optional(),
   VIDEOCRAFT_VERSION: z.string().default("0.1.0"),
+  /** CloudWatch namespace of the EMF metrics; the stack sets one per deployment. */
+  VIDEOCRAFT_METRIC_NAMESPACE: z
+    .string()
+    .regex(/^(?!AWS\/)[A-Za-z0-9._/#:\- ]{1,255}$/, {
+      message: 'letters, digits and . _ / # : - or space, not starting with "AWS/"',
+    })
+    .default(METRIC_NAMESPACE),
   /** `*` or comma-separated origins (`https://app.example.com,https://admin.example.com`). */
   VIDEOCRAFT_CORS_ORIGIN: z
     .string()
@@ -149,6 +169,11 @@ export type Config = Readonly<{
    * Off (single-worker render) while `assemblyQueueUrl` is unset.
    */
   fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
+  /**
+   * What one render invocation gets. The API refuses work estimated to need more than a share of
+   * `timeoutSeconds` on `memoryMb` (check-render-time.ts), which would otherwise end TIMEOUT.
+   */
+  render: Readonly<{ timeoutSeconds: number; memoryMb: number }>;
   awsEndpoint: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
@@ -168,6 +193,10 @@ export type Config = Readonly<{
   /** Per-project limits (VIDEOCRAFT_MAX_*), each at most the schema's hard cap. */
   limits: Readonly<ProjectLimits>;
   maxReceiveCount: number;
+  /**
+   * Lifetime asked of presigned URLs. A URL signed with temporary credentials (a Lambda role's)
+   * dies with them sooner; the store reports the real expiry.
+   */
   presignExpiresSeconds: number;
   /** `totalTimeoutMs`: all of a job's downloads together (a source trickling bytes never idles out). */
   fetch: Readonly<{ connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number }>;
@@ -175,6 +204,7 @@ export type Config = Readonly<{
   allowPrivateSources: boolean;
   workDir: string | undefined;
   version: string;
+  metricNamespace: string;
   /** Origins the API answers CORS requests for; `["*"]` allows any. */
   corsOrigins: readonly string[];
 }>;
@@ -206,6 +236,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fanout: Object.freeze({
       assemblyQueueUrl: e.VIDEOCRAFT_ASSEMBLY_QUEUE_URL,
       minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
+    }),
+    render: Object.freeze({
+      timeoutSeconds: e.VIDEOCRAFT_RENDER_TIMEOUT,
+      memoryMb: e.VIDEOCRAFT_RENDER_MEMORY_MB,
     }),
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
     region: e.AWS_REGION,
@@ -242,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateSources: e.VIDEOCRAFT_ALLOW_PRIVATE_SOURCES,
     workDir: e.VIDEOCRAFT_WORK_DIR,
     version: e.VIDEOCRAFT_VERSION,
+    metricNamespace: e.VIDEOCRAFT_METRIC_NAMESPACE,
     corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),
   });
 }

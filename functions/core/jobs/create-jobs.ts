@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
-import { ConflictError } from "../errors.js";
+import { ConflictError, UnprocessableError } from "../errors.js";
 import type { Project } from "../schema/project.js";
+import { checkRenderTime } from "./check-render-time.js";
+import { sceneDurations } from "./dry-run.js";
 import type { JobDeps } from "./job-deps.js";
 import type { JobRecord } from "./job-record.js";
 import { JobStore } from "./job-store.js";
@@ -54,6 +56,7 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 /** Validates the body, stores each project as its own queued job and enqueues it. */
 export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise<CreateJobsResult> {
   const { projects, batch } = validateRequestBody(input.body, deps.config);
+  refuseOverlongWork(projects, batch, deps.config);
   const now = deps.clock.now();
   const jobs = projects.map(() => ({ id: nextId(now.getTime()), created_at: now.toISOString() }));
   if (input.idempotencyKey === undefined) {
@@ -98,6 +101,26 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
     );
   }
   return { jobs: earlier.jobs, batch: earlier.batch, replayed: true };
+}
+
+/**
+ * 422 for work the render function cannot finish inside its timeout: the job would otherwise run
+ * the whole timeout and end TIMEOUT. Scenes timed by their audio are not known before rendering
+ * and pass here; the dry run probes them.
+ */
+function refuseOverlongWork(projects: Project[], batch: boolean, config: JobDeps["config"]): void {
+  const details = projects.flatMap((project, i) =>
+    checkRenderTime(
+      project,
+      sceneDurations(project, new Map()).map((s) => s.duration_seconds),
+      config,
+    ).map((p) => ({ path: batch ? `[${i}].${p.path}` : p.path, message: p.message })),
+  );
+  if (details.length === 0) return;
+  throw new UnprocessableError(
+    `${details.length === 1 ? "one unit" : `${details.length} units`} of work would outlast the render timeout`,
+    details,
+  );
 }
 
 async function createAll(deps: JobDeps, projects: Project[], jobs: CreatedJob[]): Promise<void> {

@@ -6,6 +6,7 @@ import { buildTimeline } from "../plan/scene-timeline.js";
 import type { ProbeSources, SourceProbe } from "../ports/source-prober.js";
 import type { Project } from "../schema/project.js";
 import { displaySrc } from "../schema/source-policy.js";
+import { checkRenderTime } from "./check-render-time.js";
 import { estimateRender, renderEstimateSchema } from "./estimate-render.js";
 import { validateRequestBody } from "./validate-request.js";
 
@@ -33,7 +34,8 @@ export type DryRunSource = z.infer<typeof dryRunSourceSchema>;
 const dryRunProblemSchema = z
   .object({
     path: z.string().meta({ examples: ["scenes[0].elements[1].src"] }),
-    code: z.enum(SOURCE_FAILURE_CODES),
+    // TIMEOUT: a unit of work estimated to outlast the render timeout (check-render-time.ts).
+    code: z.enum([...SOURCE_FAILURE_CODES, "TIMEOUT"]),
     message: z.string(),
   })
   .meta({ description: "a limit or source failure the job would end with, at the JSON path that causes it" });
@@ -144,6 +146,13 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
       message: `the video would last ${Math.round(total)} s${over >= 0 ? ` (passed in scenes[${over}] "${scenes[over]?.id}")` : ""}, longer than the ${config.limits.maxVideoSeconds} s limit`,
     });
   }
+  problems.push(
+    ...checkRenderTime(
+      project,
+      scenes.map((s) => s.duration_seconds),
+      config,
+    ),
+  );
   const notes =
     unknown.length > 0
       ? [
@@ -155,7 +164,7 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
     project,
     total_duration_seconds: total,
     scenes,
-    estimate: estimateRender(project, total, config.ffmpeg.preset),
+    estimate: estimateRender(project, total, config),
     sources,
     problems,
     ...(notes ? { notes } : {}),
@@ -167,7 +176,7 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
  * audio that times a scene is probed this is the worker's timeline; until then each scene that can
  * be timed is timed on its own and the rest are null.
  */
-function sceneDurations(
+export function sceneDurations(
   project: Project,
   known: SourceMap,
 ): { id: string; duration_seconds: number | null }[] {

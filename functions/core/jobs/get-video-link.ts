@@ -14,14 +14,21 @@ type LinkDeps = Pick<JobDeps, "config" | "store" | "clock">;
 
 /**
  * A presigned link to the job's MP4, or undefined when the video is gone (deleted by the client
- * or expired by the retention rule): a link that answers 404 helps nobody.
+ * or expired by the retention rule): a link that answers 404 helps nobody. `expires_at` is when
+ * the link really stops working: the configured lifetime, or earlier when the signing credentials
+ * (a Lambda role's session) expire first.
  */
 export async function presignVideo(id: string, deps: LinkDeps): Promise<VideoLink | undefined> {
   const key = storageKeys.video(id);
   if (!(await deps.store.exists(key))) return undefined;
   const seconds = deps.config.presignExpiresSeconds;
-  const url = await deps.store.presignGet(key, seconds, `${id}.mp4`);
-  return { url, expires_at: new Date(deps.clock.now().getTime() + seconds * 1000).toISOString() };
+  const [url, credentialsEnd] = await Promise.all([
+    deps.store.presignGet(key, seconds, `${id}.mp4`),
+    deps.store.signingExpiry?.(),
+  ]);
+  const lifetimeEnd = deps.clock.now().getTime() + seconds * 1000;
+  const end = Math.min(lifetimeEnd, credentialsEnd?.getTime() ?? lifetimeEnd);
+  return { url, expires_at: new Date(end).toISOString() };
 }
 
 /** The download link of a completed job; a conflict while it is not completed, not found when unknown or gone. */

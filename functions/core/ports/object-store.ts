@@ -28,6 +28,12 @@ export interface ObjectStore {
   uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }>;
   /** A time-limited GET URL for the object. */
   presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
+  /**
+   * When the credentials that sign URLs stop working, if they are temporary (a Lambda role's
+   * session): a presigned URL dies with them, whatever lifetime it was signed for. Undefined for
+   * long-lived keys. Optional: a store without it signs with credentials that do not expire.
+   */
+  signingExpiry?(): Promise<Date | undefined>;
 }
 
 export class ObjectTooLargeError extends Error {
