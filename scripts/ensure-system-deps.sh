@@ -7,8 +7,8 @@ set -euo pipefail
 # FreeFont (Indic, Thai, Ethiopic …), Lohit (Telugu, Kannada), WenQuanYi Micro Hei (CJK), Symbola (emoji).
 FONTS=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-lohit-telu fonts-lohit-knda fonts-wqy-microhei fonts-symbola)
 # cmake, g++ and make build whisper.cpp; with autoconf, automake, libtool, python3 and xz-utils they also
-# build the native part of aws-lambda-ric (a devDependency, compiled by npm ci) that the Lambda runtime
-# test runs, the same toolchain the render image's Dockerfile installs for it.
+# build the native part of aws-lambda-ric (scripts/build-lambda-ric.sh, before the tests) that the Lambda
+# runtime test runs, the same toolchain the render image's Dockerfile installs for it.
 PACKAGES=(ffmpeg espeak-ng "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)

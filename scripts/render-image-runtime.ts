@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, readFile, symlink } from "node:fs/promises";
+import { access, copyFile, mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { REPO_ROOT } from "../infra/repo-root.js";
 import { bundleRenderHandler, RENDER_DOCKERFILE, shellWords } from "./lambda-bundles.js";
@@ -84,18 +84,15 @@ export async function readRenderImage(dockerfile = RENDER_DOCKERFILE): Promise<R
 
 /**
  * A task root laid out as the image's /var/task: the render bundle (built by the Dockerfile's own
- * esbuild command) and node_modules/aws-lambda-ric (the installed devDependency, the version the
- * Dockerfile pins), plus every file the final stage copies from the build context, under `root`.
+ * esbuild command) and node_modules/aws-lambda-ric (installed from the image's own lockfile by
+ * scripts/build-lambda-ric.sh), plus every file the final stage copies from the build context, under `root`.
  */
 export async function prepareTaskRoot(root: string, image: RenderImage): Promise<string> {
   const taskRoot = path.join(root, "var/task");
   await bundleRenderHandler(taskRoot);
   await mkdir(path.join(root, "tmp"), { recursive: true });
   await mkdir(path.join(taskRoot, "node_modules/.bin"), { recursive: true });
-  await symlink(
-    path.join(REPO_ROOT, "node_modules/aws-lambda-ric"),
-    path.join(taskRoot, "node_modules/aws-lambda-ric"),
-  );
+  await symlink(await lambdaRicDir(), path.join(taskRoot, "node_modules/aws-lambda-ric"));
   await symlink("../aws-lambda-ric/index.mjs", path.join(taskRoot, "node_modules/.bin/aws-lambda-ric"));
   for (const [target, source] of image.copies) {
     if (!target.startsWith("/")) continue;
@@ -104,6 +101,20 @@ export async function prepareTaskRoot(root: string, image: RenderImage): Promise
     await copyFile(source, local);
   }
   return taskRoot;
+}
+
+/** Where scripts/build-lambda-ric.sh (run by `npm test`'s pretest) installed the image's client. */
+async function lambdaRicDir(): Promise<string> {
+  const dir = path.join(
+    process.env.VIDEOCRAFT_LAMBDA_RIC_DIR ?? path.join(REPO_ROOT, ".cache/lambda-ric"),
+    "node_modules/aws-lambda-ric",
+  );
+  try {
+    await access(path.join(dir, "index.mjs"));
+  } catch {
+    throw new Error(`aws-lambda-ric is not installed at ${dir}: run bash scripts/build-lambda-ric.sh`);
+  }
+  return dir;
 }
 
 export interface StartOptions {

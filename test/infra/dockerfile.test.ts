@@ -82,10 +82,23 @@ describe("render image Dockerfile", () => {
     expect(dockerfile).toContain("bash scripts/build-whisper.sh");
   });
 
-  it("pins the runtime interface client the tests run (the devDependency package-lock.json locks)", () => {
-    const version = arg("AWS_LAMBDA_RIC_VERSION");
+  it("installs the runtime interface client the tests run, from one exact-pinned lockfile", () => {
+    const ricDir = path.join(IMAGE_DIR, "ric");
+    const manifest = JSON.parse(readFileSync(path.join(ricDir, "package.json"), "utf8"));
+    const ricLock = JSON.parse(readFileSync(path.join(ricDir, "package-lock.json"), "utf8"));
+    const version = manifest.dependencies?.["aws-lambda-ric"];
     expect(version).toMatch(EXACT_SEMVER);
-    expect(locked("aws-lambda-ric")?.version).toBe(version);
+    expect(ricLock.packages?.["node_modules/aws-lambda-ric"]?.version).toBe(version);
+    expect(dockerfile).toContain(
+      "COPY layers/render-image/ric/package.json layers/render-image/ric/package-lock.json ./",
+    );
+    expect(dockerfile).toMatch(/RUN npm ci --no-audit --no-fund --omit=dev/);
+    // The tests install the same lockfile (scripts/build-lambda-ric.sh), not a copy of the pin.
+    expect(readFileSync(path.join(REPO_ROOT, "scripts/build-lambda-ric.sh"), "utf8")).toContain(
+      "layers/render-image/ric",
+    );
+    // It stays out of the project's own dependencies: `npm ci` must not need a C toolchain.
+    expect(locked("aws-lambda-ric")).toBeUndefined();
   });
 
   it("starts it through an entry point that hands the CMD on as _HANDLER", () => {
