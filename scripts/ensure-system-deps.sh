@@ -3,11 +3,13 @@
 # Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says exactly what to install.
 set -euo pipefail
 
-PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-liberation fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
+PACKAGES=(ffmpeg espeak-ng libespeak-ng-dev fonts-dejavu-core fonts-liberation fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+# The alignment tests read espeak-ng's own word timings through its library (test/support).
+[ -e /usr/include/espeak-ng/speak_lib.h ] || missing+=(libespeak-ng-dev)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || missing+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)

@@ -2,20 +2,37 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { clipWords } from "../../core/captions/clip-words.js";
 import type { Word } from "../../core/captions/word.js";
-import { guessPronunciation } from "./guess-pronunciation.js";
+import {
+  type AlignmentProblem,
+  judgeAlignment,
+  type PlacedWord,
+  problemSeconds,
+  secondsPerPhone,
+} from "./judge-alignment.js";
+import { DEFAULT_SPHINX_DICT, loadDictionary } from "./pronunciation-dictionary.js";
 import { runProcess } from "./run-process.js";
+import { type ScriptToken, tokenizeScript } from "./script-tokens.js";
+import { buildGrammar, buildScriptDictionary } from "./sphinx-grammar.js";
+import { spreadOverSpeech } from "./spread-over-speech.js";
+import { detectVoiceActivity, type VoiceActivity } from "./voice-activity.js";
+import { readWavPcm } from "./wav-pcm.js";
+
+export { DEFAULT_SPHINX_DICT, loadDictionary };
 
 /**
- * Forced alignment of a known script to narration (SPEC §7): Debian's `pocketsphinx` 0.8 tool with
- * the `pocketsphinx-en-us` model decodes the audio against a JSGF grammar that is exactly the
- * script's word sequence, and prints `word start end prob` per word.
+ * Forced alignment of a known English script to narration: Debian's `pocketsphinx` 0.8 tool with the
+ * `pocketsphinx-en-us` model decodes the audio against a JSGF grammar that is exactly the script's
+ * word sequence, and prints `word start end prob` per word.
  *
- * Script words missing from the pronunciation dictionary (names, digits…) get a pronunciation guessed
- * from their spelling, so their audio is not absorbed by a neighbour; a word with nothing pronounceable
- * (or one the decoder does not place) gets a time interpolated from its neighbours. Recognised words
+ * Numbers, currency, times and abbreviations are expanded into the words people say (every common
+ * reading offered to the decoder); words missing from the pronunciation dictionary get a
+ * pronunciation guessed from their spelling, so their audio is not absorbed by a neighbour. Each
+ * decoder pass is judged for plausibility against the audio's own loudness (see `judgeAlignment`);
+ * an implausible pass is retried with a wider search, the more plausible pass wins, and words it
+ * still places implausibly are re-placed over the stretches of sound around them. Recognised words
  * are mapped back onto the ORIGINAL script tokens, so captions show the user's spelling, case and
- * punctuation. pocketsphinx reads a small dictionary written per run with just the script's words,
- * which also keeps its start-up short.
+ * punctuation ("2023", not "twenty twenty three"). pocketsphinx reads a small dictionary written per
+ * run with just the script's words, which keeps its start-up short.
  */
 export interface AlignScriptOptions {
   /** `pocketsphinx_continuous` (Debian package `pocketsphinx`). */
@@ -32,18 +49,59 @@ export interface AlignScriptOptions {
 }
 
 export const DEFAULT_POCKETSPHINX = "pocketsphinx_continuous";
-export const DEFAULT_SPHINX_DICT = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
 
 /**
- * Search beams, tried in order until the decoder reaches the end of the grammar. SPEC §7's
- * `-beam 1e-80 -wbeam 1e-60 -pbeam 1e-80` loses the grammar path on ordinary continuous speech
- * (pocketsphinx: "Final result does not match the grammar", no words) even for 20 espeak words, so
- * the first try is one notch wider, which costs about the same; the second is wider still.
+ * Decoder passes, tried in order while the result is implausible. SPEC §7's beams (`-beam 1e-80
+ * -wbeam 1e-60 -pbeam 1e-80`) lose the grammar path on ordinary continuous speech ("Final result
+ * does not match the grammar", no words), so the first pass is one notch wider, which costs about
+ * the same. Narration is mostly clean (TTS or a studio microphone), where pocketsphinx's noise
+ * removal and silence skipping shift word edges, so the first pass turns them off; the second pass
+ * searches wider with them on, for noisy recordings.
  */
-const BEAM_LADDER: readonly string[][] = [
-  ["-beam", "1e-100", "-wbeam", "1e-80", "-pbeam", "1e-100"],
-  ["-beam", "1e-150", "-wbeam", "1e-120", "-pbeam", "1e-150"],
-];
+export const ALIGNMENT_PASSES = [
+  {
+    name: "narrow",
+    args: [
+      "-beam",
+      "1e-100",
+      "-wbeam",
+      "1e-80",
+      "-pbeam",
+      "1e-100",
+      "-remove_noise",
+      "no",
+      "-remove_silence",
+      "no",
+    ],
+  },
+  {
+    name: "wide",
+    args: [
+      "-beam",
+      "1e-150",
+      "-wbeam",
+      "1e-120",
+      "-pbeam",
+      "1e-150",
+      "-remove_noise",
+      "yes",
+      "-remove_silence",
+      "no",
+    ],
+  },
+] as const;
+
+export type AlignmentPassName = (typeof ALIGNMENT_PASSES)[number]["name"];
+
+/** How the alignment was reached: kept with the cached timings. */
+export interface AlignmentReport {
+  /** The pass whose placement was used. */
+  pass: AlignmentPassName | "none";
+  /** Each pass run, with what the plausibility check found in it. */
+  passes: { name: AlignmentPassName; words: number; problems: number; problemSeconds: number }[];
+  /** Words re-placed over the audio's stretches of sound because their placement stayed implausible. */
+  repaired: number;
+}
 
 export interface AlignmentResult {
   /** One per script token, times in the audio, ordered and non-overlapping. */
@@ -51,104 +109,23 @@ export interface AlignmentResult {
   warnings: string[];
   /** Script tokens that had no recognised time and were interpolated. */
   interpolated: number;
+  report: AlignmentReport;
 }
 
-/** A script token and the dictionary words it is spoken as. */
-interface ScriptToken {
-  text: string;
-  /** Lower-case dictionary spellings, e.g. "well-known" → ["well", "known"]. */
-  parts: string[];
-  /** Every part is in the dictionary. */
-  inDictionary: boolean;
-  /** Some part is not, and its pronunciation is guessed from its spelling. */
-  guessed: boolean;
-  /** The token is in the grammar (known or guessed pronunciation for every part). */
-  inGrammar: boolean;
+/** One word pocketsphinx placed; `variant` 0 is `word`, 1 is `word(2)`… */
+export interface SphinxWord extends Word {
+  variant: number;
 }
 
-/** word → its pronunciations (alternates `word(2)` included), as in the dictionary file. */
-export type PronunciationDictionary = ReadonlyMap<string, string[]>;
-
-const dictionaries = new Map<string, Promise<Map<string, string[]>>>();
-
-/** The pronunciation dictionary, loaded once per path and process. */
-export function loadDictionary(path: string): Promise<PronunciationDictionary> {
-  let cached = dictionaries.get(path);
-  if (!cached) {
-    cached = readFile(path, "utf8").then((text) => {
-      const words = new Map<string, string[]>();
-      for (const line of text.split("\n")) {
-        const space = line.indexOf(" ");
-        if (space <= 0) continue;
-        const word = line.slice(0, space).replace(/\(\d+\)$/, "");
-        const phones = line.slice(space + 1).trim();
-        const list = words.get(word);
-        if (list) list.push(phones);
-        else words.set(word, [phones]);
-      }
-      return words;
-    });
-    dictionaries.set(path, cached);
-    cached.catch(() => dictionaries.delete(path));
-  }
-  return cached;
-}
-
-/** Splits the script into display tokens; a token of punctuation only joins the token before it. */
-export function tokenizeScript(script: string, dictionary: PronunciationDictionary): ScriptToken[] {
-  const tokens: ScriptToken[] = [];
-  for (const raw of script.split(/\s+/)) {
-    if (!raw) continue;
-    const normal = raw.toLowerCase().replace(/[‘’`´]/g, "'");
-    // Only letters, digits and inner apostrophes reach the JSGF grammar and the dictionary: any other
-    // character (`;`, `[`, `:`…) splits the token, so user text can never break the grammar's syntax.
-    const parts = normal
-      .split(/[^\p{L}\p{N}']+/u)
-      .map((p) => p.replace(/^'+|'+$/g, ""))
-      .filter((p) => p !== "");
-    if (parts.length === 0) {
-      const prev = tokens[tokens.length - 1];
-      if (prev) prev.text += ` ${raw}`;
-      else tokens.push({ text: raw, parts: [], inDictionary: false, guessed: false, inGrammar: false });
-      continue;
-    }
-    const inDictionary = parts.every((p) => dictionary.has(p));
-    const inGrammar = inDictionary || parts.every((p) => dictionary.has(p) || guessPronunciation(p) !== "");
-    tokens.push({ text: raw, parts, inDictionary, guessed: !inDictionary && inGrammar, inGrammar });
-  }
-  return tokens;
-}
-
-/** The dictionary pocketsphinx reads for one script: its words' entries, plus guesses for the others. */
-export function buildScriptDictionary(words: Iterable<string>, dictionary: PronunciationDictionary): string {
-  const lines: string[] = [];
-  for (const word of new Set(words)) {
-    const known = dictionary.get(word);
-    if (!known) {
-      lines.push(`${word} ${guessPronunciation(word)}`);
-      continue;
-    }
-    known.forEach((phones, i) => {
-      lines.push(`${i === 0 ? word : `${word}(${i + 1})`} ${phones}`);
-    });
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-/** `#JSGF V1.0; grammar script; public <s> = every morning the keeper …;` */
-export function buildGrammar(words: readonly string[]): string {
-  return `#JSGF V1.0;\ngrammar script;\npublic <s> = ${words.join(" ")};\n`;
-}
-
-/** pocketsphinx's `word start end prob` lines; fillers and sentence marks are skipped, `word(2)` → `word`. */
-export function parseSphinxWords(stdout: string): Word[] {
-  const words: Word[] = [];
+/** pocketsphinx's `word start end prob` lines; fillers and sentence marks are skipped. */
+export function parseSphinxWords(stdout: string): SphinxWord[] {
+  const words: SphinxWord[] = [];
   for (const line of stdout.split("\n")) {
-    const m = /^(\S+)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s+\S+\s*$/.exec(line.trim());
+    const m = /^(\S+?)(?:\((\d+)\))?\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s+\S+\s*$/.exec(line.trim());
     if (!m?.[1]) continue;
-    const word = m[1].replace(/\(\d+\)$/, "");
+    const word = m[1];
     if (word.startsWith("<") || word.startsWith("[") || word.startsWith("++")) continue;
-    words.push({ word, start: Number(m[2]), end: Number(m[3]) });
+    words.push({ word, start: Number(m[3]), end: Number(m[4]), variant: m[2] ? Number(m[2]) - 1 : 0 });
   }
   return words;
 }
@@ -158,26 +135,28 @@ export async function alignScript(
   script: string,
   o: AlignScriptOptions,
 ): Promise<AlignmentResult> {
-  const dictPath = o.dictPath ?? DEFAULT_SPHINX_DICT;
-  const dictionary = await loadDictionary(dictPath);
+  const dictionary = await loadDictionary(o.dictPath ?? DEFAULT_SPHINX_DICT);
   const tokens = tokenizeScript(script, dictionary);
   const warnings: string[] = [];
-  const guessed = tokens.filter((t) => t.guessed).map((t) => t.text);
+  const guessed = tokens.filter((t) => t.guessed.length > 0).map((t) => t.text);
   if (guessed.length > 0) {
     warnings.push(
       `forced alignment: ${guessed.length} script word(s) are not in the pronunciation dictionary; their pronunciation was guessed from the spelling: ${guessed.slice(0, 10).join(", ")}`,
     );
   }
-  const grammarWords = tokens.filter((t) => t.inGrammar).flatMap((t) => t.parts);
-  let recognised: Word[] = [];
+  const activity = detectVoiceActivity(readWavPcm(await readFile(wavPath)));
+  const grammarWords = tokens.flatMap((t) => t.forms.flat());
+  const report: AlignmentReport = { pass: "none", passes: [], repaired: 0 };
+  let best: { recognised: SphinxWord[]; placed: PlacedWord[]; problems: AlignmentProblem[] } | undefined;
   if (grammarWords.length > 0) {
     const base = join(o.workDir, `script-${process.pid}-${Date.now().toString(36)}`);
     const gram = `${base}.gram`;
     const dict = `${base}.dict`;
-    await writeFile(gram, buildGrammar(grammarWords));
-    await writeFile(dict, buildScriptDictionary(grammarWords, dictionary));
+    const scriptDictionary = buildScriptDictionary(grammarWords, dictionary);
+    await writeFile(gram, buildGrammar(tokens.map((t) => t.forms)));
+    await writeFile(dict, scriptDictionary.text);
     try {
-      for (const beams of BEAM_LADDER) {
+      for (const pass of ALIGNMENT_PASSES) {
         const { stdout } = await runProcess(
           o.pocketsphinxPath ?? DEFAULT_POCKETSPHINX,
           [
@@ -192,7 +171,7 @@ export async function alignScript(
             "yes",
             "-vad_postspeech",
             "3000",
-            ...beams,
+            ...pass.args,
             "-logfn",
             "/dev/null",
           ],
@@ -203,55 +182,145 @@ export async function alignScript(
             what: "forced alignment",
           },
         );
-        recognised = parseSphinxWords(stdout);
-        if (recognised.length > 0) break;
+        const recognised = parseSphinxWords(stdout);
+        const placed = recognised.map((w) => ({
+          start: w.start,
+          end: w.end,
+          phones: scriptDictionary.phones.get(w.word)?.[w.variant] ?? 3,
+        }));
+        // A pass that found nothing is the least plausible of all.
+        const problems =
+          recognised.length > 0
+            ? judgeAlignment(placed, activity)
+            : [{ kind: "unexplained-sound" as const, first: -1, last: 0, seconds: activity.duration }];
+        report.passes.push({
+          name: pass.name,
+          words: recognised.length,
+          problems: problems.length,
+          problemSeconds: Number(problemSeconds(problems).toFixed(3)),
+        });
+        if (!best || problemSeconds(problems) < problemSeconds(best.problems)) {
+          best = { recognised, placed, problems };
+          report.pass = pass.name;
+        }
+        if (best.problems.length === 0) break;
       }
     } finally {
       await Promise.all([rm(gram, { force: true }), rm(dict, { force: true })]);
     }
   }
-  const { words, interpolated } = mapOntoScript(tokens, recognised, o.audioDuration);
+  if (best && best.recognised.length > 0) {
+    report.repaired = repairImplausible(best.placed, best.problems, activity);
+    best.placed.forEach((p, i) => {
+      const r = best.recognised[i];
+      if (r) {
+        r.start = p.start;
+        r.end = p.end;
+      }
+    });
+  } else {
+    report.pass = "none";
+  }
+  const recognised = best?.recognised ?? [];
+  const { words, interpolated } = mapOntoScript(tokens, recognised, o.audioDuration, activity);
   if (grammarWords.length > 0 && recognised.length === 0) {
     warnings.push(
-      "forced alignment found no match between the script and the audio; captions are spread evenly",
+      "forced alignment found no match between the script and the audio; captions are spread over the stretches of speech by word length",
     );
   }
-  return { words, warnings, interpolated };
+  return { words, warnings, interpolated, report };
+}
+
+/** Problems that span more words than this are left as decoded: spreading is rougher than that. */
+const MAX_REPAIR_WORDS = 8;
+
+/**
+ * Re-places the words of each implausible stretch over the sound between its plausible neighbours,
+ * by phone count at the speaker's pace (see `spreadOverSpeech`). Returns how many words moved.
+ */
+export function repairImplausible(
+  placed: PlacedWord[],
+  problems: readonly AlignmentProblem[],
+  activity: VoiceActivity,
+): number {
+  if (placed.length === 0 || problems.length === 0) return 0;
+  const ranges = problems
+    .map((p) => [Math.max(0, p.first), Math.min(placed.length - 1, p.last)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [a, b] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  // The speaker's pace, from the words whose placement is not in doubt.
+  const trusted = placed.filter((_, i) => !merged.some(([a, b]) => i >= a && i <= b));
+  const pace = trusted.length >= 3 ? secondsPerPhone(trusted) : undefined;
+  let moved = 0;
+  for (const [a, b] of merged) {
+    if (b - a + 1 > MAX_REPAIR_WORDS) continue;
+    const window = {
+      start: placed[a - 1]?.end ?? 0,
+      end: placed[b + 1]?.start ?? activity.duration,
+    };
+    const spans = spreadOverSpeech(
+      placed.slice(a, b + 1).map((w) => w.phones),
+      activity.segments,
+      window,
+      pace,
+    );
+    spans.forEach((s, k) => {
+      const w = placed[a + k];
+      if (!w) return;
+      if (Math.abs(w.start - s.start) > 0.02) moved++;
+      w.start = s.start;
+      w.end = s.end;
+    });
+  }
+  return moved;
 }
 
 /**
- * Gives every script token a time: recognised words are matched in order onto the grammar words
- * (the decoder follows the grammar, so normally one-to-one; a short look-ahead tolerates gaps), a
- * token spans its parts, and untimed tokens are interpolated between their timed neighbours.
+ * Gives every script token a time: the recognised words are matched in order onto each token's
+ * readings (the decoder follows the grammar, so normally exactly; a short look-ahead tolerates gaps),
+ * a token spans its words, and untimed tokens are interpolated between their timed neighbours, or
+ * spread over the stretches of sound when nothing was recognised at all.
  */
 export function mapOntoScript(
   tokens: readonly ScriptToken[],
   recognised: readonly Word[],
   audioDuration: number,
+  activity?: VoiceActivity,
 ): { words: Word[]; interpolated: number } {
-  const slots: { token: number; word: string }[] = [];
-  tokens.forEach((t, i) => {
-    if (t.inGrammar) for (const p of t.parts) slots.push({ token: i, word: p });
-  });
   const times: ({ start: number; end: number } | undefined)[] = tokens.map(() => undefined);
   let next = 0;
-  for (const r of recognised) {
-    const word = r.word.toLowerCase();
-    for (let k = next; k < Math.min(slots.length, next + 6); k++) {
-      const slot = slots[k];
-      if (slot?.word !== word) continue;
-      const t = times[slot.token];
-      times[slot.token] = t ? { start: t.start, end: r.end } : { start: r.start, end: r.end };
-      next = k + 1;
-      break;
+  tokens.forEach((token, i) => {
+    if (token.forms.length === 0) return;
+    const forms = [...token.forms].sort((a, b) => b.length - a.length);
+    for (let at = next; at < Math.min(recognised.length, next + 6); at++) {
+      const form = forms.find(
+        (f) => f.length > 0 && f.every((w, k) => recognised[at + k]?.word.toLowerCase() === w),
+      );
+      if (!form) continue;
+      const first = recognised[at];
+      const last = recognised[at + form.length - 1];
+      if (first && last) times[i] = { start: first.start, end: last.end };
+      next = at + form.length;
+      return;
     }
-  }
+  });
   const interpolated = times.filter((t) => t === undefined).length;
-  const filled = interpolate(
-    tokens.map((t) => t.text),
-    times,
-    audioDuration,
-  );
+  const texts = tokens.map((t) => t.text);
+  if (interpolated === tokens.length && activity && tokens.length > 0) {
+    const spans = spreadOverSpeech(
+      tokens.map((t) => Math.max(1, t.forms[0]?.join("").length ?? t.text.length)),
+      activity.segments,
+      { start: 0, end: audioDuration },
+    );
+    const words = texts.map((word, i) => ({ word, start: spans[i]?.start ?? 0, end: spans[i]?.end ?? 0 }));
+    return { words: clipWords(words, Math.max(audioDuration, 0.01)), interpolated };
+  }
+  const filled = interpolate(texts, times, audioDuration);
   return { words: clipWords(filled, Math.max(audioDuration, 0.01)), interpolated };
 }
 
