@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       ["whisper.cpp, tiny.en dimensions (random)", TINY_EN_DIMS],
     ] as const) {
       const [generate, model] = await seconds(() => ensureTinyWhisperModel(dims));
-      const [whisper, out] = await seconds(() =>
+      const [whisper, { words: out }] = await seconds(() =>
         transcribeWhisper(wav, {
           binary: paths.binary,
           modelPath: model,

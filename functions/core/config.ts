@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_LIMITS, HARD_LIMITS, type ProjectLimits } from "./schema/limits.js";
+import { DEFAULT_WHISPER_MODEL } from "./whisper-models.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
@@ -98,7 +99,7 @@ const envSchema = z.object({
   VIDEOCRAFT_FFMPEG_TIMEOUT: durationSeconds.default(900),
   VIDEOCRAFT_FFMPEG_PATH: z.string().default("ffmpeg"),
   VIDEOCRAFT_FFPROBE_PATH: z.string().default("ffprobe"),
-  VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default("base.en"),
+  VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default(DEFAULT_WHISPER_MODEL),
   VIDEOCRAFT_STORAGE_RETENTION_DAYS: int(1, 3650).default(7),
   VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: byteSize.default(2 * 1024 ** 3),
   VIDEOCRAFT_JOB_MAX_CONCURRENT: int(1, 1000).default(1),

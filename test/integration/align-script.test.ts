@@ -92,7 +92,7 @@ describe("forced alignment of a known script (pocketsphinx)", () => {
     expect(oov?.end).toBeGreaterThan(oov?.start ?? 0);
   });
 
-  it("aligns continuous speech and resolves a subtitles element's text through the cache", async () => {
+  it("aligns continuous speech and resolves a subtitles element's text through the cache, recording the pass", async () => {
     const text =
       "From the top he can see the fishing boats leave the harbour, one after another, while the gulls circle above.";
     const source = join(dir, "continuous.wav");
@@ -115,6 +115,10 @@ describe("forced alignment of a known script (pocketsphinx)", () => {
     resolved.words.forEach((w, i) => {
       if (i > 0) expect(w.start).toBeGreaterThan(resolved.words[i - 1]?.start ?? 0);
     });
+    // The cache entry says which decoder pass won and what the plausibility check found.
+    const entry = JSON.parse((await store.getText(resolved.cacheKey ?? "")) ?? "{}");
+    expect(entry.alignment).toMatchObject({ pass: "narrow", repaired: 0 });
+    expect(entry.alignment.passes[0]).toMatchObject({ name: "narrow", words: 20, problems: 0 });
     const again = await resolveWordTimings(element, { path: source, offset: 2 }, deps);
     expect(again).toMatchObject({ cached: true, words: resolved.words });
   });

@@ -34,13 +34,15 @@ export interface GroundTruthPiece {
 
 export interface GroundTruthScript {
   name: string;
+  /** The subtitles element's `language`, for scripts that are not English. */
+  language?: string;
   pieces: readonly GroundTruthPiece[];
   /** Silence between pieces, seconds, used in turn. */
   gaps?: readonly number[];
 }
 
 export interface GroundTruth {
-  /** The script as the subtitles element's `text`: every token's `show`, space-separated. */
+  /** The script as the subtitles element's `text`: every token's `show`, space-separated (Chinese: joined). */
   text: string;
   /** One per token of `text`; `start` undefined where espeak-ng reported no event of its own. */
   truth: { word: string; start: number | undefined }[];
@@ -99,6 +101,9 @@ async function synthesise(helper: string, voice: string, rate: number, text: str
   return { rate: sampleRate, samples: Int16Array.from(samples), events } satisfies Synthesis;
 }
 
+/** Text without spaces between words (Chinese) is joined without one, as it is written. */
+const joiner = (next: string) => (/^\p{Script=Han}/u.test(next) ? "" : " ");
+
 const isSilent = (s: Int16Array, from: number, to: number) => {
   for (let i = Math.max(0, from); i < Math.min(s.length, to); i++)
     if (Math.abs(s[i] ?? 0) >= SILENCE) return false;
@@ -118,7 +123,7 @@ export async function buildGroundTruth(script: GroundTruthScript, dir: string): 
     // Where each token's spoken text sits in the text espeak-ng reads (1-based, inclusive).
     let said = "";
     const spans = tokens.map((t) => {
-      if (said) said += " ";
+      if (said) said += joiner(t.say ?? t.show);
       const from = said.length + 1;
       said += t.say ?? t.show;
       return { from, to: said.length };
@@ -164,7 +169,9 @@ export async function buildGroundTruth(script: GroundTruthScript, dir: string): 
   const wavPath = join(dir, `${slug}.wav`);
   await writeFile(wavPath, pcmToWav(all, rate));
   return {
-    text: script.pieces.flatMap((pc) => pc.tokens.map((t) => (typeof t === "string" ? t : t.show))).join(" "),
+    text: script.pieces
+      .flatMap((pc) => pc.tokens.map((t) => (typeof t === "string" ? t : t.show)))
+      .reduce((text, t) => (text ? text + joiner(t) + t : t), ""),
     truth,
     wavPath,
     duration: all.length / rate,
@@ -342,6 +349,37 @@ export const GROUND_TRUTH_SCRIPTS: readonly GroundTruthScript[] = [
           "day",
           "off.",
         ],
+      },
+    ],
+  },
+];
+
+/**
+ * Scripts in languages the forced aligner has no pronunciations for: timed from a recogniser's words
+ * when one understands the language, else spread over the stretches of speech.
+ */
+export const OTHER_LANGUAGE_SCRIPTS: readonly GroundTruthScript[] = [
+  {
+    name: "German, continuous (150 wpm)",
+    language: "de",
+    pieces: [
+      {
+        voice: "de",
+        rate: 150,
+        tokens: words(
+          "Jeden Morgen steigt der alte Wärter die schmale Treppe hinauf, um die große Lampe zu putzen. Von oben sieht er die Fischerboote den Hafen verlassen.",
+        ),
+      },
+    ],
+  },
+  {
+    name: "Chinese phrases, continuous",
+    language: "zh",
+    pieces: [
+      {
+        voice: "cmn",
+        rate: 150,
+        tokens: ["今天天气很好，", "我们去公园散步。", "公园里有很多人，", "有的在跑步，", "有的在唱歌。"],
       },
     ],
   },

@@ -267,7 +267,7 @@ export function repairImplausible(
       placed.slice(a, b + 1).map((w) => w.phones),
       activity.segments,
       window,
-      pace,
+      { secondsPerUnit: pace },
     );
     spans.forEach((s, k) => {
       const w = placed[a + k];

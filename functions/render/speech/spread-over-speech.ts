@@ -9,6 +9,8 @@ const MAX_GROUP_WORDS = 40;
 const MAX_GROUP_SEGMENTS = 6;
 /** The longest pause inside one word (a stop consonant's closure in slow speech). */
 const MAX_PAUSE_IN_WORD = 0.25;
+/** What a pause where the script has none (or none where it has one) costs, in seconds of mismatch. */
+const BREAK_SECONDS = 0.15;
 /** A word's sound may trail this long after the recogniser's end for it (a fricative, a slow vowel). */
 const TAIL_SECONDS = 0.3;
 
@@ -19,6 +21,8 @@ const TAIL_SECONDS = 0.3;
  * weight; by default the sound's length over the total weight, i.e. the speaker's own pace), and
  * inside a group the words share the sound by weight. A stretch no word fits is left unused (a
  * cough, a breath). Weights: phones, syllables or characters, whatever measures a word's length.
+ * `pauseAfter` (0–1 per word, e.g. 1 after a full stop, 0.6 after a comma) makes a silence between
+ * stretches likelier where the script's punctuation marks one.
  *
  * Returns one span per weight, ordered, non-overlapping and inside `window`.
  */
@@ -26,7 +30,7 @@ export function spreadOverSpeech(
   weights: readonly number[],
   segments: readonly Span[],
   window: Span,
-  secondsPerUnit?: number,
+  o: { secondsPerUnit?: number | undefined; pauseAfter?: readonly number[] } = {},
 ): Span[] {
   const k = weights.length;
   if (k === 0) return [];
@@ -45,7 +49,17 @@ export function spreadOverSpeech(
   const prefixS = [0];
   for (const s of sound) prefixS.push((prefixS[prefixS.length - 1] ?? 0) + s.end - s.start);
   const totalW = prefixW[k] ?? 1;
-  const unit = secondsPerUnit ?? (prefixS[m] ?? 0) / totalW;
+  const unit = o.secondsPerUnit ?? (prefixS[m] ?? 0) / totalW;
+  const pauses = o.pauseAfter;
+  const prefixP = [0];
+  for (let i = 0; i < k; i++) prefixP.push((prefixP[i] ?? 0) + (pauses?.[i] ?? 0));
+  // Punctuation's say on a group of words [i, i2): likely pauses inside it, an unlikely one after it.
+  const breakCost = (i: number, i2: number) => {
+    if (!pauses || i2 === i) return 0;
+    const inside = (prefixP[i2 - 1] ?? 0) - (prefixP[i] ?? 0);
+    const after = i2 < k ? 1 - (pauses[i2 - 1] ?? 0) : 0;
+    return BREAK_SECONDS * (inside + after);
+  };
 
   // best[i][j]: least cost placing the first i words on the first j stretches.
   const best = Array.from({ length: k + 1 }, () => new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY));
@@ -66,7 +80,10 @@ export function spreadOverSpeech(
           // An empty group leaves sound unexplained; a group's words should fill its sound.
           const expected = ((prefixW[i2] ?? 0) - (prefixW[i] ?? 0)) * unit;
           const tailOnly = i2 === i && j === 0 && j2 === tail;
-          const cost = here + (tailOnly ? Math.max(0, seconds - TAIL_SECONDS) : Math.abs(seconds - expected));
+          const cost =
+            here +
+            (tailOnly ? Math.max(0, seconds - TAIL_SECONDS) : Math.abs(seconds - expected)) +
+            breakCost(i, i2);
           const row = best[i2] as Float64Array;
           if (cost < (row[j2] ?? Number.POSITIVE_INFINITY)) {
             row[j2] = cost;

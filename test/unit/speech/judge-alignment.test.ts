@@ -127,7 +127,7 @@ describe("spreading words over the sound", () => {
         { start: 3, end: 3.05 },
       ],
       { start: 0, end: 4 },
-      0.13,
+      { secondsPerUnit: 0.13 },
     );
     expect(spans.map((s) => [s.start, s.end].map((x) => Number(x.toFixed(2))))).toEqual([
       [0, 0.6],
