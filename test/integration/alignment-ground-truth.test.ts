@@ -57,6 +57,8 @@ describe("forced alignment against ground truth", () => {
       const [first, second] = result.report.passes;
       expect(first?.name).toBe("narrow");
       if (second) expect(first?.problems).toBeGreaterThan(0);
+      // The retry decodes only the stretches around the problems when the first pass placed words.
+      if (second && (first?.words ?? 0) > 0) expect(second.seconds).toBeLessThan(first?.seconds ?? 0);
       expect(result.report.passes.map((p) => p.name)).toContain(result.report.pass);
     },
     60_000,

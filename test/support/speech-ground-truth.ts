@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { encodeWavPcm } from "../../functions/render/speech/wav-pcm.js";
 
 const run = promisify(execFile);
 
@@ -167,7 +168,7 @@ export async function buildGroundTruth(script: GroundTruthScript, dir: string): 
     o += x.length;
   }
   const wavPath = join(dir, `${slug}.wav`);
-  await writeFile(wavPath, pcmToWav(all, rate));
+  await writeFile(wavPath, encodeWavPcm({ rate, samples: all }));
   return {
     text: script.pieces
       .flatMap((pc) => pc.tokens.map((t) => (typeof t === "string" ? t : t.show)))
@@ -176,26 +177,6 @@ export async function buildGroundTruth(script: GroundTruthScript, dir: string): 
     wavPath,
     duration: all.length / rate,
   };
-}
-
-/** 16-bit mono PCM WAV bytes. */
-export function pcmToWav(samples: Int16Array, rate: number): Buffer {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const h = Buffer.alloc(44);
-  h.write("RIFF", 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write("WAVE", 8);
-  h.write("fmt ", 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write("data", 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
 }
 
 export interface StartErrors {

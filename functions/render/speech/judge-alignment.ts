@@ -7,7 +7,12 @@ export interface PlacedWord {
   phones: number;
 }
 
-export type ProblemKind = "squeezed" | "unexplained-sound" | "word-in-silence" | "stretched";
+export type ProblemKind =
+  | "squeezed"
+  | "unexplained-sound"
+  | "word-in-silence"
+  | "starts-in-pause"
+  | "stretched";
 
 /** Something a listener would not believe about an alignment, over words [first, last]. */
 export interface AlignmentProblem {
@@ -29,6 +34,8 @@ const MAX_UNEXPLAINED_SOUND = 0.15;
 /** A word this long that is this silent was put in a pause. */
 const SILENT_WORD_SECONDS = 0.25;
 const SILENT_WORD_SOUND_SHARE = 0.2;
+/** A word whose first this many seconds are silent began in the pause before it (a stop's closure is shorter). */
+const LEADING_SILENCE_SECONDS = 0.2;
 /** A word this many times longer than its phones at the speaker's pace swallowed something. */
 const STRETCH_FACTOR = 3.5;
 const STRETCH_MIN_SECONDS = 0.6;
@@ -43,6 +50,7 @@ const STRETCH_MIN_SECONDS = 0.6;
  *   speech was skipped, or the next word placed late (sound that merely continues the word before
  *   the gap is that word's tail: a fricative, a release);
  * - word in silence: a word of 0.25 s or more that is mostly silent;
+ * - starts in a pause: a word whose first 0.2 s are silent — it swallowed the pause before it;
  * - stretched: a word more than 3.5× as long as its phones take at the speaker's own pace (and over
  *   0.6 s) — it swallowed a neighbour.
  * An empty list means the pass is plausible.
@@ -88,11 +96,28 @@ export function judgeAlignment(words: readonly PlacedWord[], activity: VoiceActi
     ) {
       problems.push({ kind: "word-in-silence", first: i, last: i, seconds: length });
     }
+    if (leadingSilence(activity, w.start, w.end) > LEADING_SILENCE_SECONDS) {
+      problems.push({
+        kind: "starts-in-pause",
+        first: i,
+        last: i,
+        seconds: leadingSilence(activity, w.start, w.end),
+      });
+    }
     if (length > STRETCH_MIN_SECONDS && length > STRETCH_FACTOR * pace * Math.max(1, w.phones)) {
       problems.push({ kind: "stretched", first: i, last: i, seconds: length });
     }
   });
   return problems;
+}
+
+/** Seconds from `from` to the first sound before `to`. */
+function leadingSilence(activity: VoiceActivity, from: number, to: number): number {
+  const a = Math.max(0, Math.floor(from / activity.frame));
+  const b = Math.min(activity.voiced.length, Math.ceil(to / activity.frame));
+  let f = a;
+  while (f < b && !activity.voiced[f]) f++;
+  return (f - a) * activity.frame;
 }
 
 /** The speaker's pace: median seconds per phone over the placed words. */
@@ -107,3 +132,24 @@ export function secondsPerPhone(words: readonly PlacedWord[]): number {
 /** Seconds of audio the problems cover: the measure for choosing between passes (lower is better). */
 export const problemSeconds = (problems: readonly AlignmentProblem[]) =>
   problems.reduce((sum, p) => sum + p.seconds, 0);
+
+/**
+ * The word ranges [first, last] the problems involve, each widened by `margin` words on both sides,
+ * overlapping or touching ranges merged, in order.
+ */
+export function problemRanges(
+  problems: readonly AlignmentProblem[],
+  words: number,
+  margin = 0,
+): [number, number][] {
+  const ranges = problems
+    .map((p) => [Math.max(0, p.first - margin), Math.min(words - 1, p.last + margin)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [a, b] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return merged;
+}

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { mapOntoScript, parseSphinxWords } from "../../../functions/render/speech/align-script.js";
 import { guessPronunciation } from "../../../functions/render/speech/guess-pronunciation.js";
+import { mapOntoScript } from "../../../functions/render/speech/map-onto-script.js";
 import { indexDictionary } from "../../../functions/render/speech/pronunciation-dictionary.js";
 import { splitScript, tokenizeScript } from "../../../functions/render/speech/script-tokens.js";
+import { parseSphinxWords } from "../../../functions/render/speech/sphinx-decoder.js";
 import { buildGrammar, buildScriptDictionary } from "../../../functions/render/speech/sphinx-grammar.js";
 
 const WORDS = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { repairImplausible } from "../../../functions/render/speech/align-script.js";
 import { judgeAlignment, problemSeconds } from "../../../functions/render/speech/judge-alignment.js";
+import { repairImplausible } from "../../../functions/render/speech/repair-alignment.js";
 import { spreadOverSpeech } from "../../../functions/render/speech/spread-over-speech.js";
 import { detectVoiceActivity, voicedSeconds } from "../../../functions/render/speech/voice-activity.js";
 
@@ -68,6 +68,19 @@ describe("plausibility of a decoder pass", () => {
       ["unexplained-sound", 1, 2],
     ]);
     expect(problemSeconds(problems)).toBeGreaterThan(0.5);
+  });
+
+  it("flags a word that starts in the pause before its sound", () => {
+    const words = [
+      { start: 0.2, end: 0.6, phones: 4 },
+      { start: 0.6, end: 1.2, phones: 4 },
+      { start: 1.5, end: 2.0, phones: 5 },
+    ];
+    // The second word's sound begins at 0.8 s: 0.2 s of pause is no more than a stop's closure.
+    expect(judgeAlignment(words, activity)).toEqual([]);
+    // The third starts 0.3 s before its sound, in the pause.
+    words[2] = { start: 1.2, end: 2.0, phones: 5 };
+    expect(judgeAlignment(words, activity).map((p) => [p.kind, p.first])).toEqual([["starts-in-pause", 2]]);
   });
 
   it("flags a word placed in a pause and a word that swallowed its neighbour", () => {
