@@ -27,10 +27,12 @@ export interface AlignmentProblem {
 /** The decoder's shortest word: three 10 ms frames per phone (its HMMs have three states). */
 const MIN_SECONDS_PER_PHONE = 0.03;
 /**
- * More sound than this in a stretch that begins inside a gap between two placed words is speech the
- * alignment did not explain (sound that merely continues the previous word is its tail, not that).
+ * Sound that begins inside a gap between two placed words (after a pause: a word starts there) is
+ * speech the alignment did not explain when the next word is placed more than this much later…
  */
-const MAX_UNEXPLAINED_SOUND = 0.15;
+const MAX_ONSET_LATENESS = 0.08;
+/** …and the gap holds at least this much of it (less is a stop's release, the previous word's end). */
+const MIN_UNEXPLAINED_SOUND = 0.06;
 /** A word this long that is this silent was put in a pause. */
 const SILENT_WORD_SECONDS = 0.25;
 const SILENT_WORD_SOUND_SHARE = 0.2;
@@ -45,12 +47,13 @@ const STRETCH_MIN_SECONDS = 0.6;
  * the forced grammar makes high even for a wrong path):
  * - squeezed: two or more words in a row at the decoder's minimum length (3 frames per phone) — the
  *   path ran through them to reach audio that belongs to later words;
- * - unexplained sound: a stretch of sound (by frame level) that begins inside a gap between placed
- *   words (or before the first, after the last) and holds more than 0.15 s before the next word —
- *   speech was skipped, or the next word placed late (sound that merely continues the word before
- *   the gap is that word's tail: a fricative, a release);
+ * - unexplained sound: sound (by frame level) that begins after a pause inside a gap between placed
+ *   words (or before the first, after the last) more than 0.08 s before the next word — speech was
+ *   skipped, or the next word placed late (sound that merely continues the word before the gap is
+ *   that word's tail: a fricative, a release);
  * - word in silence: a word of 0.25 s or more that is mostly silent;
- * - starts in a pause: a word whose first 0.2 s are silent — it swallowed the pause before it;
+ * - starts in a pause: more than 0.2 s of silence from a word's start to the next sound — it
+ *   swallowed the pause before it, or was placed in it;
  * - stretched: a word more than 3.5× as long as its phones take at the speaker's own pace (and over
  *   0.6 s) — it swallowed a neighbour.
  * An empty list means the pass is plausible.
@@ -79,11 +82,11 @@ export function judgeAlignment(words: readonly PlacedWord[], activity: VoiceActi
   for (let i = 0; i <= words.length; i++) {
     const from = words[i - 1]?.end ?? 0;
     const to = words[i]?.start ?? activity.duration;
-    const sound = activity.segments
-      .filter((s) => s.start >= from && s.start < to)
-      .reduce((sum, s) => sum + voicedSeconds(activity, s.start, Math.min(s.end, to)), 0);
-    if (sound > MAX_UNEXPLAINED_SOUND) {
-      problems.push({ kind: "unexplained-sound", first: i - 1, last: i, seconds: sound });
+    const onsets = activity.segments.filter((s) => s.start >= from && s.start < to);
+    const sound = onsets.reduce((sum, s) => sum + voicedSeconds(activity, s.start, Math.min(s.end, to)), 0);
+    const lateness = to - (onsets[0]?.start ?? to);
+    if (lateness > MAX_ONSET_LATENESS && sound >= MIN_UNEXPLAINED_SOUND) {
+      problems.push({ kind: "unexplained-sound", first: i - 1, last: i, seconds: Math.max(sound, lateness) });
     }
   }
 
@@ -96,13 +99,10 @@ export function judgeAlignment(words: readonly PlacedWord[], activity: VoiceActi
     ) {
       problems.push({ kind: "word-in-silence", first: i, last: i, seconds: length });
     }
-    if (leadingSilence(activity, w.start, w.end) > LEADING_SILENCE_SECONDS) {
-      problems.push({
-        kind: "starts-in-pause",
-        first: i,
-        last: i,
-        seconds: leadingSilence(activity, w.start, w.end),
-      });
+    // Measured past the word's own end: a short word placed wholly in a pause starts there too.
+    const silence = leadingSilence(activity, w.start, w.start + 2);
+    if (silence > LEADING_SILENCE_SECONDS) {
+      problems.push({ kind: "starts-in-pause", first: i, last: i, seconds: silence });
     }
     if (length > STRETCH_MIN_SECONDS && length > STRETCH_FACTOR * pace * Math.max(1, w.phones)) {
       problems.push({ kind: "stretched", first: i, last: i, seconds: length });

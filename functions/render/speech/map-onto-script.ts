@@ -1,7 +1,7 @@
 import { clipWords } from "../../core/captions/clip-words.js";
 import type { Word } from "../../core/captions/word.js";
 import type { ScriptToken } from "./script-tokens.js";
-import { spreadOverSpeech } from "./spread-over-speech.js";
+import { missingRuns, spreadOverSpeech } from "./spread-over-speech.js";
 import type { VoiceActivity } from "./voice-activity.js";
 
 /**
@@ -64,14 +64,7 @@ function interpolate(
     end: times[i]?.end ?? -1,
   }));
   const weight = (i: number) => Math.max(1, texts[i]?.length ?? 1);
-  let i = 0;
-  while (i < out.length) {
-    if (times[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < out.length && !times[j]) j++;
+  for (const [i, j] of missingRuns(times)) {
     // run [i, j) is untimed; neighbours i-1 and j (if any)
     const before = i > 0 ? out[i - 1] : undefined;
     const after = j < out.length ? out[j] : undefined;
@@ -112,7 +105,6 @@ function interpolate(
       }
       at = end;
     }
-    i = j;
   }
   return out;
 }

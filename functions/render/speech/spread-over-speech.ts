@@ -136,3 +136,19 @@ function placeInGroup(w: readonly number[], a: number, b: number, stretches: rea
     done = next;
   }
 }
+
+/** The runs [i, j) of consecutive missing entries, in order: the words nothing placed. */
+export function missingRuns(items: readonly unknown[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < items.length; ) {
+    if (items[i] !== undefined) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < items.length && items[j] === undefined) j++;
+    runs.push([i, j]);
+    i = j;
+  }
+  return runs;
+}

@@ -1,5 +1,5 @@
 import type { Word } from "../../core/captions/word.js";
-import { type Span, spreadOverSpeech } from "./spread-over-speech.js";
+import { missingRuns, type Span, spreadOverSpeech } from "./spread-over-speech.js";
 import type { VoiceActivity } from "./voice-activity.js";
 
 /**
@@ -231,14 +231,7 @@ export function fillBetweenAnchors(
     start: spans[i]?.start ?? 0,
     end: spans[i]?.end ?? 0,
   }));
-  let i = 0;
-  while (i < tokens.length) {
-    if (spans[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < tokens.length && !spans[j]) j++;
+  for (const [i, j] of missingRuns(tokens.map((_, t) => spans[t]))) {
     const window = { start: spans[i - 1]?.end ?? 0, end: spans[j]?.start ?? activity.duration };
     const run = tokens.slice(i, j);
     const placed = spreadOverSpeech(run.map(spokenLength), activity.segments, window, {
@@ -251,7 +244,6 @@ export function fillBetweenAnchors(
         w.end = s.end;
       }
     });
-    i = j;
   }
   return out;
 }
