@@ -2,7 +2,7 @@ import type { Node } from "constructs";
 import { z } from "zod";
 import { MAX_PRESIGN_SECONDS } from "../functions/core/config.js";
 import { DEFAULT_VIDEO_RETENTION_DAYS } from "../functions/core/jobs/retention-rules.js";
-import { WHISPER_MODELS } from "../functions/core/whisper-models.js";
+import { DEFAULT_WHISPER_MODEL, WHISPER_MODELS } from "../functions/core/whisper-models.js";
 
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`). Values given on the
@@ -28,7 +28,9 @@ const settingsSchema = z
     /** Concurrent render invocations each of the render function's queues may start; SQS requires at least 2. */
     renderMaxConcurrency: z.coerce.number().int().min(2).max(1000).default(10),
     renderArchitecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
-    whisperModel: z.enum(Object.keys(WHISPER_MODELS) as [keyof typeof WHISPER_MODELS]).default("base.en"),
+    whisperModel: z
+      .enum(Object.keys(WHISPER_MODELS) as [keyof typeof WHISPER_MODELS])
+      .default(DEFAULT_WHISPER_MODEL),
     apiMemoryMb: positive(10240).default(1024),
     /** Per API key: steady requests per second, burst, and requests per day. */
     apiRateLimit: positive(10000).default(10),

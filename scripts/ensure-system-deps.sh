@@ -9,11 +9,14 @@ FONTS=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-lohit-telu fo
 # cmake, g++ and make build whisper.cpp; with autoconf, automake, libtool, python3 and xz-utils they also
 # build the native part of aws-lambda-ric (scripts/build-lambda-ric.sh, before the tests) that the Lambda
 # runtime test runs, the same toolchain the render image's Dockerfile installs for it.
-PACKAGES=(ffmpeg espeak-ng "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils)
+# libespeak-ng-dev builds the test helper that reads espeak-ng's own word timings (alignment ground truth).
+PACKAGES=(ffmpeg espeak-ng libespeak-ng-dev "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+# The alignment tests read espeak-ng's own word timings through its library (test/support).
+[ -e /usr/include/espeak-ng/speak_lib.h ] || missing+=(libespeak-ng-dev)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || missing+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)

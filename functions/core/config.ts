@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { METRIC_NAMESPACE } from "./metric-names.js";
 import { DEFAULT_LIMITS, HARD_LIMITS, type ProjectLimits } from "./schema/limits.js";
+import { DEFAULT_WHISPER_MODEL } from "./whisper-models.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
@@ -107,7 +108,7 @@ const envSchema = z.object({
   VIDEOCRAFT_FFMPEG_TIMEOUT: durationSeconds.default(900),
   VIDEOCRAFT_FFMPEG_PATH: z.string().default("ffmpeg"),
   VIDEOCRAFT_FFPROBE_PATH: z.string().default("ffprobe"),
-  VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default("base.en"),
+  VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default(DEFAULT_WHISPER_MODEL),
   VIDEOCRAFT_STORAGE_RETENTION_DAYS: int(1, 3650).default(7),
   VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: byteSize.default(2 * 1024 ** 3),
   VIDEOCRAFT_JOB_MAX_CONCURRENT: int(1, 1000).default(1),

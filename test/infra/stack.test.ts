@@ -144,7 +144,7 @@ describe("render worker", () => {
     expect(images).toHaveLength(1);
     const source = images[0]!.source;
     expect(source.dockerFile).toBe("layers/render-image/Dockerfile");
-    expect(source.dockerBuildArgs).toEqual({ WHISPER_MODEL: "base.en" });
+    expect(source.dockerBuildArgs).toEqual({ WHISPER_MODEL: "base" });
     const dir = path.join(synth.app.outdir, source.directory);
     for (const needed of [
       "package.json",
@@ -291,7 +291,7 @@ describe("configuration", () => {
 
   it("gives the render worker the transcription model baked into its image", () => {
     const config = loadConfig({ ...lambdaEnv, ...envOf(imageFunction("handler.handler")[1]) });
-    expect(config.transcriptionModel).toBe("base.en");
+    expect(config.transcriptionModel).toBe("base");
     expect(config.ffmpeg.timeoutSeconds).toBeLessThanOrEqual(900);
   });
 });

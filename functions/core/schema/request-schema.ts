@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normaliseLanguage } from "../speech-languages.js";
 
 /**
  * The request format (SPEC §3), written once: validation, TypeScript types and the published
@@ -41,6 +42,15 @@ const size = z.number().int().min(1).max(7680);
 const volume = z.number().min(0).max(2).describe("0 = silent, 1 = as recorded, 2 = double");
 const resize = z.enum(["cover", "contain", "stretch", "center", "fit"]).describe("`fit` is `contain`");
 const comment = z.string().max(10_000).optional();
+/** The spoken language, for speech recognition and alignment. */
+const language = z
+  .string()
+  .max(32)
+  .refine((l) => normaliseLanguage(l) !== undefined, {
+    message:
+      "language must be auto or a language whisper knows: an ISO 639-1 code (de), a tag (pt-BR) or a name",
+  })
+  .describe("@default auto (detected from the speech)");
 
 const obj = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ ...shape, comment });
 
@@ -72,6 +82,7 @@ export const audioElementSchema = obj({
   id: z.string().max(128).optional(),
   src: srcSchema,
   volume: volume.optional().describe("@default 1"),
+  language: language.optional(),
   start: seconds().optional(),
   duration: positiveSeconds().optional(),
   fade_in: seconds(600).optional(),
@@ -158,7 +169,7 @@ const wordSchema = obj({
 export const subtitlesElementSchema = obj({
   type: z.literal("subtitles"),
   id: z.string().max(128).optional(),
-  language: z.string().min(2).max(16).optional().describe("@default en"),
+  language: language.optional(),
   settings: subtitleSettingsSchema.optional(),
   text: z.string().min(1).max(100_000).optional(),
   words: z.array(wordSchema).max(100_000).optional(),
