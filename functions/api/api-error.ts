@@ -24,6 +24,11 @@ export class ApiError extends Error {
     message: string,
     readonly details?: IssueDetail[],
     readonly headers?: Record<string, string>,
+    /**
+     * A finer code than `code`, for error formats that tell more cases apart than ours
+     * (VideoCraft's MISSING_API_KEY and INVALID_API_KEY are both our UNAUTHORIZED).
+     */
+    readonly reason?: string,
   ) {
     super(message);
   }

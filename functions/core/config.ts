@@ -93,6 +93,17 @@ const envSchema = z.object({
   /** `api-key`: the handler checks VIDEOCRAFT_API_KEY itself (local mode); `gateway`: API Gateway already did. */
   VIDEOCRAFT_AUTH: z.enum(["api-key", "gateway"]).default("api-key"),
   VIDEOCRAFT_API_KEY: z.string().min(16).optional(),
+  /** More keys for `api-key` mode, comma-separated: one per client, each sees only its own jobs. */
+  VIDEOCRAFT_API_KEYS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(16, { message: "each key needs 16+ characters" })))
+    .default([]),
   VIDEOCRAFT_FFMPEG_PRESET: z.enum(PRESETS).default("veryfast"),
   VIDEOCRAFT_FFMPEG_QUALITY: int(0, 51).default(23),
   VIDEOCRAFT_FFMPEG_TIMEOUT: durationSeconds.default(900),
@@ -152,7 +163,10 @@ export type Config = Readonly<{
   awsEndpoint: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
+  /** The key `api-key` mode prints and local clients use (VIDEOCRAFT_API_KEY). */
   apiKey: string | undefined;
+  /** Every key `api-key` mode accepts: VIDEOCRAFT_API_KEY, then VIDEOCRAFT_API_KEYS. */
+  apiKeys: readonly string[];
   ffmpeg: Readonly<{
     preset: (typeof PRESETS)[number];
     crf: number;
@@ -194,7 +208,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
-  if (e.VIDEOCRAFT_AUTH === "api-key" && !e.VIDEOCRAFT_API_KEY) {
+  const apiKeys = [
+    ...new Set([e.VIDEOCRAFT_API_KEY, ...e.VIDEOCRAFT_API_KEYS].filter((k) => k !== undefined)),
+  ];
+  if (e.VIDEOCRAFT_AUTH === "api-key" && apiKeys.length === 0) {
     throw new ConfigError(
       "invalid configuration:\n  VIDEOCRAFT_API_KEY: required (16+ characters) when VIDEOCRAFT_AUTH=api-key",
     );
@@ -210,7 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
     region: e.AWS_REGION,
     auth: e.VIDEOCRAFT_AUTH,
-    apiKey: e.VIDEOCRAFT_API_KEY,
+    apiKey: e.VIDEOCRAFT_API_KEY ?? apiKeys[0],
+    apiKeys: Object.freeze(apiKeys),
     ffmpeg: Object.freeze({
       preset: e.VIDEOCRAFT_FFMPEG_PRESET,
       crf: e.VIDEOCRAFT_FFMPEG_QUALITY,

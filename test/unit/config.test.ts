@@ -50,4 +50,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig(noKey)).toThrow(/VIDEOCRAFT_API_KEY/);
     expect(loadConfig({ ...noKey, VIDEOCRAFT_AUTH: "gateway" }).auth).toBe("gateway");
   });
+
+  it("takes more keys from VIDEOCRAFT_API_KEYS, naming a short one", () => {
+    const c = loadConfig({ ...base, VIDEOCRAFT_API_KEYS: `${"a".repeat(16)}, ${"b".repeat(16)}` });
+    expect(c.apiKeys).toEqual(["k".repeat(20), "a".repeat(16), "b".repeat(16)]);
+    expect(c.apiKey).toBe("k".repeat(20));
+    expect(() => loadConfig({ ...base, VIDEOCRAFT_API_KEYS: "short" })).toThrow(/VIDEOCRAFT_API_KEYS/);
+    const { VIDEOCRAFT_API_KEY: _k, ...noKey } = base;
+    expect(loadConfig({ ...noKey, VIDEOCRAFT_API_KEYS: "a".repeat(16) }).apiKey).toBe("a".repeat(16));
+  });
 });

@@ -4,7 +4,7 @@ import { dryRun, dryRunResultSchema } from "../../core/jobs/dry-run.js";
 import { requestJsonSchema } from "../../core/schema/request-json-schema.js";
 import { dateTimeField } from "../../core/schema/response-formats.js";
 import { ApiError } from "../api-error.js";
-import type { ApiRequest } from "../api-request.js";
+import { type ApiRequest, callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
 
@@ -74,7 +74,7 @@ export const createVideosRoute = defineRoute({
     const result = await createJobs(deps, {
       body: body.json,
       rawBody: body.text,
-      principal: req.caller?.principal ?? "anonymous",
+      principal: callerOf(req).principal,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
     const jobs = result.jobs.map(

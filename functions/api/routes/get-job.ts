@@ -1,4 +1,5 @@
 import { getJobView, jobViewSchema } from "../../core/jobs/get-job-view.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
 import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
@@ -15,5 +16,5 @@ export const getJobRoute = defineRoute({
     responses: { 200: { description: "the job", body: jobViewSchema } },
     errors: { 404: "unknown job" },
   },
-  handle: async (req, deps) => json(200, await getJobView(jobIdParam(req), deps)),
+  handle: async (req, deps) => json(200, await getJobView(jobIdParam(req), callerOf(req).principal, deps)),
 });

@@ -1,4 +1,5 @@
 import { getVideoLink, videoLinkSchema } from "../../core/jobs/get-video-link.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json, redirect } from "../http-response.js";
 import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
@@ -20,7 +21,7 @@ export const getVideoRoute = defineRoute({
     errors: { 404: "unknown job, or its video was deleted or expired", 409: "the job is not completed" },
   },
   handle: async (req, deps) => {
-    const link = await getVideoLink(jobIdParam(req), deps);
+    const link = await getVideoLink(jobIdParam(req), callerOf(req).principal, deps);
     const wantsJson = (req.headers.accept ?? "").toLowerCase().includes("application/json");
     return wantsJson ? json(200, link, { "cache-control": "no-store" }) : redirect(link.url);
   },

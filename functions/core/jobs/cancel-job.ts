@@ -12,9 +12,10 @@ import { JobStore } from "./job-store.js";
  */
 export async function cancelJob(
   id: string,
+  owner: string,
   deps: Pick<JobDeps, "config" | "store" | "clock">,
 ): Promise<JobView> {
-  const record = await getJobRecord(id, deps);
+  const record = await getJobRecord(id, owner, deps);
   if (TERMINAL_STATUSES.has(record.status)) {
     throw new ConflictError(`job ${id} is already ${record.status}`);
   }

@@ -24,7 +24,7 @@ export interface CreateJobsInput {
   body: unknown;
   /** The body as sent: an Idempotency-Key replay must carry the same bytes. */
   rawBody: string;
-  /** Who is calling (API key identity): keys of different callers never collide. */
+  /** Who is calling (API key identity): the jobs' owner; keys of different callers never collide. */
   principal: string;
   idempotencyKey?: string;
 }
@@ -57,7 +57,7 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
   const now = deps.clock.now();
   const jobs = projects.map(() => ({ id: nextId(now.getTime()), created_at: now.toISOString() }));
   if (input.idempotencyKey === undefined) {
-    await createAll(deps, projects, jobs);
+    await createAll(deps, projects, jobs, input.principal);
     return { jobs, batch, replayed: false };
   }
 
@@ -70,7 +70,7 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
   };
   if (await deps.store.putIfAbsent(key, JSON.stringify(reservation), "application/json")) {
     try {
-      await createAll(deps, projects, jobs);
+      await createAll(deps, projects, jobs, input.principal);
     } catch (err) {
       // Free the key so the client's retry starts afresh instead of replaying jobs that never ran.
       await deps.store.delete(key).catch(() => undefined);
@@ -95,20 +95,27 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
       deps,
       indexes.map((i) => projects[i] as Project),
       indexes.map((i) => earlier.jobs[i] as CreatedJob),
+      input.principal,
     );
   }
   return { jobs: earlier.jobs, batch: earlier.batch, replayed: true };
 }
 
-async function createAll(deps: JobDeps, projects: Project[], jobs: CreatedJob[]): Promise<void> {
+async function createAll(
+  deps: JobDeps,
+  projects: Project[],
+  jobs: CreatedJob[],
+  owner: string,
+): Promise<void> {
   const store = new JobStore(deps.store);
   await Promise.all(
     jobs.map(async (job, i) => {
       const project = projects[i];
       if (!project) throw new Error(`no project for job ${job.id}`);
-      await store.putRequest(job.id, project);
+      await Promise.all([store.putRequest(job.id, project), store.putOwned(owner, job.id)]);
       const record: JobRecord = {
         id: job.id,
+        owner,
         status: "queued",
         progress: 0,
         step: "queued",

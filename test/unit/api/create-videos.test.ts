@@ -29,6 +29,8 @@ describe("POST /v1/videos", () => {
     const status = JSON.parse((await api.store.getText(storageKeys.status(id))) ?? "null");
     expect(status).toEqual({
       id,
+      // The caller's principal (a digest prefix of its key), never the key.
+      owner: expect.stringMatching(/^key:[0-9a-f]{16}$/),
       status: "queued",
       progress: 0,
       step: "queued",
