@@ -94,6 +94,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       metricsReader: metrics,
       // The API runs next to the worker here, so a dry run probes sources as the worker would.
       probeSources: sourceHeadProber({ config, store }),
+      // The local HTTP server pipes a download's bytes (VideoCraft's clients expect them, not a redirect).
+      downloads: "stream",
     }),
   );
   const http = await startHttpServer(api, { port: options.port ?? 0 });

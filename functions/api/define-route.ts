@@ -13,10 +13,14 @@ export const ROUTE_TAGS = {
   videos: "create renders and fetch their output",
   jobs: "job status, listing and cancellation",
   meta: "health, schemas",
+  videocraft:
+    "VideoCraft's own API (/api/v1/… and root probes): its request and response shapes, status names and error body, so its clients run unchanged",
 } as const;
 
 export interface ResponseDoc {
   description: string;
+  /** A body that is not JSON (`video/mp4`, `text/plain`), documented as that media type. */
+  mediaType?: string;
   /**
    * The JSON body's zod schema (one with `meta({ id })` is shared as a component), or several
    * alternatives (`oneOf`). The type the handler returns derives from the same schema.

@@ -118,6 +118,9 @@ function response(doc: ResponseDoc): Json {
         }
       : {}),
     ...(schema ? { content: jsonContent(schema) } : {}),
+    ...(doc.mediaType
+      ? { content: { [doc.mediaType]: { schema: { type: "string", format: "binary" } } } }
+      : {}),
   };
 }
 

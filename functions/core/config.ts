@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { resolveEnvAliases } from "./env-aliases.js";
 import { DEFAULT_LIMITS, HARD_LIMITS, type ProjectLimits } from "./schema/limits.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
- * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing.
+ * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing,
+ * and VideoCraft's other names for our settings are read too (env-aliases.ts).
  * An invalid value fails start-up with a message naming the variable.
  */
 
@@ -148,6 +150,13 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.union([z.literal("*"), z.url()])).min(1))
     .default(["*"]),
+  /** VideoCraft's switch; off, it cannot be honoured: every route but health checks needs a key here. */
+  VIDEOCRAFT_SECURITY_ENABLE_AUTH: z
+    .enum(["true", "1"], { message: "authentication cannot be turned off; unset it or set true" })
+    .optional(),
+  /** VideoCraft's CSRF check on its state-changing routes (X-CSRF-Token from GET /api/v1/csrf-token). */
+  VIDEOCRAFT_SECURITY_ENABLE_CSRF: bool,
+  VIDEOCRAFT_SECURITY_CSRF_SECRET: z.string().min(32).optional(),
 });
 
 export type Config = Readonly<{
@@ -191,6 +200,11 @@ export type Config = Readonly<{
   version: string;
   /** Origins the API answers CORS requests for; `["*"]` allows any. */
   corsOrigins: readonly string[];
+  /**
+   * VideoCraft's CSRF tokens: `required` makes its POST/DELETE routes demand a valid X-CSRF-Token
+   * signed with `secret` (one secret for every API instance, so any instance verifies any token).
+   */
+  csrf: Readonly<{ required: boolean; secret: string | undefined }>;
 }>;
 
 export class ConfigError extends Error {
@@ -200,7 +214,9 @@ export class ConfigError extends Error {
 /** Parses the environment into a frozen Config, or throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== ""),
+    Object.entries(resolveEnvAliases(env)).filter(
+      ([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== "",
+    ),
   );
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
@@ -208,6 +224,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  if (e.VIDEOCRAFT_SECURITY_ENABLE_CSRF && !e.VIDEOCRAFT_SECURITY_CSRF_SECRET) {
+    throw new ConfigError(
+      "invalid configuration:\n  VIDEOCRAFT_SECURITY_CSRF_SECRET: required (32+ characters) when VIDEOCRAFT_SECURITY_ENABLE_CSRF=true",
+    );
+  }
   const apiKeys = [
     ...new Set([e.VIDEOCRAFT_API_KEY, ...e.VIDEOCRAFT_API_KEYS].filter((k) => k !== undefined)),
   ];
@@ -261,5 +282,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workDir: e.VIDEOCRAFT_WORK_DIR,
     version: e.VIDEOCRAFT_VERSION,
     corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),
+    csrf: Object.freeze({
+      required: e.VIDEOCRAFT_SECURITY_ENABLE_CSRF,
+      secret: e.VIDEOCRAFT_SECURITY_CSRF_SECRET,
+    }),
   });
 }

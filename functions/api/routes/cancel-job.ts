@@ -9,7 +9,6 @@ import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 export const cancelJobRoute = defineRoute({
   method: "DELETE",
   path: "/v1/jobs/{id}",
-  aliases: ["/api/v1/jobs/{id}"],
   doc: {
     tag: "jobs",
     summary: "Cancel a queued or processing job",

@@ -7,7 +7,6 @@ import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 export const deleteVideoRoute = defineRoute({
   method: "DELETE",
   path: "/v1/videos/{id}",
-  aliases: ["/api/v1/videos/{id}"],
   doc: {
     tag: "videos",
     summary: "Delete a finished job's MP4 and poster",

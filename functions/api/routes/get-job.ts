@@ -7,8 +7,6 @@ import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 export const getJobRoute = defineRoute({
   method: "GET",
   path: "/v1/jobs/{id}",
-  // The last is VideoCraft's own status path, kept so its clients work unchanged.
-  aliases: ["/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status"],
   doc: {
     tag: "jobs",
     summary: "A job's status, progress and (when completed) a presigned video link",

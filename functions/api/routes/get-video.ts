@@ -8,8 +8,6 @@ import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 export const getVideoRoute = defineRoute({
   method: "GET",
   path: "/v1/videos/{id}",
-  // The last is VideoCraft's own download path, kept so its clients work unchanged.
-  aliases: ["/api/v1/videos/{id}", "/api/v1/download/{id}"],
   doc: {
     tag: "videos",
     summary: "Redirect to the MP4's presigned URL (JSON {url, expires_at} with Accept: application/json)",

@@ -7,7 +7,6 @@ import { json } from "../http-response.js";
 export const listJobsRoute = defineRoute({
   method: "GET",
   path: "/v1/jobs",
-  aliases: ["/api/v1/jobs"],
   doc: {
     tag: "jobs",
     summary: "Jobs, newest first, with cursor pagination",

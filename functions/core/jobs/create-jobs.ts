@@ -7,6 +7,7 @@ import type { JobRecord } from "./job-record.js";
 import { JobStore } from "./job-store.js";
 import { storageKeys } from "./storage-keys.js";
 import { validateRequestBody } from "./validate-request.js";
+import { parseVideoCraftRequest } from "./videocraft-request.js";
 
 // Monotonic, so ids made in the same millisecond still sort in creation order (list is newest first).
 const nextId = monotonicFactory();
@@ -27,6 +28,12 @@ export interface CreateJobsInput {
   /** Who is calling (API key identity): the jobs' owner; keys of different callers never collide. */
   principal: string;
   idempotencyKey?: string;
+  /**
+   * `standard` (/v1): strict keys, one job per project. `videocraft` (VideoCraft's routes):
+   * unknown keys become job warnings and an array of projects is one job, as VideoCraft does.
+   * @default "standard"
+   */
+  dialect?: "standard" | "videocraft";
 }
 
 export interface CreatedJob {
@@ -51,13 +58,24 @@ interface IdempotencyRecord {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** The projects to make jobs of, and what each job's status warns about from the start. */
+function projectsOf(input: CreateJobsInput, config: JobDeps["config"]) {
+  if (input.dialect === "videocraft") {
+    const { project, warnings } = parseVideoCraftRequest(input.body, config);
+    return { projects: [project], batch: false, warnings };
+  }
+  const { projects, batch } = validateRequestBody(input.body, config);
+  return { projects, batch, warnings: [] };
+}
+
 /** Validates the body, stores each project as its own queued job and enqueues it. */
 export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise<CreateJobsResult> {
-  const { projects, batch } = validateRequestBody(input.body, deps.config);
+  const { projects, batch, warnings } = projectsOf(input, deps.config);
+  const create = (ps: Project[], js: CreatedJob[]) => createAll(deps, ps, js, input.principal, warnings);
   const now = deps.clock.now();
   const jobs = projects.map(() => ({ id: nextId(now.getTime()), created_at: now.toISOString() }));
   if (input.idempotencyKey === undefined) {
-    await createAll(deps, projects, jobs, input.principal);
+    await create(projects, jobs);
     return { jobs, batch, replayed: false };
   }
 
@@ -70,7 +88,7 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
   };
   if (await deps.store.putIfAbsent(key, JSON.stringify(reservation), "application/json")) {
     try {
-      await createAll(deps, projects, jobs, input.principal);
+      await create(projects, jobs);
     } catch (err) {
       // Free the key so the client's retry starts afresh instead of replaying jobs that never ran.
       await deps.store.delete(key).catch(() => undefined);
@@ -91,11 +109,9 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
       earlier.jobs.map(async (j) => !(await deps.store.exists(storageKeys.status(j.id)))),
     );
     const indexes = earlier.jobs.map((_, i) => i).filter((i) => missing[i]);
-    await createAll(
-      deps,
+    await create(
       indexes.map((i) => projects[i] as Project),
       indexes.map((i) => earlier.jobs[i] as CreatedJob),
-      input.principal,
     );
   }
   return { jobs: earlier.jobs, batch: earlier.batch, replayed: true };
@@ -106,6 +122,7 @@ async function createAll(
   projects: Project[],
   jobs: CreatedJob[],
   owner: string,
+  warnings: string[],
 ): Promise<void> {
   const store = new JobStore(deps.store);
   await Promise.all(
@@ -119,7 +136,7 @@ async function createAll(
         status: "queued",
         progress: 0,
         step: "queued",
-        warnings: [],
+        warnings,
         attempts: 0,
         created_at: job.created_at,
         updated_at: job.created_at,

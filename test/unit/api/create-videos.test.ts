@@ -217,16 +217,6 @@ describe("POST /v1/videos", () => {
     expect(res.json.error.code).toBe("VALIDATION_FAILED");
   });
 
-  it("serves VideoCraft's paths: /api/v1/videos and /api/v1/generate-video", async () => {
-    const api = createTestApi();
-    for (const path of ["/api/v1/videos", "/api/v1/generate-video"]) {
-      const res = await api.call({ method: "POST", path, body: minimalProject() });
-      expect(res.status).toBe(202);
-      expect(res.json.job_id).toBe(res.json.id);
-    }
-    expect(api.queue.messages).toHaveLength(2);
-  });
-
   it("puts the API Gateway stage into status_url", async () => {
     const api = createTestApi();
     const res = await api.call({

@@ -53,8 +53,15 @@ describe("GET /v1/openapi.json", () => {
       expect(op["x-undocumented"], `${route.method} ${route.pattern} is marked undocumented`).toBe(undefined);
       expect(Object.keys(op.responses).length).toBeGreaterThan(0);
       ids.push(op.operationId);
-      // Public routes opt out of the global security requirement; the rest inherit it.
-      expect(op.security).toEqual(route.definition.public ? [] : undefined);
+      // Public routes opt out of the global security requirement; ours inherit it; VideoCraft's
+      // list the four forms its server accepts.
+      expect(op.security).toEqual(
+        route.definition.public
+          ? []
+          : op.tags[0] === "videocraft"
+            ? [{ bearer: [] }, { rawAuthorization: [] }, { apiKey: [] }, { apiKeyQuery: [] }]
+            : undefined,
+      );
       // Each {param} of the path is declared as a required path parameter.
       for (const [, name] of route.pattern.matchAll(/\{(\w+)\}/g)) {
         expect(op.parameters).toContainEqual(expect.objectContaining({ name, in: "path", required: true }));

@@ -44,10 +44,14 @@ describe.each(MODES)("tenant isolation ($name)", ({ api: make, a, b, as }) => {
     const api = make();
     const mine = await completedJobOf(api, as(a));
     const theirs = await completedJobOf(api, as(b));
-    const listA = await api.call({ path: "/v1/jobs", ...as(a) });
-    const listB = await api.call({ path: "/v1/jobs", ...as(b) });
-    expect(listA.json.jobs.map((j: { id: string }) => j.id)).toEqual([mine]);
-    expect(listB.json.jobs.map((j: { id: string }) => j.id)).toEqual([theirs]);
+    for (const path of ["/v1/jobs", "/api/v1/jobs", "/api/v1/videos"]) {
+      const listA = await api.call({ path, ...as(a) });
+      const listB = await api.call({ path, ...as(b) });
+      const ids = (list: typeof listA) =>
+        (list.json.jobs ?? list.json.videos).map((j: { id: string }) => j.id);
+      expect(ids(listA), path).toEqual([mine]);
+      expect(ids(listB), path).toEqual([theirs]);
+    }
   });
 
   it("answers 404 for another caller's job on every route, and leaves the job alone", async () => {
@@ -57,17 +61,27 @@ describe.each(MODES)("tenant isolation ($name)", ({ api: make, a, b, as }) => {
       { method: "GET", path: `/v1/jobs/${id}` },
       { method: "DELETE", path: `/v1/jobs/${id}` },
       { method: "GET", path: `/v1/videos/${id}` },
+      { method: "GET", path: `/api/v1/jobs/${id}` },
+      { method: "GET", path: `/api/v1/jobs/${id}/status` },
+      { method: "GET", path: `/api/v1/status/${id}` },
+      { method: "POST", path: `/api/v1/jobs/${id}/cancel` },
+      { method: "DELETE", path: `/api/v1/jobs/${id}` },
+      { method: "GET", path: `/api/v1/videos/${id}` },
+      { method: "GET", path: `/api/v1/videos/${id}/download` },
+      { method: "GET", path: `/api/v1/download/${id}` },
       { method: "DELETE", path: `/v1/videos/${id}` },
+      { method: "DELETE", path: `/api/v1/videos/${id}` },
     ];
     for (const route of routes) {
       const res = await api.call({ ...route, ...as(b) });
       expect(res.status, `${route.method} ${route.path}`).toBe(404);
-      expect(res.json.error.code).toBe("NOT_FOUND");
+      expect(res.json.error?.code ?? res.json.code, `${route.method} ${route.path}`).toMatch(/NOT_FOUND$/);
       expect(res.text).not.toContain("memory://");
     }
     expect(await api.store.exists(storageKeys.video(id))).toBe(true);
     expect(await api.store.exists(storageKeys.cancel(id))).toBe(false);
-    // The owner still reaches it (cancelling a completed job is a conflict, not a missing job).
+    // The owner still reaches it (cancelling a completed job is a conflict, not a missing job;
+    // deleting the video last, so the routes before it still find it).
     for (const route of routes) {
       expect((await api.call({ ...route, ...as(a) })).status, `${route.method} ${route.path}`).not.toBe(404);
     }
