@@ -3,7 +3,8 @@
 # Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says exactly what to install.
 set -euo pipefail
 
-PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-liberation fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
+# python3-requests, curl and jq run VideoCraft's documented clients in the compatibility test.
+PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-liberation fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make python3 python3-requests curl jq)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -16,6 +17,9 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
+/usr/bin/python3 -c "import requests" >/dev/null 2>&1 || missing+=(python3-requests)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
