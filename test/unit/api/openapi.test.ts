@@ -100,4 +100,22 @@ describe("GET /v1/openapi.json", () => {
     );
     expect(doc.info.version).toBe("1.2.3");
   });
+
+  it("documents VideoCraft's routes under their own tag, with VideoCraft's error body and download media", () => {
+    const vc = ROUTES.filter((r) => r.pattern.startsWith("/api/v1/") || !r.pattern.startsWith("/v1/"));
+    const ours = ["/api/v1/schema", "/api/v1/openapi.json", "/api/v1/metrics"];
+    for (const route of vc.filter((r) => !ours.includes(r.pattern))) {
+      const op = doc.paths[route.pattern][route.method.toLowerCase()];
+      expect(op.tags, `${route.method} ${route.pattern}`).toEqual(["videocraft"]);
+    }
+    expect(doc.tags.map((t: { name: string }) => t.name)).toContain("videocraft");
+    const create = doc.paths["/api/v1/videos"].post;
+    expect(create.responses["400"].content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/VideoCraftError",
+    );
+    expect(doc.paths["/api/v1/download/{id}"].get.responses["200"].content).toHaveProperty("video/mp4");
+    expect(doc.components.securitySchemes.apiKeyQuery).toEqual(
+      expect.objectContaining({ type: "apiKey", in: "query", name: "api_key" }),
+    );
+  });
 });
