@@ -6,12 +6,14 @@ import { toVideoCraftStatus, VIDEOCRAFT_STATUSES } from "../../../core/jobs/vide
 import { dateTimeField } from "../../../core/schema/response-formats.js";
 import type { ApiDeps } from "../../api-deps.js";
 import { ApiError } from "../../api-error.js";
-import type { ApiRequest } from "../../api-request.js";
-import { callerOf } from "../../api-request.js";
-import type { RouteInit } from "../../define-route.js";
+import { type ApiRequest, callerOf } from "../../api-request.js";
 import { json } from "../../http-response.js";
 import { jobIdParam } from "../../job-id-param.js";
-import { defineVideoCraftRoute, JOB_NOT_FOUND } from "../../videocraft/define-videocraft-route.js";
+import {
+  defineVideoCraftRoute,
+  JOB_NOT_FOUND,
+  type VideoCraftRouteInit,
+} from "../../videocraft/define-videocraft-route.js";
 
 const cancelledFields = {
   job_id: z.string(),
@@ -68,8 +70,7 @@ async function cancel(req: ApiRequest, deps: ApiDeps) {
   return json(200, body);
 }
 
-const doc = (summary: string): RouteInit["doc"] => ({
-  tag: "videocraft",
+const doc = (summary: string): VideoCraftRouteInit["doc"] => ({
   summary,
   pathParams: { id: "job_id" },
   responses: { 200: { description: "cancelled or cancelling", body: videoCraftCancelledSchema } },

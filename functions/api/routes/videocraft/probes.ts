@@ -86,8 +86,13 @@ export const videoCraftDetailedHealthRoute = defineVideoCraftRoute({
   public: true,
   doc: {
     summary: "Health with uptime, memory and the storage and queue checks (VideoCraft; no key)",
-    responses: { 200: { description: "healthy", body: videoCraftDetailedHealthSchema } },
-    errors: { 503: "storage or queue failing (same body, status unhealthy)" },
+    responses: {
+      200: { description: "healthy", body: videoCraftDetailedHealthSchema },
+      503: {
+        description: "storage or the queue failing (status unhealthy)",
+        body: videoCraftDetailedHealthSchema,
+      },
+    },
   },
   handle: async (_req, deps) => {
     const c = await checks(deps);
@@ -129,8 +134,10 @@ export const videoCraftReadyRoute = defineVideoCraftRoute({
   public: true,
   doc: {
     summary: "Readiness probe: storage and queue reachable (VideoCraft; no key)",
-    responses: { 200: { description: "ready", body: videoCraftReadySchema } },
-    errors: { 503: "not ready (same body, ready: false)" },
+    responses: {
+      200: { description: "ready", body: videoCraftReadySchema },
+      503: { description: "not ready: storage or the queue does not answer", body: videoCraftReadySchema },
+    },
   },
   handle: async (_req, deps) => {
     const c = await checks(deps);
