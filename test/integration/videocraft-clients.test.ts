@@ -63,6 +63,8 @@ beforeAll(async () => {
       VIDEOCRAFT_WORK_DIR: join(dir, "work"),
       VIDEOCRAFT_TRANSCRIPTION_MODEL: "tiny.en",
       VIDEOCRAFT_WHISPER_MODEL_PATH: await ensureTinyWhisperModel(),
+      // Every request line is logged, so the last test can look for the key in them.
+      VIDEOCRAFT_LOG_LEVEL: "INFO",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -181,4 +183,16 @@ describe("VideoCraft's documented clients against videocraft serve", () => {
     await writeFile(join(cwd, "video.mp4"), Buffer.from(await video.arrayBuffer()));
     await expectVideo(join(cwd, "video.mp4"), { width: 1920, height: 1080 });
   }, 320_000);
+
+  it("keeps a key sent as ?api_key= out of the server's log", async () => {
+    const res = await fetch(`${baseUrl}/api/v1/jobs?api_key=${KEY}&limit=1`);
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    // The request line is written once the answer is: wait for it rather than for time.
+    for (let i = 0; i < 100 && !/"route":"\/api\/v1\/jobs","status":200/.test(serveOutput); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(serveOutput).toMatch(/"route":"\/api\/v1\/jobs","status":200/);
+    expect(serveOutput).not.toContain(KEY);
+  });
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { issueDetailSchema } from "../../core/errors.js";
 import { dateTimeField } from "../../core/schema/response-formats.js";
 import type { ApiErrorCode } from "../api-error.js";
-import type { ErrorFormat, ErrorInfo } from "../error-format.js";
+import { type ErrorFormat, type ErrorInfo, standardErrors } from "../error-format.js";
 
 /** VideoCraft's codes for ours; a route's own not-found code and an error's `reason` take precedence. */
 const VIDEOCRAFT_CODES: Record<ApiErrorCode, string> = {
@@ -62,3 +62,10 @@ export function videoCraftErrors(notFound?: NotFoundAs): ErrorFormat {
     },
   };
 }
+
+/**
+ * The error format for a path no route serves (404) or that lacks the method (405): VideoCraft's
+ * under its `/api/` prefix, so its clients read every error they get there; ours anywhere else.
+ */
+export const errorFormatOfPath = (path: string): ErrorFormat =>
+  path.startsWith("/api/") ? videoCraftErrors() : standardErrors;

@@ -495,6 +495,17 @@ describe("VideoCraft's auth forms", () => {
     }
   });
 
+  it("answers an unknown path or method under /api/ with VideoCraft's error body, elsewhere with ours", async () => {
+    const api = createTestApi();
+    const missing = await api.call({ path: "/api/v1/nowhere" });
+    expect(missing.status).toBe(404);
+    expect(missing.json).toMatchObject({ success: false, code: "NOT_FOUND" });
+    const method = await api.call({ method: "PUT", path: "/api/v1/jobs" });
+    expect(method.status).toBe(405);
+    expect(method.json).toMatchObject({ success: false, code: "METHOD_NOT_ALLOWED" });
+    expect((await api.call({ path: "/v1/nowhere" })).json.error.code).toBe("NOT_FOUND");
+  });
+
   it("answers VideoCraft's MISSING_API_KEY and INVALID_API_KEY", async () => {
     const api = createTestApi();
     const missing = await api.call({ path: "/api/v1/jobs", auth: false });
