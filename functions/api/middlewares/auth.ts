@@ -8,6 +8,10 @@ import type { ApiRequest } from "../api-request.js";
 import { API_KEY_QUERY_PARAMETER, type AuthForm } from "../auth-forms.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
+
+/** The principal an `api-key` mode key stands for: a digest prefix, never the key. */
+const principalOfDigest = (digest: Buffer) => `key:${digest.toString("hex").slice(0, 16)}`;
+export const principalOfKey = (key: string): string => principalOfDigest(sha256(key));
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** Where each form carries the key, and how a message names it. */
@@ -62,8 +66,8 @@ export function auth(config: Config): MiddlewareObj<ApiEvent, APIGatewayProxyRes
       const hash = sha256(presented.key);
       const matches = expected.map((key) => timingSafeEqual(hash, key));
       if (!matches.includes(true)) throw unauthorized("the API key is not valid", "INVALID_API_KEY");
-      // A digest prefix, never the key: it names the caller's jobs and Idempotency-Keys.
-      api.caller = { principal: `key:${hash.toString("hex").slice(0, 16)}`, via: presented.form };
+      // It names the caller's jobs and Idempotency-Keys.
+      api.caller = { principal: principalOfDigest(hash), via: presented.form };
     },
   };
 }
