@@ -54,13 +54,14 @@ export function servicePorts(config: Config, clients: AwsClients): ServicePorts 
 
 /** What the API may take from its caller instead of the Lambda defaults. */
 export type ApiOverrides = Partial<
-  Pick<ApiDeps, "clock" | "log" | "metrics" | "metricsReader" | "probeSources">
+  Pick<ApiDeps, "clock" | "log" | "metrics" | "metricsReader" | "probeSources" | "downloads">
 >;
 
 /**
  * The API's dependencies. Defaults are the Lambda's: Powertools logs, EMF metrics read back from
- * CloudWatch, and no source probing for dry runs (the function carries neither the fetcher nor
- * ffprobe; local mode passes the worker's probe).
+ * CloudWatch, no source probing for dry runs (the function carries neither the fetcher nor
+ * ffprobe; local mode passes the worker's probe), and downloads as redirects (the buffered proxy
+ * integration cannot carry a video; local mode streams).
  */
 export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverrides = {}): ApiDeps {
   return {
@@ -75,6 +76,7 @@ export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverr
       overrides.metricsReader ??
       new CloudWatchMetricsReader(createCloudWatchClient(config), config.metricNamespace),
     probeSources: overrides.probeSources ?? noSourceProbing,
+    downloads: overrides.downloads ?? "redirect",
   };
 }
 

@@ -68,11 +68,22 @@ const program = new Command()
 program
   .command("serve")
   .description("run the API and render workers locally on an embedded S3+SQS emulator")
-  .option("-p, --port <port>", "HTTP port on 127.0.0.1", port, 8080)
-  .action(async (o: { port: number }) => {
-    const service = await startLocalService({ port: o.port, env: localModeEnv() });
-    console.log(`VideoCraft API listening on ${service.url}/v1`);
-    if (!process.env.VIDEOCRAFT_API_KEY)
+  // VideoCraft's VIDEOCRAFT_SERVER_PORT/HOST are honoured; unlike VideoCraft's 0.0.0.0, the
+  // default host is loopback: a development server should not be reachable from the network.
+  .addOption(
+    new Option("-p, --port <port>", "HTTP port").argParser(port).default(8080).env("VIDEOCRAFT_SERVER_PORT"),
+  )
+  .addOption(
+    new Option("--host <address>", "address to listen on").default("127.0.0.1").env("VIDEOCRAFT_SERVER_HOST"),
+  )
+  .action(async (o: { port: number; host: string }) => {
+    const service = await startLocalService({
+      port: o.port,
+      host: o.host,
+      env: localModeEnv(),
+    });
+    console.log(`VideoCraft API listening on ${service.url}/v1 (VideoCraft's API: ${service.url}/api/v1)`);
+    if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
       console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
     console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
     const stop = () => void service.stop().then(() => process.exit(0));

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { pipeline } from "node:stream/promises";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { isStreamed } from "../functions/api/http-response.js";
 import type { Log } from "../functions/core/ports/log.js";
 import { createLambdaContext, LOCAL_FUNCTIONS, runAsLocalFunction } from "./lambda-context.js";
 
@@ -104,7 +106,7 @@ async function serve(
     sendJson(res, 502, { message: "Internal server error" });
     return;
   }
-  writeResult(res, result);
+  await writeResult(res, result);
 }
 
 /** Buffers the body up to the cap; past it, drains (bounded) without keeping anything. */
@@ -236,7 +238,8 @@ function isText(contentType: string | undefined, body: Buffer): boolean {
   }
 }
 
-function writeResult(res: http.ServerResponse, result: APIGatewayProxyResult): void {
+/** Writes the handler's answer; a streamed body (a video download) is piped, never buffered. */
+async function writeResult(res: http.ServerResponse, result: APIGatewayProxyResult): Promise<void> {
   const merged = new Map<string, { name: string; values: string[] }>();
   const add = (name: string, value: boolean | number | string) => {
     const lower = name.toLowerCase();
@@ -250,6 +253,15 @@ function writeResult(res: http.ServerResponse, result: APIGatewayProxyResult): v
   }
   for (const { name, values } of merged.values())
     res.setHeader(name, values.length === 1 ? values[0]! : values);
+  if (isStreamed(result)) {
+    res.statusCode = result.statusCode;
+    // A client that goes away mid-download ends the pipeline; the storage stream is closed with it.
+    await pipeline(result.stream, res).catch(() => {
+      result.stream.destroy();
+      res.destroy();
+    });
+    return;
+  }
   const body = Buffer.from(result.body ?? "", result.isBase64Encoded ? "base64" : "utf8");
   res.statusCode = result.statusCode;
   res.setHeader("content-length", body.length);

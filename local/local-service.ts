@@ -3,6 +3,7 @@ import { type AwsClientOptions, createAwsClients } from "../functions/adapters/a
 import { createLog } from "../functions/adapters/powertools-log.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
+import { resolveEnvAliases } from "../functions/core/env-aliases.js";
 import type { JobStore } from "../functions/core/jobs/job-store.js";
 import { retentionRules } from "../functions/core/jobs/retention-rules.js";
 import { systemClock } from "../functions/core/ports/clock.js";
@@ -25,8 +26,10 @@ import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
 export interface LocalServiceOptions {
   /** Variables as on AWS (VIDEOCRAFT_*); the emulator's bucket/queue/endpoint override theirs. */
   env?: Record<string, string | undefined>;
-  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  /** HTTP port; 0 picks a free one. @default VIDEOCRAFT_SERVER_PORT, else 0 */
   port?: number;
+  /** Address to listen on. @default VIDEOCRAFT_SERVER_HOST, else 127.0.0.1 */
+  host?: string;
   /** Render worker loops (VIDEOCRAFT_LOCAL_WORKERS); 0 runs the API alone. */
   workers?: number;
   /**
@@ -59,7 +62,8 @@ export interface LocalService {
  * local HTTP server, and the same render and dead-letter handlers fed by local queue pollers.
  */
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
-  const env = options.env ?? {};
+  // VideoCraft's names for our settings (VIDEOCRAFT_SECURITY_API_KEY, …) count as ours.
+  const env = resolveEnvAliases(options.env ?? {});
   const stack = await startEmbeddedStack();
   const apiKey = env.VIDEOCRAFT_API_KEY || randomBytes(24).toString("base64url");
   let config: Config;
@@ -99,9 +103,14 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       // deployed API function does not probe: its calls are local mode's own, no function's.
       probeSources: (srcs) =>
         runAsLocalFunction(LOCAL_ONLY.dryRunProbe, () => sourceHeadProber({ config, store })(srcs)),
+      // The local HTTP server pipes a download's bytes (VideoCraft's clients expect them, not a redirect).
+      downloads: "stream",
     }),
   );
-  const http = await startHttpServer(api, { port: options.port ?? 0 });
+  const http = await startHttpServer(api, {
+    port: options.port ?? Number(env.VIDEOCRAFT_SERVER_PORT || 0),
+    host: options.host ?? (env.VIDEOCRAFT_SERVER_HOST || "127.0.0.1"),
+  });
   const deps = renderDeps(config, ports, resolveWhisperPaths(config.transcriptionModel, env), {
     clock,
     log,

@@ -9,8 +9,9 @@ FONTS=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-lohit-telu fo
 # cmake, g++ and make build whisper.cpp; with autoconf, automake, libtool, python3 and xz-utils they also
 # build the native part of aws-lambda-ric (scripts/build-lambda-ric.sh, before the tests) that the Lambda
 # runtime test runs, the same toolchain the render image's Dockerfile installs for it.
+# python3-requests, curl and jq run VideoCraft's documented clients in the compatibility test.
 # libespeak-ng-dev builds the test helper that reads espeak-ng's own word timings (alignment ground truth).
-PACKAGES=(ffmpeg espeak-ng libespeak-ng-dev "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils)
+PACKAGES=(ffmpeg espeak-ng libespeak-ng-dev "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils python3-requests curl jq)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -35,6 +36,9 @@ command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 [ -e /usr/share/fonts/truetype/lohit-kannada/Lohit-Kannada.ttf ] || missing+=(fonts-lohit-knda)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 [ -e /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || missing+=(fonts-symbola)
+/usr/bin/python3 -c "import requests" >/dev/null 2>&1 || missing+=(python3-requests)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -182,7 +182,19 @@ export async function runRenderLambda(options: { project?: unknown; timeoutMs?: 
     const { store } = ports;
     const metrics = new InProcessMetrics();
     const api = createApiHandler(apiDeps(config, ports, { log: silentLog, metrics, metricsReader: metrics }));
-    const http = await startHttpServer(api);
+    // Standing in for API Gateway, which has checked the key and passes its id to the function.
+    const http = await startHttpServer((event, context) =>
+      api(
+        {
+          ...event,
+          requestContext: {
+            ...event.requestContext,
+            identity: { ...event.requestContext.identity, apiKeyId: "sim-key-id" },
+          },
+        },
+        context,
+      ),
+    );
     const invocations: BundledInvocation[] = [];
     let jobId: string;
     try {

@@ -104,6 +104,23 @@ export class S3ObjectStore implements ObjectStore {
     return { keys: [...keys].sort(byteOrder), prefixes: [...prefixes].sort(byteOrder) };
   }
 
+  async openRead(key: string): Promise<{ body: Readable; bytes: number } | undefined> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    // In Node the SDK hands back the response socket stream itself.
+    const body = out.Body as Readable | undefined;
+    if (!body || out.ContentLength === undefined) {
+      body?.destroy();
+      throw new Error(`object ${key} came without a body or a length`);
+    }
+    return { body, bytes: out.ContentLength };
+  }
+
   async downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }> {
     const abort = new AbortController();
     let out: GetObjectCommandOutput;

@@ -11,6 +11,7 @@ export const API_ERROR_CODES = [
   "INVALID_JSON",
   "VALIDATION_FAILED",
   "UNAUTHORIZED",
+  "FORBIDDEN",
   "NOT_FOUND",
   "METHOD_NOT_ALLOWED",
   "CONFLICT",
@@ -30,6 +31,11 @@ export class ApiError extends Error {
     message: string,
     readonly details?: IssueDetail[],
     readonly headers?: Record<string, string>,
+    /**
+     * A finer code than `code`, for error formats that tell more cases apart than ours
+     * (VideoCraft's MISSING_API_KEY and INVALID_API_KEY are both our UNAUTHORIZED).
+     */
+    readonly reason?: string,
   ) {
     super(message);
   }

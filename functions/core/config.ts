@@ -1,11 +1,13 @@
 import { z } from "zod";
+import { resolveEnvAliases } from "./env-aliases.js";
 import { METRIC_NAMESPACE } from "./metric-names.js";
 import { DEFAULT_LIMITS, HARD_LIMITS, type ProjectLimits } from "./schema/limits.js";
 import { DEFAULT_WHISPER_MODEL } from "./whisper-models.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
- * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing.
+ * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing,
+ * and VideoCraft's other names for our settings are read too (env-aliases.ts).
  * An invalid value fails start-up with a message naming the variable.
  */
 
@@ -103,6 +105,17 @@ const envSchema = z.object({
   /** `api-key`: the handler checks VIDEOCRAFT_API_KEY itself (local mode); `gateway`: API Gateway already did. */
   VIDEOCRAFT_AUTH: z.enum(["api-key", "gateway"]).default("api-key"),
   VIDEOCRAFT_API_KEY: z.string().min(16).optional(),
+  /** More keys for `api-key` mode, comma-separated: one per client, each sees only its own jobs. */
+  VIDEOCRAFT_API_KEYS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(16, { message: "each key needs 16+ characters" })))
+    .default([]),
   VIDEOCRAFT_FFMPEG_PRESET: z.enum(PRESETS).default("veryfast"),
   VIDEOCRAFT_FFMPEG_QUALITY: int(0, 51).default(23),
   VIDEOCRAFT_FFMPEG_TIMEOUT: durationSeconds.default(900),
@@ -158,6 +171,13 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.union([z.literal("*"), z.url()])).min(1))
     .default(["*"]),
+  /** VideoCraft's switch; off, it cannot be honoured: every route but health checks needs a key here. */
+  VIDEOCRAFT_SECURITY_ENABLE_AUTH: z
+    .enum(["true", "1"], { message: "authentication cannot be turned off; unset it or set true" })
+    .optional(),
+  /** VideoCraft's CSRF check on its state-changing routes (X-CSRF-Token from GET /api/v1/csrf-token). */
+  VIDEOCRAFT_SECURITY_ENABLE_CSRF: bool,
+  VIDEOCRAFT_SECURITY_CSRF_SECRET: z.string().min(32).optional(),
 });
 
 export type Config = Readonly<{
@@ -178,7 +198,10 @@ export type Config = Readonly<{
   awsEndpoint: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
+  /** The key `api-key` mode prints and local clients use (VIDEOCRAFT_API_KEY). */
   apiKey: string | undefined;
+  /** Every key `api-key` mode accepts: VIDEOCRAFT_API_KEY, then VIDEOCRAFT_API_KEYS. */
+  apiKeys: readonly string[];
   ffmpeg: Readonly<{
     preset: (typeof PRESETS)[number];
     crf: number;
@@ -208,6 +231,11 @@ export type Config = Readonly<{
   metricNamespace: string;
   /** Origins the API answers CORS requests for; `["*"]` allows any. */
   corsOrigins: readonly string[];
+  /**
+   * VideoCraft's CSRF tokens: `required` makes its POST/DELETE routes demand a valid X-CSRF-Token
+   * signed with `secret` (one secret for every API instance, so any instance verifies any token).
+   */
+  csrf: Readonly<{ required: boolean; secret: string | undefined }>;
 }>;
 
 export class ConfigError extends Error {
@@ -217,7 +245,9 @@ export class ConfigError extends Error {
 /** Parses the environment into a frozen Config, or throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== ""),
+    Object.entries(resolveEnvAliases(env)).filter(
+      ([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== "",
+    ),
   );
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
@@ -225,7 +255,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
-  if (e.VIDEOCRAFT_AUTH === "api-key" && !e.VIDEOCRAFT_API_KEY) {
+  if (e.VIDEOCRAFT_SECURITY_ENABLE_CSRF && !e.VIDEOCRAFT_SECURITY_CSRF_SECRET) {
+    throw new ConfigError(
+      "invalid configuration:\n  VIDEOCRAFT_SECURITY_CSRF_SECRET: required (32+ characters) when VIDEOCRAFT_SECURITY_ENABLE_CSRF=true",
+    );
+  }
+  const apiKeys = [
+    ...new Set([e.VIDEOCRAFT_API_KEY, ...e.VIDEOCRAFT_API_KEYS].filter((k) => k !== undefined)),
+  ];
+  if (e.VIDEOCRAFT_AUTH === "api-key" && apiKeys.length === 0) {
     throw new ConfigError(
       "invalid configuration:\n  VIDEOCRAFT_API_KEY: required (16+ characters) when VIDEOCRAFT_AUTH=api-key",
     );
@@ -245,7 +283,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
     region: e.AWS_REGION,
     auth: e.VIDEOCRAFT_AUTH,
-    apiKey: e.VIDEOCRAFT_API_KEY,
+    apiKey: e.VIDEOCRAFT_API_KEY ?? apiKeys[0],
+    apiKeys: Object.freeze(apiKeys),
     ffmpeg: Object.freeze({
       preset: e.VIDEOCRAFT_FFMPEG_PRESET,
       crf: e.VIDEOCRAFT_FFMPEG_QUALITY,
@@ -279,5 +318,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     version: e.VIDEOCRAFT_VERSION,
     metricNamespace: e.VIDEOCRAFT_METRIC_NAMESPACE,
     corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),
+    csrf: Object.freeze({
+      required: e.VIDEOCRAFT_SECURITY_ENABLE_CSRF,
+      secret: e.VIDEOCRAFT_SECURITY_CSRF_SECRET,
+    }),
   });
 }

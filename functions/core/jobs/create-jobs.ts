@@ -9,6 +9,7 @@ import type { JobRecord } from "./job-record.js";
 import { JobStore } from "./job-store.js";
 import { storageKeys } from "./storage-keys.js";
 import { validateRequestBody } from "./validate-request.js";
+import { parseVideoCraftRequest } from "./videocraft-request.js";
 
 // Monotonic, so ids made in the same millisecond still sort in creation order (list is newest first).
 const nextId = monotonicFactory();
@@ -26,9 +27,15 @@ export interface CreateJobsInput {
   body: unknown;
   /** The body as sent: an Idempotency-Key replay must carry the same bytes. */
   rawBody: string;
-  /** Who is calling (API key identity): keys of different callers never collide. */
+  /** Who is calling (API key identity): the jobs' owner; keys of different callers never collide. */
   principal: string;
   idempotencyKey?: string;
+  /**
+   * `standard` (/v1): strict keys, one job per project. `videocraft` (VideoCraft's routes):
+   * unknown keys become job warnings and an array of projects is one job, as VideoCraft does.
+   * @default "standard"
+   */
+  dialect?: "standard" | "videocraft";
 }
 
 export interface CreatedJob {
@@ -53,14 +60,25 @@ interface IdempotencyRecord {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** The projects to make jobs of, and what each job's status warns about from the start. */
+function projectsOf(input: CreateJobsInput, config: JobDeps["config"]) {
+  if (input.dialect === "videocraft") {
+    const { project, warnings } = parseVideoCraftRequest(input.body, config);
+    return { projects: [project], batch: false, warnings };
+  }
+  const { projects, batch } = validateRequestBody(input.body, config);
+  return { projects, batch, warnings: [] };
+}
+
 /** Validates the body, stores each project as its own queued job and enqueues it. */
 export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise<CreateJobsResult> {
-  const { projects, batch } = validateRequestBody(input.body, deps.config);
+  const { projects, batch, warnings } = projectsOf(input, deps.config);
   refuseOverlongWork(projects, batch, deps.config);
+  const create = (ps: Project[], js: CreatedJob[]) => createAll(deps, ps, js, input.principal, warnings);
   const now = deps.clock.now();
   const jobs = projects.map(() => ({ id: nextId(now.getTime()), created_at: now.toISOString() }));
   if (input.idempotencyKey === undefined) {
-    await createAll(deps, projects, jobs);
+    await create(projects, jobs);
     return { jobs, batch, replayed: false };
   }
 
@@ -73,7 +91,7 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
   };
   if (await deps.store.putIfAbsent(key, JSON.stringify(reservation), "application/json")) {
     try {
-      await createAll(deps, projects, jobs);
+      await create(projects, jobs);
     } catch (err) {
       // Free the key so the client's retry starts afresh instead of replaying jobs that never ran.
       await deps.store.delete(key).catch(() => undefined);
@@ -94,8 +112,7 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
       earlier.jobs.map(async (j) => !(await deps.store.exists(storageKeys.status(j.id)))),
     );
     const indexes = earlier.jobs.map((_, i) => i).filter((i) => missing[i]);
-    await createAll(
-      deps,
+    await create(
       indexes.map((i) => projects[i] as Project),
       indexes.map((i) => earlier.jobs[i] as CreatedJob),
     );
@@ -123,19 +140,26 @@ function refuseOverlongWork(projects: Project[], batch: boolean, config: JobDeps
   );
 }
 
-async function createAll(deps: JobDeps, projects: Project[], jobs: CreatedJob[]): Promise<void> {
+async function createAll(
+  deps: JobDeps,
+  projects: Project[],
+  jobs: CreatedJob[],
+  owner: string,
+  warnings: string[],
+): Promise<void> {
   const store = new JobStore(deps.store);
   await Promise.all(
     jobs.map(async (job, i) => {
       const project = projects[i];
       if (!project) throw new Error(`no project for job ${job.id}`);
-      await store.putRequest(job.id, project);
+      await Promise.all([store.putRequest(job.id, project), store.putOwned(owner, job.id)]);
       const record: JobRecord = {
         id: job.id,
+        owner,
         status: "queued",
         progress: 0,
         step: "queued",
-        warnings: [],
+        warnings,
         attempts: 0,
         created_at: job.created_at,
         updated_at: job.created_at,

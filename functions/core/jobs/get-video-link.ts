@@ -32,8 +32,8 @@ export async function presignVideo(id: string, deps: LinkDeps): Promise<VideoLin
 }
 
 /** The download link of a completed job; a conflict while it is not completed, not found when unknown or gone. */
-export async function getVideoLink(id: string, deps: LinkDeps): Promise<VideoLink> {
-  const record = await getJobRecord(id, deps);
+export async function getVideoLink(id: string, owner: string, deps: LinkDeps): Promise<VideoLink> {
+  const record = await getJobRecord(id, owner, deps);
   if (record.status !== "completed") {
     throw new ConflictError(`job ${id} is ${record.status}; its video is available once it is completed`);
   }

@@ -1,6 +1,6 @@
 import type { Config } from "../config.js";
 import { type IssueDetail, ValidationError } from "../errors.js";
-import { capIssues, parseProjectRequest } from "../schema/parse-project-request.js";
+import { capIssues, type IgnoredKey, parseProjectRequest } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
 import { checkProjectSources, policyFromConfig } from "../schema/source-policy.js";
 
@@ -8,6 +8,8 @@ export interface ValidatedRequest {
   projects: Project[];
   /** VideoCraft's array form: the response lists every job instead of a single one. */
   batch: boolean;
+  /** Keys dropped under `unknownKeys: "strip"`; empty otherwise. */
+  ignoredKeys: IgnoredKey[];
 }
 
 /**
@@ -15,11 +17,16 @@ export interface ValidatedRequest {
  * projects, so that a forbidden `src` is refused at submission instead of failing the job later.
  * Throws a ValidationError listing every problem with its JSON path.
  */
-export function validateRequestBody(body: unknown, config: Config): ValidatedRequest {
+export function validateRequestBody(
+  body: unknown,
+  config: Config,
+  options: { unknownKeys?: "error" | "strip" } = {},
+): ValidatedRequest {
   const batch = Array.isArray(body);
   const parsed = parseProjectRequest(body, {
     maxProjects: config.maxProjectsPerRequest,
     limits: config.limits,
+    ...options,
   });
   if (!parsed.ok) throw validationFailed(parsed.issues);
   const policy = policyFromConfig(config);
@@ -29,7 +36,7 @@ export function validateRequestBody(body: unknown, config: Config): ValidatedReq
     ),
   );
   if (issues.length > 0) throw validationFailed(capIssues(issues));
-  return { projects: parsed.projects, batch };
+  return { projects: parsed.projects, batch, ignoredKeys: parsed.ignoredKeys };
 }
 
 const prefixPath = (prefix: string, path: string) =>

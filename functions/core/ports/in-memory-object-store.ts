@@ -1,4 +1,5 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { type ObjectStore, ObjectTooLargeError } from "./object-store.js";
 
 /** ObjectStore kept in a Map, for unit tests of the job lifecycle (no emulator, no network). */
@@ -52,6 +53,10 @@ export class InMemoryObjectStore implements ObjectStore {
     const body = await readFile(path);
     this.objects.set(key, { body, contentType });
     return { bytes: (await stat(path)).size };
+  }
+  async openRead(key: string) {
+    const o = this.objects.get(key);
+    return o ? { body: Readable.from([o.body]), bytes: o.body.length } : undefined;
   }
   async presignGet(key: string, expiresSeconds: number) {
     return `memory://objects/${key}?expires=${expiresSeconds}`;

@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 /**
  * The one storage operation set the core needs. AWS S3 implements it on AWS and against the
  * embedded emulator; an in-memory implementation serves fast unit tests of the job lifecycle.
@@ -26,6 +28,11 @@ export interface ObjectStore {
   downloadHead?(key: string, path: string, maxBytes: number): Promise<{ bytes: number; totalBytes: number }>;
   /** Streams a local file up (multipart for large files). */
   uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }>;
+  /**
+   * The object's bytes as a stream, with its size, or undefined when it does not exist; for an
+   * API that answers with the bytes itself. Optional: without it the API redirects instead.
+   */
+  openRead?(key: string): Promise<{ body: Readable; bytes: number } | undefined>;
   /** A time-limited GET URL for the object. */
   presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
   /**
