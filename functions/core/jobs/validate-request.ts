@@ -3,6 +3,7 @@ import { ApiError, type IssueDetail } from "../errors.js";
 import { capIssues, parseProjectRequest } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
 import { checkProjectSources, policyFromConfig } from "../schema/source-policy.js";
+import { checkProjectWebhook } from "../schema/webhook-url-policy.js";
 
 export interface ValidatedRequest {
   projects: Project[];
@@ -11,8 +12,9 @@ export interface ValidatedRequest {
 }
 
 /**
- * Schema rules first, then the source policy (schemes, bucket, local dir) on the normalised
- * projects, so that a forbidden `src` is refused at submission instead of failing the job later.
+ * Schema rules first, then the source policy (schemes, bucket, local dir) and the webhook URL
+ * policy on the normalised projects, so that a forbidden `src` or webhook is refused at
+ * submission instead of failing the job (or its delivery) later.
  * Throws VALIDATION_FAILED listing every problem with its JSON path.
  */
 export function validateRequestBody(body: unknown, config: Config): ValidatedRequest {
@@ -24,9 +26,10 @@ export function validateRequestBody(body: unknown, config: Config): ValidatedReq
   if (!parsed.ok) throw validationFailed(parsed.issues);
   const policy = policyFromConfig(config);
   const issues = parsed.projects.flatMap((project, i) =>
-    checkProjectSources(project, policy).map((issue) =>
-      batch ? { ...issue, path: prefixPath(`[${i}]`, issue.path) } : issue,
-    ),
+    [
+      ...checkProjectSources(project, policy),
+      ...checkProjectWebhook(project, config.allowPrivateSources),
+    ].map((issue) => (batch ? { ...issue, path: prefixPath(`[${i}]`, issue.path) } : issue)),
   );
   if (issues.length > 0) throw validationFailed(capIssues(issues));
   return { projects: parsed.projects, batch };
