@@ -4,6 +4,7 @@ import { num } from "./ffmpeg-escape.js";
 import type { Layer } from "./layer-stack.js";
 import type { SourceInfo } from "./render-plan.js";
 import { resizeFilters } from "./resize-filter.js";
+import { sourceInputArgs } from "./source-input.js";
 
 export interface ImageLayerSpec {
   element: ImageElementInput;
@@ -37,7 +38,7 @@ export function imageLayer(spec: ImageLayerSpec): Layer {
   filters.push(`setpts=PTS-STARTPTS+${num(from)}/TB`);
   return {
     at: spec.at,
-    inputArgs: ["-i", source.path],
+    inputArgs: sourceInputArgs(source),
     filters,
     overlay: { x, y, from, to, eofAction: "repeat" },
   };

@@ -9,6 +9,11 @@ import type { SubtitleSettings } from "../schema/request-schema.js";
 export interface SourceInfo {
   /** Local file path of the fetched source. */
   path: string;
+  /**
+   * The ffmpeg demuxer its first bytes identified (`mov`, `matroska`, `png_pipe`…), always passed
+   * with `-f`: a single-file format chosen by content, so ffmpeg never picks a playlist demuxer.
+   */
+  format: string;
   /** Container duration in seconds; undefined for still images. */
   durationSeconds: number | undefined;
   hasVideo: boolean;

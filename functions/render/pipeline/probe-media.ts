@@ -6,6 +6,7 @@ import type { ProjectLimits } from "../../core/schema/limits.js";
 import type { Project } from "../../core/schema/project.js";
 import { displaySrc } from "../../core/schema/source-policy.js";
 import { mapConcurrent } from "./map-concurrent.js";
+import { readMediaFormat } from "./media-format.js";
 
 export interface ProbeOptions {
   ffprobePath: string;
@@ -52,25 +53,22 @@ const IMAGE_CODECS = new Set([
   "qoi",
   "targa",
 ]);
-/** Demuxers ffmpeg uses for single image files. */
-const IMAGE_FORMAT = /^(image2|[a-z0-9]+_pipe)$/;
-/** ffmpeg renders any text file as ANSI art through these; they are never a user's media. */
-const TEXT_FORMATS = new Set(["tty", "ansi"]);
-const TEXT_CODECS = new Set(["ansi", "text", "bintext", "xbin", "idf"]);
+/** Demuxers of single image files (see media-format.ts). */
+const IMAGE_FORMAT = /^[a-z0-9]+_pipe$/;
 
-/** Reads duration, streams and size of a fetched source; anything ffmpeg can't use is SOURCE_INVALID_MEDIA. */
+/**
+ * Reads duration, streams and size of a fetched source; anything ffmpeg can't use is
+ * SOURCE_INVALID_MEDIA. The demuxer comes from the file's first bytes, never from ffprobe's own
+ * guess, so a playlist or script is refused before ffprobe could follow what it names.
+ */
 export async function probeMedia(path: string, options: ProbeOptions): Promise<SourceInfo> {
-  const out = await runFfprobe(path, options);
+  const demuxer = await readMediaFormat(path);
+  const out = await runFfprobe(path, demuxer, options);
   const format = out.format ?? {};
   const streams = out.streams ?? [];
-  if (TEXT_FORMATS.has(format.format_name ?? "")) throw invalid("text, not audio, video or an image");
   // Cover art in an MP3/M4A is a video stream too, but the file is audio to the user.
   const video = streams.find(
-    (s) =>
-      s.codec_type === "video" &&
-      s.codec_name &&
-      !TEXT_CODECS.has(s.codec_name) &&
-      s.disposition?.attached_pic !== 1,
+    (s) => s.codec_type === "video" && s.codec_name && s.disposition?.attached_pic !== 1,
   );
   const hasAudio = streams.some((s) => s.codec_type === "audio" && s.codec_name);
   if (!video && !hasAudio) throw invalid("no audio or video stream in it");
@@ -97,6 +95,7 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<S
   }
   return {
     path,
+    format: demuxer,
     durationSeconds,
     hasVideo: video !== undefined,
     hasAudio,
@@ -149,8 +148,11 @@ export function checkProbedLimits(
   );
 }
 
-function runFfprobe(path: string, options: ProbeOptions): Promise<FfprobeOutput> {
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
+function runFfprobe(path: string, demuxer: string, options: ProbeOptions): Promise<FfprobeOutput> {
+  const args = [
+    ...["-v", "error", "-f", demuxer, "-protocol_whitelist", "file"],
+    ...["-print_format", "json", "-show_format", "-show_streams", path],
+  ];
   return new Promise((resolvePromise, reject) => {
     execFile(
       options.ffprobePath,

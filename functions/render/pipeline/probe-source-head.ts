@@ -1,4 +1,4 @@
-import { mkdtemp, open, rm, truncate } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../../core/config.js";
@@ -45,7 +45,10 @@ export async function probeSourceHeads(
   const deadlineMs = deps.deadlineMs ?? PROBE_DEADLINE_MS;
   const deadline = AbortSignal.timeout(deadlineMs);
   const endsAt = Date.now() + deadlineMs;
-  const dir = await mkdtemp(join(deps.config.workDir ?? tmpdir(), "dry-run-"));
+  const root = deps.config.workDir ?? tmpdir();
+  // The configured work directory may not exist yet (the worker creates it on its first job).
+  await mkdir(root, { recursive: true });
+  const dir = await mkdtemp(join(root, "dry-run-"));
   try {
     let next = 0;
     const worker = async () => {

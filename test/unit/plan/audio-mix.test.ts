@@ -94,7 +94,18 @@ describe("audio mix", () => {
     });
     const inputs = inputsOf(p.audio);
     expect(inputs).toHaveLength(2);
-    expect(inputs[1]).toEqual(["-stream_loop", "-1", "-t", "1.5", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(inputs[1]).toEqual([
+      "-stream_loop",
+      "-1",
+      "-t",
+      "1.5",
+      "-f",
+      "mov",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-clip.mp4",
+    ]);
     expect(chainOf(graphOf(p.audio), 1, "a")).toContain("volume=1,adelay=500|500");
   });
 
@@ -113,7 +124,16 @@ describe("audio mix", () => {
       elements: [{ type: "audio", src: MUSIC, volume: 0.3 }],
       scenes: [{ duration: 10, elements: [{ type: "image", src: IMAGE }] }],
     });
-    expect(inputsOf(long.audio)[1]).toEqual(["-t", "10", "-i", "/work/job-1/src-music.mp3"]);
+    expect(inputsOf(long.audio)[1]).toEqual([
+      "-t",
+      "10",
+      "-f",
+      "mp3",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-music.mp3",
+    ]);
     expect(chainOf(graphOf(long.audio), 1, "a")).toContain("volume=0.3,adelay=0|0");
     const short = plan({
       elements: [{ type: "audio", src: VOICE }],
@@ -124,6 +144,10 @@ describe("audio mix", () => {
       "-1",
       "-t",
       "10",
+      "-f",
+      "mp3",
+      "-protocol_whitelist",
+      "file",
       "-i",
       "/work/job-1/src-voice.mp3",
     ]);

@@ -23,6 +23,7 @@ export const MUSIC = "https://example.com/music.mp3";
 function info(path: string, o: Partial<SourceInfo>): SourceInfo {
   return {
     path,
+    format: path.endsWith(".png") ? "png_pipe" : path.endsWith(".mp3") ? "mp3" : "mov",
     durationSeconds: undefined,
     hasVideo: false,
     hasAudio: false,

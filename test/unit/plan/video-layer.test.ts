@@ -15,7 +15,18 @@ describe("scene video layer", () => {
     const g = graphOf(cmd);
     expect(chainOf(g, 1)).toContain("setpts=PTS-STARTPTS+1/TB");
     expect(g).toContain("[0:v][l1]overlay=x=0:y=0:enable='between(t,1,3)':eof_action=pass[s1]");
-    expect(inputsOf(cmd)[1]).toEqual(["-stream_loop", "-1", "-t", "2", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(inputsOf(cmd)[1]).toEqual([
+      "-stream_loop",
+      "-1",
+      "-t",
+      "2",
+      "-f",
+      "mov",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-clip.mp4",
+    ]);
   });
 
   it("defaults to the full frame at x,y with cover, looping, for the rest of the scene", () => {
@@ -29,7 +40,18 @@ describe("scene video layer", () => {
       /^\[1:v\]scale=640:360:force_original_aspect_ratio=increase,crop=640:360,setsar=1/,
     );
     expect(graphOf(cmd)).toContain("enable='between(t,1.5,4)'");
-    expect(inputsOf(cmd)[1]).toEqual(["-stream_loop", "-1", "-t", "2.5", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(inputsOf(cmd)[1]).toEqual([
+      "-stream_loop",
+      "-1",
+      "-t",
+      "2.5",
+      "-f",
+      "mov",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-clip.mp4",
+    ]);
   });
 
   it("keeps the source aspect when only one side is given", () => {
@@ -46,7 +68,16 @@ describe("scene video layer", () => {
     const p = plan({
       scenes: [{ duration: 5, elements: [{ type: "video", src: SILENT_VIDEO, loop: false }] }],
     });
-    expect(inputsOf(p.scenes[0]!.command)[1]).toEqual(["-t", "5", "-i", "/work/job-1/src-silent.mp4"]);
+    expect(inputsOf(p.scenes[0]!.command)[1]).toEqual([
+      "-t",
+      "5",
+      "-f",
+      "mov",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-silent.mp4",
+    ]);
   });
 
   it("clips a window that would run past the scene end", () => {
@@ -88,9 +119,46 @@ describe("global background video", () => {
       ],
     });
     const bg = (i: number) => inputsOf(p.scenes[i]!.command)[1];
-    expect(bg(0)).toEqual(["-stream_loop", "-1", "-t", "3.5", "-i", "/work/job-1/src-clip.mp4"]);
-    expect(bg(1)).toEqual(["-stream_loop", "-1", "-ss", "3.5", "-t", "4", "-i", "/work/job-1/src-clip.mp4"]);
-    expect(bg(2)).toEqual(["-stream_loop", "-1", "-ss", "2.5", "-t", "1", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(bg(0)).toEqual([
+      "-stream_loop",
+      "-1",
+      "-t",
+      "3.5",
+      "-f",
+      "mov",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-clip.mp4",
+    ]);
+    expect(bg(1)).toEqual([
+      "-stream_loop",
+      "-1",
+      "-ss",
+      "3.5",
+      "-t",
+      "4",
+      "-f",
+      "mov",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-clip.mp4",
+    ]);
+    expect(bg(2)).toEqual([
+      "-stream_loop",
+      "-1",
+      "-ss",
+      "2.5",
+      "-t",
+      "1",
+      "-f",
+      "mov",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-clip.mp4",
+    ]);
     const g = graphOf(p.scenes[1]!.command);
     expect(chainOf(g, 1)).toContain("scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080");
     expect(g).toContain("[0:v][l1]overlay=x=0:y=0:enable='between(t,0,4)':eof_action=pass");
@@ -114,7 +182,14 @@ describe("image layer", () => {
       scenes: [{ duration: 4, elements: [{ type: "image", src: IMAGE, x: 3, y: 4, start: 1, duration: 2 }] }],
     });
     const cmd = p.scenes[0]!.command;
-    expect(inputsOf(cmd)[1]).toEqual(["-i", "/work/job-1/src-logo.png"]);
+    expect(inputsOf(cmd)[1]).toEqual([
+      "-f",
+      "png_pipe",
+      "-protocol_whitelist",
+      "file",
+      "-i",
+      "/work/job-1/src-logo.png",
+    ]);
     expect(cmd.args).not.toContain("-loop");
     const g = graphOf(cmd);
     expect(chainOf(g, 1)).toBe("[1:v]setsar=1,setpts=PTS-STARTPTS+1/TB[l1]");
