@@ -104,12 +104,18 @@ export class S3ObjectStore implements ObjectStore {
     return { keys: [...keys].sort(byteOrder), prefixes: [...prefixes].sort(byteOrder) };
   }
 
-  async downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }> {
+  async downloadToFile(
+    key: string,
+    path: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<{ bytes: number }> {
     const abort = new AbortController();
+    const stop = signal ? AbortSignal.any([abort.signal, signal]) : abort.signal;
     let out: GetObjectCommandOutput;
     try {
       out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-        abortSignal: abort.signal,
+        abortSignal: stop,
       });
     } catch (err) {
       if (isNotFound(err)) throw noSuchKey(key);
@@ -138,7 +144,7 @@ export class S3ObjectStore implements ObjectStore {
       },
     });
     try {
-      await pipeline(body, cap, createWriteStream(path));
+      await pipeline(body, cap, createWriteStream(path), { signal: stop });
     } catch (err) {
       await unlink(path).catch(() => {});
       if (err instanceof ObjectTooLargeError) throw err;

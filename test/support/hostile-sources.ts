@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -70,24 +70,22 @@ export async function makeFifo(path: string): Promise<void> {
 }
 
 /**
- * Opens every FIFO in `dir` for writing once, from a child process with a time limit, so readers
+ * Opens each FIFO in `dir` for writing once, from a child process with a time limit, so readers
  * blocked in open() (which hold one of Node's few file-system threads each) get EOF and return.
- * Only a safety net for a failing test run: fixed code never opens a FIFO.
+ * Uses no Node file-system call, since those may be the ones stuck. Only a safety net for a
+ * failing test run: fixed code never opens a FIFO.
  */
 export async function releaseFifos(dir: string, names: readonly string[]): Promise<void> {
-  const present = new Set(await readdir(dir));
   await Promise.all(
-    names
-      .filter((n) => present.has(n))
-      .map(
-        (n) =>
-          new Promise<void>((resolve) => {
-            const child = spawn("timeout", ["2", "sh", "-c", ': > "$1"', "sh", join(dir, n)], {
-              stdio: "ignore",
-            });
-            child.on("close", () => resolve());
-            child.on("error", () => resolve());
-          }),
-      ),
+    names.map(
+      (n) =>
+        new Promise<void>((resolve) => {
+          const child = spawn("timeout", ["2", "sh", "-c", '[ -p "$1" ] && : > "$1"', "sh", join(dir, n)], {
+            stdio: "ignore",
+          });
+          child.on("close", () => resolve());
+          child.on("error", () => resolve());
+        }),
+    ),
   );
 }

@@ -34,7 +34,8 @@ export class InMemoryObjectStore implements ObjectStore {
     }
     return { keys, prefixes: [...prefixes] };
   }
-  async downloadToFile(key: string, path: string, maxBytes: number) {
+  async downloadToFile(key: string, path: string, maxBytes: number, signal?: AbortSignal) {
+    signal?.throwIfAborted();
     const o = this.objects.get(key);
     if (!o) throw new Error(`no object ${key}`);
     if (o.body.length > maxBytes) throw new ObjectTooLargeError(`${key} is larger than ${maxBytes} bytes`);

@@ -75,17 +75,25 @@ async function fetchOne(
       await safeFetchToFile(src, dest, sourceFetchOptions(config, { signal, resolver: deps.resolver }));
       return;
     case "s3":
-      return fetchObject(deps.store, check.key, src, dest, config.maxSourceBytes);
+      return fetchObject(deps.store, check.key, src, dest, config.maxSourceBytes, signal);
     case "file":
-      return copyLocal(check.path, src, dest, config);
+      return copyLocal(check.path, src, dest, config, signal);
   }
 }
 
-async function fetchObject(store: ObjectStore, key: string, src: string, dest: string, maxBytes: number) {
+async function fetchObject(
+  store: ObjectStore,
+  key: string,
+  src: string,
+  dest: string,
+  maxBytes: number,
+  signal: AbortSignal,
+) {
   try {
-    await store.downloadToFile(key, dest, maxBytes);
+    await store.downloadToFile(key, dest, maxBytes, signal);
   } catch (e) {
     await rm(dest, { force: true });
+    if (signal.aborted) throw signal.reason;
     if (e instanceof ObjectTooLargeError) {
       throw new JobFailure(
         "SOURCE_TOO_LARGE",
@@ -97,10 +105,10 @@ async function fetchObject(store: ObjectStore, key: string, src: string, dest: s
 }
 
 /** Local mode only: copied from the same open handle whose size was checked. */
-async function copyLocal(path: string, src: string, dest: string, config: Config) {
+async function copyLocal(path: string, src: string, dest: string, config: Config, signal: AbortSignal) {
   const { handle } = await openLocalSource(path, src, config);
   try {
-    await pipeline(handle.createReadStream({ autoClose: false }), createWriteStream(dest));
+    await pipeline(handle.createReadStream({ autoClose: false }), createWriteStream(dest), { signal });
   } catch (e) {
     await rm(dest, { force: true });
     throw e;

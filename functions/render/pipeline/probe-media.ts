@@ -18,6 +18,8 @@ export interface ProbeOptions {
    * @default no limit beyond ffmpeg's own
    */
   maxPixels?: number;
+  /** Aborting (the job was cancelled) kills a running ffprobe at once. */
+  signal?: AbortSignal | undefined;
 }
 
 interface FfprobeStream {
@@ -111,15 +113,20 @@ export async function probeSources(
   options: ProbeOptions & { concurrency?: number },
 ): Promise<SourceMap> {
   const entries = [...paths];
-  const infos = await mapConcurrent(entries, options.concurrency ?? 4, async ([src, path]) => {
-    try {
-      return await probeMedia(path, options);
-    } catch (e) {
-      // The local path means nothing to the client; the source it came from does.
-      if (e instanceof JobFailure) throw new JobFailure(e.code, `${displaySrc(src)}: ${e.message}`);
-      throw e;
-    }
-  });
+  const infos = await mapConcurrent(
+    entries,
+    options.concurrency ?? 4,
+    async ([src, path], _i, signal) => {
+      try {
+        return await probeMedia(path, { ...options, signal });
+      } catch (e) {
+        // The local path means nothing to the client; the source it came from does.
+        if (e instanceof JobFailure) throw new JobFailure(e.code, `${displaySrc(src)}: ${e.message}`);
+        throw e;
+      }
+    },
+    options.signal,
+  );
   return new Map(entries.map(([src], i) => [src, infos[i]!]));
 }
 
@@ -157,9 +164,16 @@ function runFfprobe(path: string, demuxer: string, options: ProbeOptions): Promi
     execFile(
       options.ffprobePath,
       args,
-      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
+      {
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: "utf8",
+        killSignal: "SIGKILL",
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
       (error, stdout, stderr) => {
         if (error) {
+          if (options.signal?.aborted) return reject(new JobFailure("CANCELLED", "the job was cancelled"));
           // A missing binary is a broken deployment, not a bad source: let the job be retried.
           if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(error);
           if (error.killed)

@@ -126,12 +126,15 @@ async function probeOne(
       ffprobePath: deps.config.ffmpeg.probePath,
       maxPixels: deps.config.limits.maxSourcePixels,
       timeoutMs,
+      // Past the deadline nobody waits for the answer: stop the ffprobe too.
+      signal,
     });
     const note = head.complete
       ? undefined
       : `probed from the first ${head.bytes} bytes${head.totalBytes === undefined ? "; the server did not tell the size" : ""}`;
     return { status: "probed", ...base, info: { ...info, path: "" }, ...(note ? { note } : {}) };
   } catch (e) {
+    if (signal.aborted) return { status: "not_probed", ...base, note: "not probed: time ran out" };
     if (!(e instanceof JobFailure)) {
       // ENOENT: no ffprobe where the API runs; the size checks still stand.
       return { status: "not_probed", ...base, note: `media not probed (${errorName(e)})` };

@@ -159,6 +159,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     const sources = await probeSources(paths, {
       ffprobePath: config.ffmpeg.probePath,
       maxPixels: config.limits.maxSourcePixels,
+      signal: cancel.signal,
     });
     checkProbedLimits(project, sources, config.limits);
     await step("transcribing");
