@@ -160,7 +160,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     scenes,
     audio,
     assemble,
-    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration),
+    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration, timeline.fps),
     warnings,
   };
 }
