@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { type ObjectStore, ObjectTooLargeError } from "../core/ports/object-store.js";
+import { type DownloadOptions, type ObjectStore, ObjectTooLargeError } from "../core/ports/object-store.js";
 
 /** Large enough that a 2 GiB render is ~256 parts (S3 allows 10 000), small enough to keep memory flat. */
 const PART_SIZE = 8 * 1024 * 1024;
@@ -108,10 +108,10 @@ export class S3ObjectStore implements ObjectStore {
     key: string,
     path: string,
     maxBytes: number,
-    signal?: AbortSignal,
+    options: DownloadOptions = {},
   ): Promise<{ bytes: number }> {
     const abort = new AbortController();
-    const stop = signal ? AbortSignal.any([abort.signal, signal]) : abort.signal;
+    const stop = options.signal ? AbortSignal.any([abort.signal, options.signal]) : abort.signal;
     let out: GetObjectCommandOutput;
     try {
       out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
@@ -138,6 +138,13 @@ export class S3ObjectStore implements ObjectStore {
         if (bytes > maxBytes) {
           abort.abort();
           done(tooLarge());
+          return;
+        }
+        try {
+          options.onBytes?.(chunk.length);
+        } catch (e) {
+          abort.abort();
+          done(e as Error);
           return;
         }
         done(null, chunk);

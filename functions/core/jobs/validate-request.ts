@@ -2,7 +2,7 @@ import type { Config } from "../config.js";
 import { ApiError, type IssueDetail } from "../errors.js";
 import { capIssues, parseProjectRequest } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
-import { checkProjectSources, policyFromConfig } from "../schema/source-policy.js";
+import { checkProjectSources, checkSourceCount, policyFromConfig } from "../schema/source-policy.js";
 import { checkProjectWebhook } from "../schema/webhook-url-policy.js";
 
 export interface ValidatedRequest {
@@ -12,8 +12,8 @@ export interface ValidatedRequest {
 }
 
 /**
- * Schema rules first, then the source policy (schemes, bucket, local dir) and the webhook URL
- * policy on the normalised projects, so that a forbidden `src` or webhook is refused at
+ * Schema rules first, then the source policy (schemes, bucket, local dir, how many distinct
+ * sources) and the webhook URL policy on the normalised projects, so that a forbidden `src` or webhook is refused at
  * submission instead of failing the job (or its delivery) later.
  * Throws VALIDATION_FAILED listing every problem with its JSON path.
  */
@@ -28,6 +28,7 @@ export function validateRequestBody(body: unknown, config: Config): ValidatedReq
   const issues = parsed.projects.flatMap((project, i) =>
     [
       ...checkProjectSources(project, policy),
+      ...checkSourceCount(project, policy, config.maxSourcesPerJob),
       ...checkProjectWebhook(project, config.allowPrivateSources),
     ].map((issue) => (batch ? { ...issue, path: prefixPath(`[${i}]`, issue.path) } : issue)),
   );

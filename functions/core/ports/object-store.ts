@@ -18,13 +18,14 @@ export interface ObjectStore {
   list(prefix: string, options?: { delimiter?: string }): Promise<{ keys: string[]; prefixes: string[] }>;
   /**
    * Streams the object to a local file; throws ObjectTooLargeError past `maxBytes`. Aborting
-   * `signal` stops the transfer (a cancelled job, a passed deadline) and leaves no file behind.
+   * `signal` stops the transfer (a cancelled job, a passed deadline) and leaves no file behind;
+   * `onBytes` sees each chunk's size as it arrives, and throwing from it stops the transfer too.
    */
   downloadToFile(
     key: string,
     path: string,
     maxBytes: number,
-    signal?: AbortSignal,
+    options?: DownloadOptions,
   ): Promise<{ bytes: number }>;
   /**
    * Writes the object's first `maxBytes` bytes (a ranged GET) to a local file and tells the whole
@@ -36,6 +37,11 @@ export interface ObjectStore {
   uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }>;
   /** A time-limited GET URL for the object. */
   presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal | undefined;
+  onBytes?: ((bytes: number) => void) | undefined;
 }
 
 export class ObjectTooLargeError extends Error {

@@ -107,16 +107,19 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<S
   };
 }
 
-/** Probes every fetched source (src → local path), a few at a time. */
+/** Probes every fetched source (src → local path), a few at a time, each local file once. */
 export async function probeSources(
   paths: ReadonlyMap<string, string>,
   options: ProbeOptions & { concurrency?: number },
 ): Promise<SourceMap> {
-  const entries = [...paths];
+  // Several src spellings of one local file share its copy (see fetchSources): one probe each.
+  const firstSrc = new Map<string, string>();
+  for (const [src, path] of paths) if (!firstSrc.has(path)) firstSrc.set(path, src);
+  const unique = [...firstSrc];
   const infos = await mapConcurrent(
-    entries,
+    unique,
     options.concurrency ?? 4,
-    async ([src, path], _i, signal) => {
+    async ([path, src], _i, signal) => {
       try {
         return await probeMedia(path, { ...options, signal });
       } catch (e) {
@@ -127,7 +130,8 @@ export async function probeSources(
     },
     options.signal,
   );
-  return new Map(entries.map(([src], i) => [src, infos[i]!]));
+  const byPath = new Map(unique.map(([path], i) => [path, infos[i]!]));
+  return new Map([...paths].map(([src, path]) => [src, byPath.get(path)!]));
 }
 
 /**

@@ -40,6 +40,8 @@ export interface SafeFetchOptions {
    * known loopback server while every other private address stays blocked. Never set on AWS.
    */
   extraAllowedAddresses?: readonly string[];
+  /** Sees each body chunk's size as it arrives; throwing (e.g. a per-job byte budget) stops the download. */
+  onBytes?: (bytes: number) => void;
 }
 
 export interface SafeFetchResult {
@@ -404,8 +406,13 @@ async function saveBody(exchange: Exchange, destPath: string, shown: string, opt
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      if (bytes > options.maxBytes) callback(tooLarge(shown, options.maxBytes));
-      else callback(null, chunk);
+      if (bytes > options.maxBytes) return callback(tooLarge(shown, options.maxBytes));
+      try {
+        options.onBytes?.(chunk.length);
+      } catch (e) {
+        return callback(e as Error);
+      }
+      callback(null, chunk);
     },
   });
   try {
