@@ -36,15 +36,18 @@ export function normaliseKeys(input: unknown): NormalisedKeys {
       if (Object.hasOwn(out, normal)) conflicts.push(formatPath([...path, normal]));
       if (normal !== key) renamed.set(formatPath([...path, normal]), key);
       path.push(normal);
-      // defineProperty, not assignment: `"__proto__"` from JSON.parse must stay an own (unknown)
-      // key that validation names, instead of silently becoming the object's prototype.
-      Object.defineProperty(out, normal, {
-        value: walk(child),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const walked = walk(child);
       path.pop();
+      // defineProperty, not assignment, for `"__proto__"` from JSON.parse: it must stay an own
+      // (unknown) key that validation names, instead of silently becoming the object's prototype.
+      if (normal === "__proto__") {
+        Object.defineProperty(out, normal, {
+          value: walked,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[normal] = walked;
     }
     return out;
   };

@@ -133,9 +133,15 @@ export function sourceUses(project: Project): { src: string; path: string }[] {
  * instead of queueing a job that is bound to fail.
  */
 export function checkProjectSources(project: Project, policy: SourcePolicy): IssueDetail[] {
+  // One check per distinct src: a request may use one URL in thousands of elements.
+  const refusal = new Map<string, string | undefined>();
   return sourceUses(project).flatMap(({ src, path }) => {
-    const check = checkSourceUrl(src, policy);
-    return check.ok ? [] : [{ path, message: check.message }];
+    if (!refusal.has(src)) {
+      const check = checkSourceUrl(src, policy);
+      refusal.set(src, check.ok ? undefined : check.message);
+    }
+    const message = refusal.get(src);
+    return message === undefined ? [] : [{ path, message }];
   });
 }
 
@@ -164,7 +170,10 @@ export function sourceIdentity(src: string, policy: SourcePolicy): string {
  */
 export function checkSourceCount(project: Project, policy: SourcePolicy, max: number): IssueDetail[] {
   const seen = new Set<string>();
+  const counted = new Set<string>();
   for (const { src, path } of sourceUses(project)) {
+    if (counted.has(src)) continue;
+    counted.add(src);
     seen.add(sourceIdentity(src, policy));
     if (seen.size > max) {
       return [
