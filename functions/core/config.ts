@@ -107,8 +107,8 @@ const envSchema = z.object({
   ).default(500),
   VIDEOCRAFT_MAX_JOB_SOURCE_BYTES: byteSize.default(4 * 1024 ** 3),
   VIDEOCRAFT_FFMPEG_MAX_MEMORY: byteSize
-    .refine((n) => n >= 16 * 1024 ** 2, { message: "must be at least 16MB" })
-    .default(2 * 1024 ** 3),
+    .refine((n) => n >= 64 * 1024 ** 2, { message: "must be at least 64MB" })
+    .default(2.5 * 1024 ** 3),
   VIDEOCRAFT_JOB_MAX_CONCURRENT: int(1, 1000).default(1),
   VIDEOCRAFT_MAX_PROJECTS_PER_REQUEST: int(1, 1000).default(20),
   VIDEOCRAFT_MAX_SCENES: int(1, HARD_LIMITS.maxScenes).default(HARD_LIMITS.maxScenes),
@@ -169,8 +169,8 @@ export type Config = Readonly<{
     probePath: string;
     /**
      * What one ffmpeg command may need for its decoded pictures (VIDEOCRAFT_FFMPEG_MAX_MEMORY);
-     * a scene estimated above it is refused after probing. The default leaves a 3 GB Lambda
-     * room for Node and the encoder's own buffers.
+     * a scene estimated above it is refused after probing. The default leaves the default 3 GB
+     * render Lambda room for the Node worker beside one ffmpeg command.
      */
     maxMemoryBytes: number;
   }>;

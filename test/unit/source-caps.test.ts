@@ -12,11 +12,11 @@ const env = {
 };
 
 describe("per-job source caps in the config", () => {
-  it("defaults to 500 distinct sources, 4 GiB fetched and 2 GiB of ffmpeg memory (a 3 GB Lambda)", () => {
+  it("defaults to 500 distinct sources, 4 GiB fetched and 2.5 GiB of ffmpeg memory (a 3 GB Lambda)", () => {
     const c = loadConfig(env);
     expect(c.maxSourcesPerJob).toBe(500);
     expect(c.maxJobSourceBytes).toBe(4 * 1024 ** 3);
-    expect(c.ffmpeg.maxMemoryBytes).toBe(2 * 1024 ** 3);
+    expect(c.ffmpeg.maxMemoryBytes).toBe(2.5 * 1024 ** 3);
   });
 
   it("reads sizes and counts, and names a bad variable", () => {
@@ -35,7 +35,7 @@ describe("per-job source caps in the config", () => {
       /VIDEOCRAFT_MAX_SOURCES_PER_JOB/,
     );
     expect(() => loadConfig({ ...env, VIDEOCRAFT_MAX_JOB_SOURCE_BYTES: "lots" })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...env, VIDEOCRAFT_FFMPEG_MAX_MEMORY: "1MB" })).toThrow(
+    expect(() => loadConfig({ ...env, VIDEOCRAFT_FFMPEG_MAX_MEMORY: "32MB" })).toThrow(
       /VIDEOCRAFT_FFMPEG_MAX_MEMORY/,
     );
   });

@@ -1,7 +1,10 @@
 import type { Config } from "../config.js";
 import type { JobFailureCode } from "../errors.js";
+import { buildRenderPlan } from "../plan/build-render-plan.js";
+import { encoderFor } from "../plan/encoder-settings.js";
 import type { SourceInfo, SourceMap } from "../plan/render-plan.js";
 import { buildTimeline } from "../plan/scene-timeline.js";
+import { checkRenderMemory } from "../plan/segment-memory.js";
 import { MAX_REPORTED_ISSUES } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
 import { displaySrc, policyFromConfig, sourceIdentity, sourceUses } from "../schema/source-policy.js";
@@ -150,6 +153,9 @@ function describe(
     };
   });
 
+  const heavy = memoryProblem(project, config, known, identityOf);
+  if (heavy) problems.push(heavy);
+
   const scenes = sceneDurations(project, known);
   const total = round(scenes.reduce((sum, s) => sum + (s.duration_seconds ?? 0), 0));
   const unknown = scenes.filter((s) => s.duration_seconds === null).map((s) => s.id);
@@ -186,6 +192,38 @@ function describe(
     problems: problems.slice(0, MAX_REPORTED_ISSUES),
     ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/**
+ * The worker's memory check on the plan it would build, once every source of the project is
+ * probed (a plan needs each source's size; with one missing, the worker checks after its probe).
+ */
+function memoryProblem(
+  project: Project,
+  config: Config,
+  known: SourceMap,
+  identityOf: (src: string) => string,
+): DryRunProblem | undefined {
+  if (!sourceUses(project).every((u) => known.has(u.src))) return undefined;
+  // Probed heads have no lasting path; the plan tells sources apart (and shares decodes) by path.
+  const index = new Map<string, number>();
+  const placed = new Map<string, SourceInfo>();
+  for (const [src, info] of known) {
+    const id = identityOf(src);
+    if (!index.has(id)) index.set(id, index.size);
+    placed.set(src, { ...info, path: `/dry-run/source-${index.get(id)}` });
+  }
+  let plan: ReturnType<typeof buildRenderPlan>;
+  try {
+    plan = buildRenderPlan(project, placed, {
+      workDir: "/dry-run",
+      encoder: encoderFor(project, config),
+    });
+  } catch {
+    return undefined;
+  }
+  const over = checkRenderMemory(plan.scenes, config.ffmpeg.maxMemoryBytes);
+  return over ? { path: over.path, code: "SOURCE_TOO_LARGE", message: over.message } : undefined;
 }
 
 /**

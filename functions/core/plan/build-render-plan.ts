@@ -14,7 +14,8 @@ import { type StackEntry, stackLayers } from "./layer-stack.js";
 import { posterCommand } from "./poster-command.js";
 import type { EncoderSettings, RenderPlan, SceneCaption, ScenePlan, SourceMap } from "./render-plan.js";
 import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
-import { segmentCommand } from "./segment-command.js";
+import { decodeKey, segmentCommand } from "./segment-command.js";
+import { estimateSegmentMemory } from "./segment-memory.js";
 import { sourceFor } from "./source-lookup.js";
 import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
 
@@ -121,6 +122,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
+    const layers = stackLayers(entries);
     const command = segmentCommand({
       output: `${dir}/segment-${timing.index}.mp4`,
       frame,
@@ -128,7 +130,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       frames: timing.frames,
       duration: timing.duration,
       backgroundColor: scene?.background_color ?? project.background_color,
-      layers: stackLayers(entries),
+      layers,
       encoder,
       subtitles,
       fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
@@ -140,6 +142,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       duration: timing.duration,
       frames: timing.frames,
       command,
+      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
     };
   });
 
@@ -227,7 +230,7 @@ function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming,
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
       const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to });
-      entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
+      if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });
   return entries;

@@ -1,4 +1,5 @@
 import type { SubtitleSettings } from "../schema/request-schema.js";
+import type { SegmentMemory } from "./segment-memory.js";
 
 /**
  * What the planner produces: every ffmpeg invocation of a render, as argument arrays.
@@ -64,6 +65,8 @@ export interface ScenePlan {
   frames: number;
   /** Encodes this scene's picture (no audio) to its own segment file. */
   command: FfmpegCommand;
+  /** What `command` is estimated to hold in memory (see segment-memory.ts). */
+  memory: SegmentMemory;
 }
 
 export interface RenderPlan {
