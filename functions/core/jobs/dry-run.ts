@@ -222,7 +222,7 @@ function memoryProblem(
   } catch {
     return undefined;
   }
-  const over = checkRenderMemory(plan.scenes, config.ffmpeg.maxMemoryBytes);
+  const over = checkRenderMemory(plan, config.ffmpeg.maxMemoryBytes);
   return over ? { path: over.path, code: "SOURCE_TOO_LARGE", message: over.message } : undefined;
 }
 

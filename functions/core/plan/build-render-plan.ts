@@ -15,7 +15,7 @@ import { posterCommand } from "./poster-command.js";
 import type { EncoderSettings, RenderPlan, SceneCaption, ScenePlan, SourceMap } from "./render-plan.js";
 import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
 import { decodeKey, segmentCommand } from "./segment-command.js";
-import { estimateSegmentMemory } from "./segment-memory.js";
+import { estimateMixMemory, estimateSegmentMemory } from "./segment-memory.js";
 import { sourceFor } from "./source-lookup.js";
 import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
 
@@ -162,6 +162,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     totalFrames: timeline.totalFrames,
     scenes,
     audio,
+    audioMemory: estimateMixMemory(tracks),
     assemble,
     poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration, timeline.fps),
     warnings,

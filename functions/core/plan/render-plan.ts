@@ -78,6 +78,8 @@ export interface RenderPlan {
   scenes: ScenePlan[];
   /** Mixes the whole soundtrack once (narration + video audio + music), AAC. Silence when nothing is audible. */
   audio: FfmpegCommand;
+  /** What `audio` is estimated to hold in memory (one decoder per track). */
+  audioMemory: SegmentMemory;
   /** `concat -c copy` of the segments + the mixed audio, `+faststart` MP4. */
   assemble: FfmpegCommand;
   /** One JPEG frame of the finished video. */

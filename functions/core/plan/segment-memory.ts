@@ -34,6 +34,8 @@ const ENCODER_BYTES_PER_PIXEL: Record<string, number> = {
 };
 /** ffmpeg with its libraries and filter graph before any picture. */
 const FIXED_BYTES = 64 * 1024 ** 2;
+/** One audio input of the soundtrack mix: its demuxer, decoder and filter chain (measured ≈ 0.6 MiB). */
+const AUDIO_TRACK_BYTES = 1024 ** 2;
 
 export interface SegmentMemory {
   /** The whole estimate, bytes. */
@@ -68,6 +70,16 @@ export function estimateSegmentMemory(
   return { bytes, running };
 }
 
+/** The soundtrack mix reads every audible element as its own input (see audioMixCommand). */
+export function estimateMixMemory(tracks: readonly { at: string }[]): SegmentMemory {
+  let bytes = FIXED_BYTES;
+  const running = tracks.map((t) => {
+    bytes += AUDIO_TRACK_BYTES;
+    return { at: t.at, bytes };
+  });
+  return { bytes, running };
+}
+
 /** The first layer at which a scene's estimate passes `limit`, with the estimate there; undefined when it fits. */
 export function sceneOverMemory(scene: ScenePlan, limit: number): { at: string; bytes: number } | undefined {
   if (scene.memory.bytes <= limit) return undefined;
@@ -82,22 +94,38 @@ export function sceneOverMemory(scene: ScenePlan, limit: number): { at: string; 
 const mib = (bytes: number) => `${Math.ceil(bytes / 1024 ** 2)} MiB`;
 
 /**
- * The first scene of a plan whose ffmpeg command would need more than `limit` bytes, as the JSON
- * path of the element that takes it past the limit and a message with both numbers.
+ * The first ffmpeg command of a plan (a scene, or the soundtrack mix) that would need more than
+ * `limit` bytes, as the JSON path of the element that takes it past the limit and a message with
+ * both numbers.
  */
 export function checkRenderMemory(
-  scenes: readonly ScenePlan[],
+  plan: { scenes: readonly ScenePlan[]; audioMemory: SegmentMemory },
   limit: number,
 ): { path: string; message: string } | undefined {
-  for (const scene of scenes) {
+  const tooMuch = (what: string, bytes: number, advice: string) =>
+    `${what} would need about ${mib(bytes)} of memory by this element, more than the ${mib(limit)} ` +
+    `one ffmpeg command may use (VIDEOCRAFT_FFMPEG_MAX_MEMORY); ${advice}`;
+  for (const scene of plan.scenes) {
     const over = sceneOverMemory(scene, limit);
     if (!over) continue;
     return {
       path: over.at,
-      message:
-        `drawing scene ${scene.index} ("${scene.id}") would need about ${mib(over.bytes)} of memory by this element, ` +
-        `more than the ${mib(limit)} one ffmpeg command may use (VIDEOCRAFT_FFMPEG_MAX_MEMORY); ` +
+      message: tooMuch(
+        `drawing scene ${scene.index} ("${scene.id}")`,
+        over.bytes,
         "show fewer or smaller distinct pictures at once",
+      ),
+    };
+  }
+  if (plan.audioMemory.bytes > limit) {
+    const over = plan.audioMemory.running.find((r) => r.bytes > limit);
+    return {
+      path: over?.at ?? "",
+      message: tooMuch(
+        `mixing the soundtrack (${plan.audioMemory.running.length} audio tracks)`,
+        over?.bytes ?? plan.audioMemory.bytes,
+        "use fewer audio elements",
+      ),
     };
   }
   return undefined;

@@ -170,7 +170,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
       encoder: encoderFor(project, config),
       captions: captioned.captions,
     });
-    const tooHeavy = checkRenderMemory(plan.scenes, config.ffmpeg.maxMemoryBytes);
+    const tooHeavy = checkRenderMemory(plan, config.ffmpeg.maxMemoryBytes);
     if (tooHeavy) throw new JobFailure("SOURCE_TOO_LARGE", `${tooHeavy.path}: ${tooHeavy.message}`);
     const warnings = [...new Set([...progress.current().warnings, ...captioned.warnings, ...plan.warnings])];
 

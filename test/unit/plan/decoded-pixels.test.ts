@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildRenderPlan } from "../../../functions/core/plan/build-render-plan.js";
 import type { SourceInfo } from "../../../functions/core/plan/render-plan.js";
-import { sceneOverMemory } from "../../../functions/core/plan/segment-memory.js";
+import { checkRenderMemory, sceneOverMemory } from "../../../functions/core/plan/segment-memory.js";
 import { chainOf, graphOf, inputsOf, project, WORK } from "./plan-fixtures.js";
 
 /**
@@ -191,5 +191,40 @@ describe("memory estimate per scene", () => {
     expect(over?.at).toBe("scenes[0].elements[2]");
     expect(over?.bytes).toBeGreaterThan(280 * 1024 ** 2);
     expect(sceneOverMemory(p.scenes[0]!, 2 * 1024 ** 3)).toBeUndefined();
+  });
+
+  it("counts the soundtrack mix too: each audio track is one more decoder in one command", () => {
+    const VOICE = "https://example.com/voice.wav";
+    const withVoice = new Map([
+      ...sources,
+      [
+        VOICE,
+        {
+          path: `${WORK}/src-9.wav`,
+          format: "wav",
+          durationSeconds: 1,
+          hasVideo: false,
+          hasAudio: true,
+          width: undefined,
+          height: undefined,
+          isStill: false,
+        },
+      ],
+    ]);
+    const body = {
+      resolution: "160x120",
+      scenes: Array.from({ length: 20 }, () => ({
+        duration: 1,
+        elements: Array.from({ length: 100 }, () => ({ type: "audio", src: VOICE })),
+      })),
+    };
+    const p = buildRenderPlan(project(body), withVoice, {
+      workDir: WORK,
+      encoder: { preset: "ultrafast", crf: 28 },
+    });
+    const over = checkRenderMemory(p, 1024 ** 3);
+    expect(over?.path).toMatch(/^scenes\[\d+\]\.elements\[\d+\]$/);
+    expect(over?.message).toMatch(/soundtrack.*MiB.*VIDEOCRAFT_FFMPEG_MAX_MEMORY/);
+    expect(checkRenderMemory(p, 4 * 1024 ** 3)).toBeUndefined();
   });
 });
