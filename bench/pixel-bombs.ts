@@ -103,7 +103,15 @@ async function inputs(): Promise<void> {
   if (!(await exists(uhd))) await generateVideo(uhd, { seconds: 1, width: 3840, height: 2160, fps: 30 });
 }
 
-async function measure(c: Case): Promise<{ peakRssMb: number; seconds: number; inputs: number }> {
+interface Measured {
+  peakRssMb: number;
+  /** The planner's estimate, which VIDEOCRAFT_FFMPEG_MAX_MEMORY is checked against. */
+  estimateMb: number;
+  seconds: number;
+  inputs: number;
+}
+
+async function measure(c: Case): Promise<Measured> {
   const parsed = parseProjectRequest(c.request(), { maxProjects: 1 });
   if (!parsed.ok) throw new Error(`${c.name}: ${JSON.stringify(parsed.issues)}`);
   const [project] = parsed.projects;
@@ -130,6 +138,7 @@ async function measure(c: Case): Promise<{ peakRssMb: number; seconds: number; i
   if (!m) throw new Error(`unreadable /usr/bin/time output: ${line}`);
   return {
     peakRssMb: Math.round(Number(m[1]) / 1024),
+    estimateMb: Math.round((plan.scenes[0]?.memory.bytes ?? 0) / 1024 ** 2),
     seconds: Number(m[2]),
     inputs: command.args.filter((a) => a === "-i").length - 1,
   };
@@ -141,16 +150,18 @@ async function main(): Promise<void> {
   });
   await inputs();
   const wanted = opts.cases?.split(",");
-  const results: Record<string, { peakRssMb: number; seconds: number; inputs: number }> = {};
-  console.log("| case | what | ffmpeg inputs | peak RSS (MiB) | seconds |\n|---|---|---|---|---|");
+  const results: Record<string, Measured> = {};
+  console.log(
+    "| case | what | ffmpeg inputs | peak RSS (MiB) | estimate (MiB) | seconds |\n|---|---|---|---|---|---|",
+  );
   for (const c of CASES) {
     if (wanted && !wanted.includes(c.name)) continue;
     const r = await measure(c);
     results[c.name] = r;
-    console.log(`| ${c.name} | ${c.what} | ${r.inputs} | ${r.peakRssMb} | ${r.seconds} |`);
+    console.log(`| ${c.name} | ${c.what} | ${r.inputs} | ${r.peakRssMb} | ${r.estimateMb} | ${r.seconds} |`);
   }
   if (opts.json) console.log(JSON.stringify(results));
-  await rm(join(dir, "work-images"), { recursive: true, force: true });
+  for (const c of CASES) await rm(join(dir, `work-${c.name}`), { recursive: true, force: true });
 }
 
 await main();

@@ -13,12 +13,17 @@ import type { ScenePlan } from "./render-plan.js";
 const BYTES_PER_PIXEL = {
   /** A decoded still (RGBA) with the scaler that reads it. */
   still: 5,
-  /** A decoded clip: 4:2:0 pictures, several in flight, and the scaler that reads them. */
-  video: 8,
+  /**
+   * A decoded clip: 4:2:0 pictures (1.5 bytes a pixel), about 16 of them held by a frame-threaded
+   * H.264 decoder (its reference pictures and one per thread), and the scaler that reads them.
+   */
+  video: 24,
   /** Per layer, for each pixel of the output frame (overlay's working frame). */
   layerOutput: 1.75,
-  /** Per layer, for each pixel it is drawn at (scaled, then converted for overlay). */
-  layerDrawn: 3,
+  /** Per layer, for each pixel it is drawn at: a still's RGB(A) copy converted for overlay. */
+  layerDrawnRgba: 3,
+  /** The same for a clip, which stays 4:2:0 unless its chain adds alpha (contain, center, fades). */
+  layerDrawnYuv: 1.5,
 };
 /** libx264's reference and look-ahead frames, per output pixel, by preset (measured at 1080p and 2160p). */
 const ENCODER_BYTES_PER_PIXEL: Record<string, number> = {
@@ -62,9 +67,9 @@ export function estimateSegmentMemory(
       const { width, height, still } = layer.decoded;
       bytes += width * height * (still ? BYTES_PER_PIXEL.still : BYTES_PER_PIXEL.video);
     }
-    bytes +=
-      outputPixels * BYTES_PER_PIXEL.layerOutput +
-      layer.drawn.width * layer.drawn.height * BYTES_PER_PIXEL.layerDrawn;
+    const rgba = layer.decoded.still || layer.filters.some((f) => f.startsWith("format="));
+    const drawn = rgba ? BYTES_PER_PIXEL.layerDrawnRgba : BYTES_PER_PIXEL.layerDrawnYuv;
+    bytes += outputPixels * BYTES_PER_PIXEL.layerOutput + layer.drawn.width * layer.drawn.height * drawn;
     return { at: layer.at, bytes };
   });
   return { bytes, running };
