@@ -35,58 +35,47 @@ interface Case {
 }
 
 const src = (path: string) => pathToFileURL(path).href;
+/** One scene lasting one frame, in draft quality (the cheapest encoder: what remains is the decoding). */
+const oneFrame = (resolution: string, elements: unknown[]) => ({
+  resolution,
+  fps: 30,
+  quality: "draft",
+  scenes: [{ duration: 1 / 30, elements }],
+});
 const CASES: Case[] = [
   {
     name: "images",
     what: "40 image elements of one 4000×4000 PNG, natural size, 1920×1080 output",
-    request: () => ({
-      resolution: "1920x1080",
-      fps: 30,
-      quality: "draft",
-      scenes: [
-        {
-          duration: 1 / 30,
-          elements: Array.from({ length: 40 }, (_, i) => ({ type: "image", src: src(png), x: i, y: i })),
-        },
-      ],
-    }),
+    request: () =>
+      oneFrame(
+        "1920x1080",
+        Array.from({ length: 40 }, (_, i) => ({ type: "image", src: src(png), x: i, y: i })),
+      ),
   },
   {
     name: "images-sized",
     what: "40 image elements of one 4000×4000 PNG, each 400×400, 1920×1080 output",
-    request: () => ({
-      resolution: "1920x1080",
-      fps: 30,
-      quality: "draft",
-      scenes: [
-        {
-          duration: 1 / 30,
-          elements: Array.from({ length: 40 }, (_, i) => ({
-            type: "image",
-            src: src(png),
-            x: i * 30,
-            y: i * 10,
-            width: 400,
-            height: 400,
-          })),
-        },
-      ],
-    }),
+    request: () =>
+      oneFrame(
+        "1920x1080",
+        Array.from({ length: 40 }, (_, i) => ({
+          type: "image",
+          src: src(png),
+          x: i * 30,
+          y: i * 10,
+          width: 400,
+          height: 400,
+        })),
+      ),
   },
   {
     name: "videos",
     what: "100 full-frame 3840×2160 video elements of one clip, 3840×2160 output, one frame",
-    request: () => ({
-      resolution: "3840x2160",
-      fps: 30,
-      quality: "draft",
-      scenes: [
-        {
-          duration: 1 / 30,
-          elements: Array.from({ length: 100 }, () => ({ type: "video", src: src(uhd) })),
-        },
-      ],
-    }),
+    request: () =>
+      oneFrame(
+        "3840x2160",
+        Array.from({ length: 100 }, () => ({ type: "video", src: src(uhd) })),
+      ),
   },
 ];
 

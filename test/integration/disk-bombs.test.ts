@@ -6,13 +6,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../functions/core/config.js";
-import { JobFailure } from "../../functions/core/errors.js";
 import { InMemoryObjectStore } from "../../functions/core/ports/in-memory-object-store.js";
 import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import type { Project } from "../../functions/core/schema/project.js";
 import { fetchSources } from "../../functions/render/pipeline/fetch-sources.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
 import { generateTone } from "../../local/generate-media.js";
+import { jobFailureOf } from "../support/job-failure.js";
 
 /**
  * A job's sources on the worker's disk: one local file named many ways is one copy and one probe,
@@ -64,15 +64,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function failure(p: Promise<unknown>): Promise<JobFailure> {
-  const e = await p.then(
-    () => expect.unreachable("expected a failure"),
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(JobFailure);
-  return e as JobFailure;
-}
-
 describe("one local file named many ways", () => {
   it("is copied once: four query-string variants of a 50 MB file write 50 MB, not 200", async () => {
     const work = await mkdtemp(join(root, "w-"));
@@ -113,7 +104,7 @@ describe("VIDEOCRAFT_MAX_JOB_SOURCE_BYTES", () => {
 
   it("fails local files that pass it together, naming a source's path", async () => {
     const work = await mkdtemp(join(root, "w-"));
-    const e = await failure(
+    const e = await jobFailureOf(
       fetchSources(projectWith(["a", "b", "c"].map((n) => src(`${n}.bin`))), {
         store: new InMemoryObjectStore(),
         config: config(),
@@ -135,7 +126,7 @@ describe("VIDEOCRAFT_MAX_JOB_SOURCE_BYTES", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/c.bin`;
-      const e = await failure(
+      const e = await jobFailureOf(
         fetchSources(projectWith(["s3://vc-bucket/uploads/a.bin", "s3://vc-bucket/uploads/b.bin", url]), {
           store,
           config: config(),

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobFailure } from "../../functions/core/errors.js";
 import { probeMedia } from "../../functions/render/pipeline/probe-media.js";
 import { extractSpeechAudio } from "../../functions/render/speech/extract-speech-audio.js";
 import { generateImage, generateTone } from "../../local/generate-media.js";
@@ -15,6 +14,7 @@ import {
   writeDashManifest,
   writeHlsPlaylist,
 } from "../support/hostile-sources.js";
+import { jobFailureOf } from "../support/job-failure.js";
 
 /**
  * Sources are read with the demuxer their first bytes name, never one ffmpeg guesses: playlists,
@@ -56,15 +56,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function failure(p: Promise<unknown>): Promise<JobFailure> {
-  const e = await p.then(
-    () => expect.unreachable("expected a failure"),
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(JobFailure);
-  return e as JobFailure;
-}
-
 describe("what ffmpeg itself would follow", () => {
   it("the playlist and manifest really do reach the outside file when ffprobe guesses the format", async () => {
     // The attack, shown with a plain ffprobe: this is what the explicit demuxer prevents.
@@ -90,7 +81,7 @@ describe("probeMedia", () => {
     ["manifest.mpd", /DASH manifest/],
     ["script.txt", /concat script/],
   ])("refuses %s as SOURCE_INVALID_MEDIA without following it", async (name, why) => {
-    const e = await failure(probeMedia(join(allowed, name), probe));
+    const e = await jobFailureOf(probeMedia(join(allowed, name), probe));
     expect(e.code).toBe("SOURCE_INVALID_MEDIA");
     expect(e.message).toMatch(why);
   });
@@ -107,7 +98,7 @@ describe("probeMedia", () => {
 
 describe("extractSpeechAudio", () => {
   it("refuses a playlist posing as narration", async () => {
-    const e = await failure(
+    const e = await jobFailureOf(
       extractSpeechAudio(join(allowed, "voice.wav"), join(root, "out.wav"), { ffmpegPath: "ffmpeg" }),
     );
     expect(e.code).toBe("SOURCE_INVALID_MEDIA");

@@ -13,59 +13,27 @@ const BIG = "https://example.com/big.png";
 const CLIP = "https://example.com/uhd.mp4";
 const OTHER = "https://example.com/other.png";
 const SMALL = "https://example.com/small.png";
+const picture = (
+  path: string,
+  format: string,
+  width: number,
+  height: number,
+  still: boolean,
+): SourceInfo => ({
+  path,
+  format,
+  durationSeconds: still ? undefined : 1,
+  hasVideo: true,
+  hasAudio: false,
+  width,
+  height,
+  isStill: still,
+});
 const sources = new Map<string, SourceInfo>([
-  [
-    BIG,
-    {
-      path: `${WORK}/src-0.png`,
-      format: "png_pipe",
-      durationSeconds: undefined,
-      hasVideo: true,
-      hasAudio: false,
-      width: 4000,
-      height: 4000,
-      isStill: true,
-    },
-  ],
-  [
-    OTHER,
-    {
-      path: `${WORK}/src-2.png`,
-      format: "png_pipe",
-      durationSeconds: undefined,
-      hasVideo: true,
-      hasAudio: false,
-      width: 4000,
-      height: 4000,
-      isStill: true,
-    },
-  ],
-  [
-    SMALL,
-    {
-      path: `${WORK}/src-3.png`,
-      format: "png_pipe",
-      durationSeconds: undefined,
-      hasVideo: true,
-      hasAudio: false,
-      width: 400,
-      height: 200,
-      isStill: true,
-    },
-  ],
-  [
-    CLIP,
-    {
-      path: `${WORK}/src-1.mp4`,
-      format: "mov",
-      durationSeconds: 1,
-      hasVideo: true,
-      hasAudio: false,
-      width: 3840,
-      height: 2160,
-      isStill: false,
-    },
-  ],
+  [BIG, picture(`${WORK}/src-0.png`, "png_pipe", 4000, 4000, true)],
+  [OTHER, picture(`${WORK}/src-2.png`, "png_pipe", 4000, 4000, true)],
+  [SMALL, picture(`${WORK}/src-3.png`, "png_pipe", 400, 200, true)],
+  [CLIP, picture(`${WORK}/src-1.mp4`, "mov", 3840, 2160, false)],
 ]);
 const planOf = (body: unknown) =>
   buildRenderPlan(project(body), sources, { workDir: WORK, encoder: { preset: "ultrafast", crf: 28 } });

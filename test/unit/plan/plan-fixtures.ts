@@ -58,6 +58,13 @@ export function plan(body: unknown, preset = "veryfast", crf = 23): RenderPlan {
   return buildRenderPlan(project(body), SOURCES, { workDir: WORK, encoder: { preset, crf } });
 }
 
+/** The input options that read a fixture source: its probed demuxer, the file protocol only, its path. */
+export function readsSource(src: string): string[] {
+  const info = SOURCES.get(src);
+  if (!info) throw new Error(`no fixture source ${src}`);
+  return ["-f", info.format, "-protocol_whitelist", "file", "-i", info.path];
+}
+
 /** The value following `flag` (first occurrence). */
 export function argAfter(cmd: FfmpegCommand, flag: string): string | undefined {
   const i = cmd.args.indexOf(flag);
