@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { type ObjectStore, ObjectTooLargeError } from "../core/ports/object-store.js";
+import { type DownloadOptions, type ObjectStore, ObjectTooLargeError } from "../core/ports/object-store.js";
 
 /** Large enough that a 2 GiB render is ~256 parts (S3 allows 10 000), small enough to keep memory flat. */
 const PART_SIZE = 8 * 1024 * 1024;
@@ -121,12 +121,18 @@ export class S3ObjectStore implements ObjectStore {
     return { body, bytes: out.ContentLength };
   }
 
-  async downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }> {
+  async downloadToFile(
+    key: string,
+    path: string,
+    maxBytes: number,
+    options: DownloadOptions = {},
+  ): Promise<{ bytes: number }> {
     const abort = new AbortController();
+    const stop = options.signal ? AbortSignal.any([abort.signal, options.signal]) : abort.signal;
     let out: GetObjectCommandOutput;
     try {
       out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-        abortSignal: abort.signal,
+        abortSignal: stop,
       });
     } catch (err) {
       if (isNotFound(err)) throw noSuchKey(key);
@@ -151,11 +157,18 @@ export class S3ObjectStore implements ObjectStore {
           done(tooLarge());
           return;
         }
+        try {
+          options.onBytes?.(chunk.length);
+        } catch (e) {
+          abort.abort();
+          done(e as Error);
+          return;
+        }
         done(null, chunk);
       },
     });
     try {
-      await pipeline(body, cap, createWriteStream(path));
+      await pipeline(body, cap, createWriteStream(path), { signal: stop });
     } catch (err) {
       await unlink(path).catch(() => {});
       if (err instanceof ObjectTooLargeError) throw err;

@@ -124,6 +124,14 @@ const envSchema = z.object({
   VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default(DEFAULT_WHISPER_MODEL),
   VIDEOCRAFT_STORAGE_RETENTION_DAYS: int(1, 3650).default(7),
   VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: byteSize.default(2 * 1024 ** 3),
+  VIDEOCRAFT_MAX_SOURCES_PER_JOB: int(
+    1,
+    HARD_LIMITS.maxScenes * HARD_LIMITS.maxElementsPerScene + 20,
+  ).default(500),
+  VIDEOCRAFT_MAX_JOB_SOURCE_BYTES: byteSize.default(4 * 1024 ** 3),
+  VIDEOCRAFT_FFMPEG_MAX_MEMORY: byteSize
+    .refine((n) => n >= 64 * 1024 ** 2, { message: "must be at least 64MB" })
+    .default(2.5 * 1024 ** 3),
   VIDEOCRAFT_JOB_MAX_CONCURRENT: int(1, 1000).default(1),
   VIDEOCRAFT_MAX_PROJECTS_PER_REQUEST: int(1, 1000).default(20),
   VIDEOCRAFT_MAX_SCENES: int(1, HARD_LIMITS.maxScenes).default(HARD_LIMITS.maxScenes),
@@ -208,10 +216,20 @@ export type Config = Readonly<{
     timeoutSeconds: number;
     path: string;
     probePath: string;
+    /**
+     * What one ffmpeg command may need for its decoded pictures (VIDEOCRAFT_FFMPEG_MAX_MEMORY);
+     * a scene estimated above it is refused after probing. The default leaves the default 3 GB
+     * render Lambda room for the Node worker beside one ffmpeg command.
+     */
+    maxMemoryBytes: number;
   }>;
   transcriptionModel: string;
   retentionDays: number;
   maxSourceBytes: number;
+  /** Distinct sources one project may name (VIDEOCRAFT_MAX_SOURCES_PER_JOB): each is a download and a probe. */
+  maxSourcesPerJob: number;
+  /** Bytes all of one job's sources may take on the worker's disk together (VIDEOCRAFT_MAX_JOB_SOURCE_BYTES). */
+  maxJobSourceBytes: number;
   maxConcurrentJobs: number;
   maxProjectsPerRequest: number;
   /** Per-project limits (VIDEOCRAFT_MAX_*), each at most the schema's hard cap. */
@@ -291,10 +309,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutSeconds: e.VIDEOCRAFT_FFMPEG_TIMEOUT,
       path: e.VIDEOCRAFT_FFMPEG_PATH,
       probePath: e.VIDEOCRAFT_FFPROBE_PATH,
+      maxMemoryBytes: e.VIDEOCRAFT_FFMPEG_MAX_MEMORY,
     }),
     transcriptionModel: e.VIDEOCRAFT_TRANSCRIPTION_MODEL,
     retentionDays: e.VIDEOCRAFT_STORAGE_RETENTION_DAYS,
     maxSourceBytes: e.VIDEOCRAFT_STORAGE_MAX_FILE_SIZE,
+    maxSourcesPerJob: e.VIDEOCRAFT_MAX_SOURCES_PER_JOB,
+    maxJobSourceBytes: e.VIDEOCRAFT_MAX_JOB_SOURCE_BYTES,
     maxConcurrentJobs: e.VIDEOCRAFT_JOB_MAX_CONCURRENT,
     maxProjectsPerRequest: e.VIDEOCRAFT_MAX_PROJECTS_PER_REQUEST,
     limits: Object.freeze({

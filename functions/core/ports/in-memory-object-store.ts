@@ -1,6 +1,6 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { type ObjectStore, ObjectTooLargeError } from "./object-store.js";
+import { type DownloadOptions, type ObjectStore, ObjectTooLargeError } from "./object-store.js";
 
 /** ObjectStore kept in a Map, for unit tests of the job lifecycle (no emulator, no network). */
 export class InMemoryObjectStore implements ObjectStore {
@@ -35,10 +35,12 @@ export class InMemoryObjectStore implements ObjectStore {
     }
     return { keys, prefixes: [...prefixes] };
   }
-  async downloadToFile(key: string, path: string, maxBytes: number) {
+  async downloadToFile(key: string, path: string, maxBytes: number, options: DownloadOptions = {}) {
+    options.signal?.throwIfAborted();
     const o = this.objects.get(key);
     if (!o) throw new Error(`no object ${key}`);
     if (o.body.length > maxBytes) throw new ObjectTooLargeError(`${key} is larger than ${maxBytes} bytes`);
+    options.onBytes?.(o.body.length);
     await writeFile(path, o.body);
     return { bytes: o.body.length };
   }

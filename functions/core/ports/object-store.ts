@@ -18,8 +18,17 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Lists keys and common prefixes (with `delimiter`) in ascending key order, following pages. */
   list(prefix: string, options?: { delimiter?: string }): Promise<{ keys: string[]; prefixes: string[] }>;
-  /** Streams the object to a local file; throws ObjectTooLargeError past `maxBytes`. */
-  downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }>;
+  /**
+   * Streams the object to a local file; throws ObjectTooLargeError past `maxBytes`. Aborting
+   * `signal` stops the transfer (a cancelled job, a passed deadline) and leaves no file behind;
+   * `onBytes` sees each chunk's size as it arrives, and throwing from it stops the transfer too.
+   */
+  downloadToFile(
+    key: string,
+    path: string,
+    maxBytes: number,
+    options?: DownloadOptions,
+  ): Promise<{ bytes: number }>;
   /**
    * Writes the object's first `maxBytes` bytes (a ranged GET) to a local file and tells the whole
    * object's size, so a dry run can probe an upload without downloading it. Throws as
@@ -41,6 +50,11 @@ export interface ObjectStore {
    * long-lived keys. Optional: a store without it signs with credentials that do not expire.
    */
   signingExpiry?(): Promise<Date | undefined>;
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal | undefined;
+  onBytes?: ((bytes: number) => void) | undefined;
 }
 
 export class ObjectTooLargeError extends Error {
