@@ -13,7 +13,7 @@ import type { ObjectStore } from "../functions/core/ports/object-store.js";
 import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
 import { createRenderHandler } from "../functions/render/create-render-handler.js";
 import { sourceHeadProber } from "../functions/render/pipeline/probe-source-head.js";
-import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
+import type { RenderDeps } from "../functions/render/render-deps.js";
 import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
 import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook.js";
 import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";

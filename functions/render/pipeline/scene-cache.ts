@@ -13,16 +13,19 @@ import type { ObjectStore } from "../../core/ports/object-store.js";
 import { mapConcurrent } from "./map-concurrent.js";
 
 /** sha256 of a file's content, streamed (a 2 GB source never sits in memory). */
-export async function hashFile(path: string): Promise<string> {
+export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
+  await pipeline(createReadStream(path), hash, signal ? { signal } : {});
   return hash.digest("hex");
 }
 
 /** Local path → content hash of every fetched source; each file is read once. */
-export async function hashSources(paths: Iterable<string>): Promise<Map<string, string>> {
+export async function hashSources(
+  paths: Iterable<string>,
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
   const unique = [...new Set(paths)];
-  const hashes = await mapConcurrent(unique, 2, (path) => hashFile(path));
+  const hashes = await mapConcurrent(unique, 2, (path, _i, stop) => hashFile(path, stop), signal);
   return new Map(unique.map((path, i) => [path, hashes[i]!]));
 }
 

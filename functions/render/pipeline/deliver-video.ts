@@ -1,0 +1,26 @@
+import { storageKeys } from "../../core/jobs/storage-keys.js";
+import type { FfmpegCommand } from "../../core/plan/render-plan.js";
+import type { ObjectStore } from "../../core/ports/object-store.js";
+import type { AttemptScope } from "./attempt-scope.js";
+import { runFfmpeg } from "./run-ffmpeg.js";
+
+/** Joins the encoded parts with the soundtrack (`concat -c copy`), then writes the poster. */
+export async function assembleVideo(
+  commands: { assemble: FfmpegCommand; poster: FfmpegCommand },
+  scope: AttemptScope,
+  onProgress?: (fraction: number) => void,
+): Promise<void> {
+  await runFfmpeg(commands.assemble, scope.ffmpeg(onProgress));
+  await runFfmpeg(commands.poster, scope.ffmpeg());
+}
+
+/** Uploads the finished video and its poster to where the API serves them from; returns the video's size. */
+export async function uploadVideo(
+  jobId: string,
+  files: { video: string; poster: string },
+  store: ObjectStore,
+): Promise<number> {
+  const video = await store.uploadFile(storageKeys.video(jobId), files.video, "video/mp4");
+  await store.uploadFile(storageKeys.poster(jobId), files.poster, "image/jpeg");
+  return video.bytes;
+}

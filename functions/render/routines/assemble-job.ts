@@ -1,0 +1,102 @@
+import { join } from "node:path";
+import { JobFailure } from "../../core/errors.js";
+import { storageKeys } from "../../core/jobs/storage-keys.js";
+import { assembleCommand } from "../../core/plan/assemble-command.js";
+import { posterCommand } from "../../core/plan/poster-command.js";
+import { segmentCacheKey } from "../../core/plan/segment-cache-key.js";
+import { withAttemptScope } from "../pipeline/attempt-scope.js";
+import { assembleVideo, uploadVideo } from "../pipeline/deliver-video.js";
+import { PARALLEL_IO, readFanoutPlan } from "../pipeline/fanout-plan.js";
+import { completed, endHandedOutJob, endJob } from "../pipeline/job-ending.js";
+import { mapConcurrent } from "../pipeline/map-concurrent.js";
+import { openPartJob } from "../pipeline/open-part-job.js";
+import { partsLeft } from "../pipeline/part-finished.js";
+import { STEP_RANGES } from "../pipeline/progress-reporter.js";
+import type { RenderAttempt, RenderDeps } from "../render-deps.js";
+
+/** Joins a fanned-out job's parts once all are done (assembly message), and completes the job. */
+export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Promise<void> {
+  const { jobId } = attempt;
+  const { store, jobs, clock, log } = deps;
+  if (!(await openPartJob(jobId, deps, "assembly"))) return;
+  const doc = await readFanoutPlan(jobId, store);
+  if (!doc) {
+    log.warn("assembly message for a job that was never fanned out; dropping it", { jobId });
+    return;
+  }
+  const { missing, audioDone } = await partsLeft(jobId, doc, deps);
+  if (missing.length > 0 || !audioDone) {
+    log.warn("assembly message before every part was done; ignored", { jobId, missing });
+    return;
+  }
+  const now = () => clock.now().toISOString();
+  const step = (name: "assembling" | "uploading", fraction: number) =>
+    jobs.putProgress(jobId, (current) => {
+      const [lo, hi] = STEP_RANGES[name];
+      return {
+        ...current,
+        step: name,
+        progress: Math.max(current.progress, Math.floor(lo + (hi - lo) * fraction)),
+        updated_at: now(),
+      };
+    });
+  const t0 = Date.now();
+  const outcome = await withAttemptScope(
+    attempt,
+    deps,
+    `asm-${jobId}-`,
+    async (scope): Promise<{ bytes: number } | { failure: JobFailure }> => {
+      try {
+        if (await jobs.isCancelRequested(jobId)) throw new JobFailure("CANCELLED", "the job was cancelled");
+        await deps.faults?.beforeStep("assembling", jobId, attempt.receiveCount, { assemble: true });
+        await step("assembling", 0);
+        const { workDir } = scope;
+        const segmentPaths = doc.segments.map((s) => join(workDir, `segment-${s.index}.mp4`));
+        const audioPath = join(workDir, "audio.m4a");
+        await mapConcurrent(doc.segments, PARALLEL_IO, (s, i) =>
+          store.downloadToFile(segmentCacheKey(s.hash), segmentPaths[i]!, Number.MAX_SAFE_INTEGER),
+        );
+        await store.downloadToFile(storageKeys.fanoutAudio(jobId), audioPath, Number.MAX_SAFE_INTEGER);
+        const assemble = assembleCommand(
+          segmentPaths,
+          audioPath,
+          join(workDir, "segments.txt"),
+          join(workDir, "output.mp4"),
+          doc.totalDuration,
+        );
+        const poster = posterCommand(
+          assemble.output,
+          join(workDir, "poster.jpg"),
+          doc.totalDuration,
+          doc.fps,
+        );
+        await assembleVideo({ assemble, poster }, scope);
+        await step("uploading", 0);
+        return { bytes: await uploadVideo(jobId, { video: assemble.output, poster: poster.output }, store) };
+      } catch (e) {
+        if (!(e instanceof JobFailure)) throw e;
+        return { failure: scope.signal.aborted ? new JobFailure("CANCELLED", "the job was cancelled") : e };
+      }
+    },
+  );
+  if ("failure" in outcome) {
+    await endHandedOutJob(jobId, outcome.failure, deps);
+    return;
+  }
+  const { bytes } = outcome;
+  const current = await jobs.getStatus(jobId);
+  if (!current) throw new Error(`job ${jobId} lost its status while assembling`);
+  await endJob(
+    completed(current, jobId, { at: now(), warnings: doc.warnings, seconds: doc.totalDuration, bytes }),
+    deps,
+    {
+      shared: true,
+      details: {
+        assembleSeconds: (Date.now() - t0) / 1000,
+        videoSeconds: doc.totalDuration,
+        bytes,
+        segments: current.segments,
+      },
+    },
+  );
+}
