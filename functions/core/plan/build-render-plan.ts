@@ -9,15 +9,17 @@ import {
   sceneAudioTrack,
   videoAudioTrack,
 } from "./audio-mix.js";
+import { chunkRanges, type FrameRange } from "./chunk-ranges.js";
 import { sliceForScene } from "./global-window.js";
 import { imageLayer } from "./image-layer.js";
-import { type StackEntry, stackLayers } from "./layer-stack.js";
+import { type Layer, type ScenePart, type StackEntry, stackLayers } from "./layer-stack.js";
 import { posterCommand } from "./poster-command.js";
 import type {
   EncoderSettings,
   RenderPlan,
   SceneCaption,
   ScenePlan,
+  SegmentPlan,
   SourceInfo,
   SourceMap,
 } from "./render-plan.js";
@@ -35,6 +37,11 @@ export interface PlanOptions {
   captions?: readonly SceneCaption[];
   /** Folder of the bundled fonts for libass (DejaVu, Liberation). */
   fontsDir?: string;
+  /**
+   * Longest segment in frames: a longer scene is split into chunks of at most this many frames,
+   * each its own encode (fanned out across workers like scenes). Unset: one segment per scene.
+   */
+  chunkFrames?: number;
 }
 
 const DEFAULT_FONTS_DIR = "/usr/share/fonts/truetype";
@@ -64,12 +71,19 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
 
   collectSound(project.elements, projectScope(timeline.totalDuration), sources, captioned, tracks, warnings);
 
-  const scenes = timeline.scenes.map((timing): ScenePlan => {
-    const entries = [
-      ...globalLayers(project, sources, timing, frame),
-      ...sceneLayers(project, sources, timing, frame, warnings),
-    ];
+  const scenes: ScenePlan[] = [];
+  const segments: SegmentPlan[] = [];
+  for (const timing of timeline.scenes) {
     const scene = project.scenes[timing.index];
+    /** The layers of the `frames` frames of the scene from `startFrame` on, bottom first. */
+    const layersOf = (startFrame: number, frames: number, notes: string[]) => {
+      const part = { start: startFrame / timeline.fps, end: (startFrame + frames) / timeline.fps };
+      return stackLayers([
+        ...globalLayers(project, sources, timing, frame, part),
+        ...sceneLayers(project, sources, timing, frame, part, notes),
+      ]);
+    };
+    const wholeLayers = layersOf(0, timing.frames, warnings);
     collectSound(scene?.elements ?? [], sceneScope(timing), sources, captioned, tracks, warnings);
     const subtitles = captions
       .filter((c) => c.sceneIndex === timing.index && c.words.length > 0)
@@ -83,33 +97,50 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
-    const layers = stackLayers(entries);
-    const command = segmentCommand({
-      output: `${dir}/segment-${timing.index}.mp4`,
-      frame,
-      fps: timeline.fps,
-      frames: timing.frames,
-      duration: timing.duration,
-      backgroundColor: scene?.background_color ?? project.background_color,
-      layers,
-      encoder,
-      subtitles,
-      fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
+    const segment = (layers: Layer[], range: FrameRange, output: string) => ({
+      command: segmentCommand({
+        output,
+        frame,
+        fps: timeline.fps,
+        startFrame: range.startFrame,
+        frames: range.frames,
+        duration: range.frames / timeline.fps,
+        backgroundColor: scene?.background_color ?? project.background_color,
+        layers,
+        encoder,
+        subtitles,
+        fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
+      }),
+      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
     });
-    return {
+    const wholeRange = { startFrame: 0, frames: timing.frames };
+    const whole = segment(wholeLayers, wholeRange, `${dir}/segment-${timing.index}.mp4`);
+    scenes.push({
       index: timing.index,
       id: timing.id,
       start: timing.start,
       duration: timing.duration,
       frames: timing.frames,
-      command,
-      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
-    };
-  });
+      ...whole,
+    });
+    const chunks = chunkRanges(timing.frames, options.chunkFrames);
+    for (const [k, range] of chunks.entries()) {
+      const part =
+        chunks.length === 1
+          ? whole
+          : // Each chunk meets the scene's elements again; their warnings were given once above.
+            segment(
+              layersOf(range.startFrame, range.frames, []),
+              range,
+              `${dir}/segment-${timing.index}-${k}.mp4`,
+            );
+      segments.push({ index: segments.length, scene: timing.index, ...range, ...part });
+    }
+  }
 
   const audio = audioMixCommand(tracks, timeline.totalDuration, `${dir}/audio.m4a`);
   const assemble = assembleCommand(
-    scenes.map((s) => s.command.output),
+    segments.map((s) => s.command.output),
     audio.output,
     `${dir}/segments.txt`,
     `${dir}/output.mp4`,
@@ -122,6 +153,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     totalDuration: timeline.totalDuration,
     totalFrames: timeline.totalFrames,
     scenes,
+    segments,
     audio,
     audioMemory: estimateMixMemory(tracks),
     assemble,
@@ -228,6 +260,7 @@ function sceneLayers(
   sources: SourceMap,
   timing: SceneTiming,
   frame: Frame,
+  part: ScenePart,
   warnings: string[],
 ): StackEntry[] {
   const entries: StackEntry[] = [];
@@ -244,14 +277,30 @@ function sceneLayers(
     }
     const layer =
       el.type === "video"
-        ? videoLayer({ element: el, source, at, frame, ...window, elapsed: 0, fadeIn: true, fadeOut: true })
-        : imageLayer({ element: el, source, at, frame, ...window });
+        ? videoLayer({
+            element: el,
+            source,
+            at,
+            frame,
+            ...window,
+            elapsed: 0,
+            fadeIn: true,
+            fadeOut: true,
+            part,
+          })
+        : imageLayer({ element: el, source, at, frame, ...window, part });
     if (layer) entries.push({ layer, tier: "scene", zIndex: el.z_index, order });
   });
   return entries;
 }
 
-function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming, frame: Frame): StackEntry[] {
+function globalLayers(
+  project: Project,
+  sources: SourceMap,
+  timing: SceneTiming,
+  frame: Frame,
+  part: ScenePart,
+): StackEntry[] {
   const entries: StackEntry[] = [];
   project.elements.forEach((el, order) => {
     const at = `elements[${order}]`;
@@ -270,10 +319,11 @@ function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming,
         elapsed: slice.elapsed,
         fadeIn: slice.startsHere,
         fadeOut: slice.endsHere,
+        part,
       });
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
-      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to });
+      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to, part });
       if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });

@@ -1,7 +1,7 @@
 import type { ImageElementInput } from "../schema/request-schema.js";
 import { elementBox, type Size } from "./element-box.js";
 import { num } from "./ffmpeg-escape.js";
-import type { Layer } from "./layer-stack.js";
+import { type Layer, type ScenePart, shownIn, WHOLE_SCENE } from "./layer-stack.js";
 import type { SourceInfo } from "./render-plan.js";
 import { resizeFilters, resizeScale } from "./resize-filter.js";
 import { sourceInputArgs } from "./source-input.js";
@@ -14,6 +14,8 @@ export interface ImageLayerSpec {
   /** Seconds within the scene. */
   from: number;
   to: number;
+  /** The stretch of the scene the segment covers (a chunk); the whole scene by default. */
+  part?: ScenePart;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface ImageLayerSpec {
  */
 export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
   const { element: el, source, from, to, frame } = spec;
+  const shown = shownIn(from, to, spec.part ?? WHOLE_SCENE);
+  if (!shown) return undefined;
   const natural = { width: source.width, height: source.height };
   const sized = el.width !== undefined || el.height !== undefined;
   let x = el.x ?? 0;
@@ -57,7 +61,8 @@ export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
     filters.push("setsar=1");
     drawn = { width: right - left, height: bottom - top };
   }
-  filters.push(`setpts=PTS-STARTPTS+${num(from)}/TB`);
+  // The one frame is placed where the segment first shows it; overlay repeats it from there.
+  filters.push(`setpts=PTS-STARTPTS+${num(shown.from)}/TB`);
   return {
     at: spec.at,
     inputArgs: sourceInputArgs(source),

@@ -8,6 +8,9 @@ export interface SegmentSpec {
   output: string;
   frame: Size;
   fps: number;
+  /** Frames of the scene before this segment's first: 0 unless it is a later chunk of a long scene. */
+  startFrame?: number;
+  /** This segment's frames and their seconds. */
   frames: number;
   duration: number;
   backgroundColor: string;
@@ -56,9 +59,15 @@ function sharedScale(layers: readonly Layer[]): string {
 }
 
 /**
- * One scene's picture as its own H.264 file. Every segment gets the same encoder parameters,
- * pixel format, frame rate and timescale so the assemble step can join them with
- * `concat -c copy`; `-frames:v` makes the length exact so nothing drifts at the cuts.
+ * One scene's picture, or a chunk of it, as its own H.264 file. Every segment gets the same
+ * encoder parameters, pixel format, frame rate and timescale, and each is its own encode, which
+ * starts on a keyframe and references nothing outside itself (x264's default closed GOP), so the
+ * assemble step can join them with `concat -c copy`; `-frames:v` makes the length exact so
+ * nothing drifts at the cuts.
+ *
+ * A chunk starting `startFrame` frames into its scene runs the scene's graph on scene time: the
+ * base frame's timestamps are moved there, so every `enable` window, fade and caption applies as
+ * in the whole scene, and only at the end are the timestamps brought back to zero.
  *
  * Each distinct input is decoded once and `split` to every layer that shows it: forty elements
  * of one 4000×4000 logo hold one decoded picture, not forty.
@@ -94,7 +103,13 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
       `[${input}:v]${sharedScale(layers.map((i) => spec.layers[i]!))}split=${layers.length}${outs.join("")}`,
     );
   }
+  const startFrame = spec.startFrame ?? 0;
   let below = "0:v";
+  if (startFrame > 0) {
+    // round(): the colour source's time base is 1/fps, so the shift is a whole number of ticks.
+    graph.push(`[0:v]setpts=PTS+round(${num(startFrame / fps)}/TB)[base]`);
+    below = "base";
+  }
   spec.layers.forEach((layer, i) => {
     const n = i + 1;
     const { x, y, from, to, eofAction } = layer.overlay;
@@ -109,7 +124,7 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
     graph.push(`[${below}]subtitles=filename=${filterPath(sub.path)}${fonts}[c${k}]`);
     below = `c${k}`;
   });
-  graph.push(`[${below}]format=yuv420p[vout]`);
+  graph.push(`[${below}]${startFrame > 0 ? "setpts=PTS-STARTPTS," : ""}format=yuv420p[vout]`);
   const args = [
     ...BASE_ARGS,
     ...inputs,

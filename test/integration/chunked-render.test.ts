@@ -1,0 +1,173 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
+import type { EncoderSettings, RenderPlan, SceneCaption } from "../../functions/core/plan/render-plan.js";
+import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
+import type { Project } from "../../functions/core/schema/project.js";
+import { probeSources } from "../../functions/render/pipeline/probe-media.js";
+import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
+import { generateImage, generateTone, generateVideo } from "../../local/generate-media.js";
+import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
+
+/**
+ * A long scene split into frame-range chunks, each its own encode, joined with `concat -c copy`,
+ * must be the video a single pass renders: same frames, and at every chunk boundary the same
+ * picture on both sides. The project puts every timed thing across the boundaries: a looping
+ * global background at 25 fps (off the output's 30 fps grid, looping mid-chunk), a clip with
+ * fades whose window spans chunks, an image window, captions and narration.
+ */
+let dir: string;
+let project: Project;
+let sources: Awaited<ReturnType<typeof probeSources>>;
+const FPS = 30;
+/** 4 s at 30 fps = 120 frames; chunks of at most 35 → 4 chunks of 30, boundaries at 1, 2 and 3 s. */
+const CHUNK_FRAMES = 35;
+
+const words: SceneCaption["words"] = [
+  { word: "every", start: 0.2, end: 0.9 },
+  { word: "boundary", start: 0.9, end: 2.1 },
+  { word: "matches", start: 2.1, end: 3.6 },
+];
+
+/** x264 at CRF 0 is lossless: what differs between two such renders is the pictures themselves. */
+const LOSSLESS = { preset: "ultrafast", crf: 0 };
+/** The default preset at a quality where two encodes of one picture stay above 0.99 SSIM. */
+const LOSSY = { preset: "veryfast", crf: 12 };
+
+async function render(
+  name: string,
+  encoder: EncoderSettings,
+  chunkFrames?: number,
+): Promise<{ plan: RenderPlan; output: string }> {
+  const workDir = join(dir, name);
+  await mkdir(workDir, { recursive: true });
+  const plan = buildRenderPlan(project, sources, {
+    workDir,
+    encoder,
+    captions: [{ sceneIndex: 1, element: "scenes[1].elements[3]", words }],
+    ...(chunkFrames ? { chunkFrames } : {}),
+  });
+  const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
+  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
+  await runFfmpeg(plan.audio, options);
+  await runFfmpeg(plan.assemble, options);
+  return { plan, output: plan.assemble.output };
+}
+
+let single: Awaited<ReturnType<typeof render>>;
+let chunked: Awaited<ReturnType<typeof render>>;
+let exactSingle: string;
+let exactChunked: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "vc-chunks-"));
+  const file = (name: string) => join(dir, name);
+  await Promise.all([
+    generateVideo(file("bg.mp4"), { seconds: 2.3, width: 320, height: 180, fps: 25 }),
+    generateVideo(file("clip.mp4"), { seconds: 5, width: 160, height: 90, fps: 30, toneHz: 330 }),
+    generateImage(file("logo.png"), { width: 40, height: 40, color: "#ff8800" }),
+    generateTone(file("voice.wav"), { seconds: 3.5, hz: 440 }),
+  ]);
+  const body = {
+    resolution: "custom",
+    width: 320,
+    height: 180,
+    fps: FPS,
+    elements: [{ type: "video", src: `file://${file("bg.mp4")}` }],
+    scenes: [
+      {
+        duration: 0.5,
+        "background-color": "#203040",
+        elements: [{ type: "image", src: `file://${file("logo.png")}` }],
+      },
+      {
+        duration: 4,
+        elements: [
+          { type: "audio", src: `file://${file("voice.wav")}` },
+          {
+            type: "video",
+            src: `file://${file("clip.mp4")}`,
+            x: 20,
+            y: 20,
+            width: 160,
+            height: 90,
+            start: 0.4,
+            duration: 3.1,
+            "fade-in": 0.8,
+            "fade-out": 0.7,
+            volume: 0.5,
+          },
+          { type: "image", src: `file://${file("logo.png")}`, x: 250, y: 10, start: 1.5, duration: 1.2 },
+          { type: "subtitles", settings: { style: "karaoke" } },
+        ],
+      },
+    ],
+  };
+  const parsed = parseProjectRequest(body, { maxProjects: 1 });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  project = parsed.projects[0]!;
+  const paths = new Map(
+    ["bg.mp4", "clip.mp4", "logo.png", "voice.wav"].map((n) => [`file://${file(n)}`, file(n)]),
+  );
+  sources = await probeSources(paths, { ffprobePath: "ffprobe" });
+  single = await render("single", LOSSY);
+  chunked = await render("chunked", LOSSY, CHUNK_FRAMES);
+  exactSingle = (await render("exact-single", LOSSLESS)).output;
+  exactChunked = (await render("exact-chunked", LOSSLESS, CHUNK_FRAMES)).output;
+}, 240_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("a scene split into chunks", () => {
+  it("is planned as chunks of at most the chunk length, the short scene left whole", () => {
+    expect(single.plan.segments.map((s) => [s.scene, s.startFrame, s.frames])).toEqual([
+      [0, 0, 15],
+      [1, 0, 120],
+    ]);
+    expect(chunked.plan.segments.map((s) => [s.scene, s.startFrame, s.frames])).toEqual([
+      [0, 0, 15],
+      [1, 0, 30],
+      [1, 30, 30],
+      [1, 60, 30],
+      [1, 90, 30],
+    ]);
+  });
+
+  it("has the single pass's frame count and duration", async () => {
+    const frames = await countFrames(chunked.output);
+    expect(frames).toBe(135);
+    expect(await countFrames(single.output)).toBe(frames);
+    const [a, b] = await Promise.all([streamDurations(single.output), streamDurations(chunked.output)]);
+    expect(b.video).toBeCloseTo(a.video!, 6);
+    expect(b.video).toBeCloseTo(4.5, 6);
+  });
+
+  it("draws exactly the single pass's pictures: losslessly encoded, every frame is identical", async () => {
+    const ssim = await ssimPerFrame(exactSingle, exactChunked);
+    expect(ssim).toHaveLength(135);
+    expect(ssim.filter((v) => v < 1)).toEqual([]);
+  });
+
+  it("matches the single pass on both sides of every boundary (SSIM ≥ 0.99)", async () => {
+    const ssim = await ssimPerFrame(single.output, chunked.output);
+    expect(ssim).toHaveLength(135);
+    // Scene 1 starts at frame 15; its chunks at 15 + 30k.
+    const boundaries = [15, 45, 75, 105];
+    for (const b of boundaries) {
+      expect(ssim[b - 1], `frame ${b - 1}`).toBeGreaterThanOrEqual(0.99);
+      expect(ssim[b], `frame ${b}`).toBeGreaterThanOrEqual(0.99);
+    }
+    expect(Math.min(...ssim)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("keeps audio and picture together: their ends differ by less than a frame", async () => {
+    for (const output of [single.output, chunked.output]) {
+      const d = await streamDurations(output);
+      expect(Math.abs(d.video! - d.audio!)).toBeLessThan(1 / FPS);
+    }
+  });
+});
