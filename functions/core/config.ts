@@ -94,6 +94,13 @@ const envSchema = z.object({
   /** FIFO queue of "assemble this job" messages; set, it turns fan-out across workers on. */
   VIDEOCRAFT_ASSEMBLY_QUEUE_URL: z.url().optional(),
   VIDEOCRAFT_FANOUT_MIN_SCENES: int(2, HARD_LIMITS.maxScenes + 1).default(2),
+  /** Longest chunk a scene is split into when fanned out: `auto` (from the encode estimate) or a duration. */
+  VIDEOCRAFT_CHUNK_SECONDS: z
+    .union([
+      z.literal("auto"),
+      durationSeconds.refine((s) => s >= 1, { message: "must be auto or at least 1 s" }),
+    ])
+    .default("auto"),
   /** The render function's timeout and memory (the stack's settings; Lambda's maximum and a 3 GB worker locally). */
   VIDEOCRAFT_RENDER_TIMEOUT: durationSeconds
     .refine((s) => s >= 1 && s <= 900, { message: "must be from 1 s to 900 s, Lambda's longest timeout" })
@@ -193,11 +200,17 @@ export type Config = Readonly<{
   queueUrl: string;
   dlqUrl: string | undefined;
   /**
-   * Fan-out across workers (issue 6): a job with at least `minScenes` scenes is split into one
-   * segment task per scene on the render queue, assembled once via the FIFO `assemblyQueueUrl`.
-   * Off (single-worker render) while `assemblyQueueUrl` is unset.
+   * Fan-out across workers: a scene longer than the chunk length is split into frame-range
+   * chunks, and a job of at least `minScenes` parts (scenes and chunks) becomes one segment task
+   * per part on the render queue, assembled once via the FIFO `assemblyQueueUrl`. Off
+   * (single-worker render, no chunks) while `assemblyQueueUrl` is unset. `chunkSeconds` undefined:
+   * the chunk length follows from the encode estimate (core/jobs/chunk-length.ts).
    */
-  fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
+  fanout: Readonly<{
+    assemblyQueueUrl: string | undefined;
+    minScenes: number;
+    chunkSeconds: number | undefined;
+  }>;
   /**
    * What one render invocation gets. The API refuses work estimated to need more than a share of
    * `timeoutSeconds` on `memoryMb` (check-render-time.ts), which would otherwise end TIMEOUT.
@@ -293,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fanout: Object.freeze({
       assemblyQueueUrl: e.VIDEOCRAFT_ASSEMBLY_QUEUE_URL,
       minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
+      chunkSeconds: e.VIDEOCRAFT_CHUNK_SECONDS === "auto" ? undefined : e.VIDEOCRAFT_CHUNK_SECONDS,
     }),
     render: Object.freeze({
       timeoutSeconds: e.VIDEOCRAFT_RENDER_TIMEOUT,

@@ -8,6 +8,7 @@ import { storageKeys } from "../../functions/core/jobs/storage-keys.js";
 import type { ApiClient, JobView } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
+import { countFrames, streamDurations } from "../support/frame-compare.js";
 import { drainedDepth } from "../support/job-batch.js";
 import { ffprobe, grabFrame, near } from "../support/media-probe.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
@@ -105,10 +106,15 @@ beforeAll(async () => {
   stack = await startTinyMediaService("fanout", {
     workers: 2,
     fanout: true,
+    // Chunks of 1 s: the 0.5 s scenes above stay whole, the 3 s scene below becomes 3 chunks.
+    env: { VIDEOCRAFT_CHUNK_SECONDS: "1" },
     faults: {
       async beforeStep(step, jobId, _attempt, part) {
         const comment = (await service.jobs.getRequest(jobId))?.comment ?? "";
         if (comment === "fail-segment" && step === "rendering" && part?.segment === 2) {
+          throw new JobFailure("RENDER_FAILED", "simulated encoder failure");
+        }
+        if (comment === "fail-chunk" && step === "rendering" && part?.segment === 1) {
           throw new JobFailure("RENDER_FAILED", "simulated encoder failure");
         }
         if (comment === "race" && part?.segment !== undefined) await race.segmentArrives(jobId);
@@ -273,5 +279,82 @@ describe("a segment that fails deterministically", () => {
     expect(linesFor(job.id, "assembly requested")).toHaveLength(0);
     expect(await outputsOf(job.id)).toEqual([]);
     expect(await service.jobs.getStatus(job.id)).toMatchObject({ status: "failed" });
+  });
+});
+
+describe("one scene longer than the chunk length", () => {
+  /** 3 s at 10 fps in chunks of 1 s; the dot is on from 0.5 to 2.5 s, across both boundaries. */
+  const long = (comment: string, color = "#0000ff") => ({
+    comment,
+    resolution: "160x120",
+    fps: 10,
+    quality: "draft",
+    scenes: [
+      {
+        duration: 3,
+        "background-color": color,
+        elements: [
+          { type: "audio", src: `file://${join(dir, "tone.wav")}` },
+          {
+            type: "image",
+            src: `file://${join(dir, "dot.png")}`,
+            x: 0,
+            y: 0,
+            width: 160,
+            height: 120,
+            start: 0.5,
+            duration: 2,
+          },
+        ],
+      },
+    ],
+  });
+  let job: JobView;
+  let path: string;
+
+  beforeAll(async () => {
+    const { id } = await client.submit(long("chunks"));
+    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
+    path = join(dir, "chunks.mp4");
+    if (job.status === "completed") await client.downloadVideo(id, path);
+  }, 180_000);
+
+  it("is rendered as 3 chunks on the workers, assembled once", () => {
+    expect(job).toMatchObject({ status: "completed", progress: 100 });
+    const segments = linesFor(job.id, "segment rendered").map((l) => JSON.parse(l.text).segment as number);
+    expect(segments.sort()).toEqual([0, 1, 2]);
+    expect(linesFor(job.id, "job completed")).toHaveLength(1);
+  });
+
+  it("counts the chunks as its segments", async () => {
+    expect((await service.jobs.getStatus(job.id))?.segments).toEqual({ total: 3, cached: 0, fanout: true });
+  });
+
+  it("is the scene: 30 frames, the sound to the end, the dot exactly in its window", async () => {
+    expect(await countFrames(path)).toBe(30);
+    const d = await streamDurations(path);
+    expect(d.video).toBeCloseTo(3, 6);
+    expect(Math.abs(d.video! - d.audio!)).toBeLessThan(0.1);
+    for (const [t, dot] of [
+      [0.35, false],
+      [0.55, true],
+      [0.95, true],
+      [1.05, true],
+      [1.95, true],
+      [2.05, true],
+      [2.45, true],
+      [2.65, false],
+    ] as const) {
+      const frame = await grabFrame(path, t);
+      expect(near(frame.pixel(80, 60), dot ? [16, 16, 16] : [0, 0, 255]), `at ${t} s`).toBe(true);
+    }
+  });
+
+  it("fails with the chunk's frames named when one chunk fails", async () => {
+    // Another colour, so its chunks are not in the scene cache from the job above.
+    const { id } = await client.submit(long("fail-chunk", "#00ff00"));
+    const failed = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
+    expect(failed).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
+    expect(failed.error?.message).toMatch(/^scene 0 \(frames 10–19\): simulated encoder failure/);
   });
 });

@@ -1,7 +1,7 @@
 import type { RenderDeps } from "../render-deps.js";
 import type { AttemptScope } from "./attempt-scope.js";
 import { runFfmpeg } from "./run-ffmpeg.js";
-import { restoreSegment, type SceneCacheEntry, saveSegment } from "./scene-cache.js";
+import { restoreSegment, type SegmentCacheEntry, saveSegment } from "./scene-cache.js";
 
 /**
  * Encodes a job's parts one after another in this worker (x264 already uses every core), each
@@ -9,26 +9,26 @@ import { restoreSegment, type SceneCacheEntry, saveSegment } from "./scene-cache
  * `onProgress` gets the fraction of all frames done. Returns how many came from the cache.
  */
 export async function encodeParts(
-  parts: readonly SceneCacheEntry[],
+  parts: readonly SegmentCacheEntry[],
   deps: Pick<RenderDeps, "store" | "log">,
   scope: AttemptScope,
   onProgress: (fraction: number) => void,
 ): Promise<number> {
-  const totalFrames = parts.reduce((sum, p) => sum + p.scene.frames, 0);
+  const totalFrames = parts.reduce((sum, p) => sum + p.segment.frames, 0);
   let framesDone = 0;
   let cached = 0;
-  for (const { scene, key } of parts) {
+  for (const { segment, key } of parts) {
     const before = framesDone;
-    if (await restoreSegment(deps.store, key, scene.command.output, deps.log)) {
+    if (await restoreSegment(deps.store, key, segment.command.output, deps.log)) {
       cached++;
     } else {
       await runFfmpeg(
-        scene.command,
-        scope.ffmpeg((f) => onProgress((before + f * scene.frames) / totalFrames)),
+        segment.command,
+        scope.ffmpeg((f) => onProgress((before + f * segment.frames) / totalFrames)),
       );
-      await saveSegment(deps.store, key, scene.command.output, deps.log);
+      await saveSegment(deps.store, key, segment.command.output, deps.log);
     }
-    framesDone += scene.frames;
+    framesDone += segment.frames;
     onProgress(framesDone / totalFrames);
   }
   return cached;

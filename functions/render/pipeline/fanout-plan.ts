@@ -32,7 +32,8 @@ import type { PreparedJob } from "./prepare-job.js";
 
 /** What the coordinator stores for the other workers at `jobs/<id>/work/plan.json`. */
 export interface FanoutPlan {
-  version: 1;
+  /** 2: segments may be chunks (`scene`, `startFrame`). */
+  version: 2;
   width: number;
   height: number;
   fps: number;
@@ -42,7 +43,11 @@ export interface FanoutPlan {
   /** Original file extension of each source by content hash (ffmpeg picks some demuxers by it). */
   sourceExt: Record<string, string>;
   segments: {
+    /** Position in the video (the segment message's `segment`). */
     index: number;
+    /** The scene it draws, and from which of the scene's frames (0 unless a later chunk). */
+    scene: number;
+    startFrame: number;
     frames: number;
     /** sha256 of the segment: its object is `cache/segments/<hash>.mp4`. */
     hash: string;
@@ -66,16 +71,17 @@ export function fanoutPlanOf(prepared: PreparedJob, warnings: string[]): FanoutP
   const { plan, parts, sourceHashes } = prepared;
   const pathOf = new Map<string, string>();
   for (const [path, hash] of sourceHashes) if (!pathOf.has(hash)) pathOf.set(hash, path);
-  const segments = parts.map((c) => {
-    if (!c.portable || !c.hash) throw new Error(`segment ${c.scene.index} cannot be handed out`);
-    return { index: c.scene.index, frames: c.scene.frames, hash: c.hash, portable: c.portable };
+  const segments = parts.map(({ segment, portable, hash }) => {
+    if (!portable || !hash) throw new Error(`segment ${segment.index} cannot be handed out`);
+    const { index, scene, startFrame, frames } = segment;
+    return { index, scene, startFrame, frames, hash, portable };
   });
   const sourceExt: Record<string, string> = {};
   for (const hash of new Set(segments.flatMap((s) => s.portable.sources))) {
     sourceExt[hash] = safeExt(pathOf.get(hash) ?? "");
   }
   return {
-    version: 1,
+    version: 2,
     width: plan.width,
     height: plan.height,
     fps: plan.fps,
@@ -87,9 +93,14 @@ export function fanoutPlanOf(prepared: PreparedJob, warnings: string[]): FanoutP
   };
 }
 
+/** The job's fan-out plan; one stored before chunks existed (version 1) reads as one segment per scene. */
 export async function readFanoutPlan(jobId: string, store: ObjectStore): Promise<FanoutPlan | undefined> {
   const text = await store.getText(storageKeys.fanoutPlan(jobId));
-  return text === undefined ? undefined : (JSON.parse(text) as FanoutPlan);
+  if (text === undefined) return undefined;
+  const doc = JSON.parse(text) as FanoutPlan | (Omit<FanoutPlan, "version"> & { version: 1 });
+  if (doc.version === 2) return doc;
+  const segments = doc.segments.map((s) => ({ ...s, scene: s.index, startFrame: 0 }));
+  return { ...doc, version: 2, segments };
 }
 
 /** `.png` from a fetched source's local name; nothing odd. */

@@ -1,5 +1,6 @@
 import type { Config } from "../../core/config.js";
 import { JobFailure } from "../../core/errors.js";
+import { chunkFramesFor } from "../../core/jobs/chunk-length.js";
 import type { JobStep } from "../../core/jobs/job-record.js";
 import { buildRenderPlan } from "../../core/plan/build-render-plan.js";
 import { encoderFor } from "../../core/plan/encoder-settings.js";
@@ -12,7 +13,7 @@ import { fetchSources } from "./fetch-sources.js";
 import { checkProbedLimits, probeSources } from "./probe-media.js";
 import { resolveCaptions } from "./resolve-captions.js";
 import type { Resolver } from "./safe-fetch.js";
-import { hashSources, type SceneCacheEntry, sceneCacheEntries } from "./scene-cache.js";
+import { hashSources, type SegmentCacheEntry, segmentCacheEntries } from "./scene-cache.js";
 
 export interface PrepareDeps {
   config: Config;
@@ -41,8 +42,8 @@ export interface PreparedJob {
   warnings: string[];
   /** Local path → sha256 of each fetched source. */
   sourceHashes: Map<string, string>;
-  /** Each segment with its scene-cache identity. */
-  parts: SceneCacheEntry[];
+  /** Each segment (a scene, or a chunk of a long one) with its scene-cache identity. */
+  parts: SegmentCacheEntry[];
 }
 
 /**
@@ -96,7 +97,13 @@ export async function prepareJob(
   });
   await scope.step("planning");
   const encoder = encoderFor(project, config);
-  const plan = buildRenderPlan(project, sources, { workDir, encoder, captions: captioned.captions });
+  const chunkFrames = chunkFramesFor(project, config);
+  const plan = buildRenderPlan(project, sources, {
+    workDir,
+    encoder,
+    captions: captioned.captions,
+    ...(chunkFrames ? { chunkFrames } : {}),
+  });
   const tooHeavy = checkRenderMemory(plan, config.ffmpeg.maxMemoryBytes);
   if (tooHeavy) throw new JobFailure("SOURCE_TOO_LARGE", `${tooHeavy.path}: ${tooHeavy.message}`);
   return {
@@ -106,6 +113,6 @@ export async function prepareJob(
     plan,
     warnings: [...captioned.warnings, ...plan.warnings],
     sourceHashes,
-    parts: sceneCacheEntries(plan, workDir, sourceHashes, encoder),
+    parts: segmentCacheEntries(plan, workDir, sourceHashes, encoder),
   };
 }

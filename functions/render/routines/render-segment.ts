@@ -3,7 +3,7 @@ import { storageKeys } from "../../core/jobs/storage-keys.js";
 import { segmentCacheKey } from "../../core/plan/segment-cache-key.js";
 import { withAttemptScope } from "../pipeline/attempt-scope.js";
 import { encodeHandedOutPart } from "../pipeline/encode-handed-out-part.js";
-import { readFanoutPlan } from "../pipeline/fanout-plan.js";
+import { type FanoutPlan, readFanoutPlan } from "../pipeline/fanout-plan.js";
 import { endHandedOutJob } from "../pipeline/job-ending.js";
 import { openPartJob } from "../pipeline/open-part-job.js";
 import { partFinished } from "../pipeline/part-finished.js";
@@ -47,7 +47,15 @@ export async function renderSegment(
     await partFinished(jobId, doc, deps);
   } catch (e) {
     if (!(e instanceof JobFailure)) throw e;
-    const message = e.code === "CANCELLED" ? e.message : `scene ${segment}: ${e.message}`;
+    const message = e.code === "CANCELLED" ? e.message : `${partName(seg, doc)}: ${e.message}`;
     await endHandedOutJob(jobId, new JobFailure(e.code, message), deps);
   }
+}
+
+/** `scene 2`, or `scene 2 (frames 300–599)` for a chunk of it: what the user can find in the request. */
+function partName(seg: FanoutPlan["segments"][number], doc: FanoutPlan): string {
+  const chunked = doc.segments.filter((s) => s.scene === seg.scene).length > 1;
+  return chunked
+    ? `scene ${seg.scene} (frames ${seg.startFrame}–${seg.startFrame + seg.frames - 1})`
+    : `scene ${seg.scene}`;
 }
