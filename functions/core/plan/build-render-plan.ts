@@ -157,7 +157,12 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     audio,
     audioMemory: estimateMixMemory(tracks),
     assemble,
-    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration, timeline.fps),
+    poster: posterCommand(
+      segments.map((s) => ({ path: s.command.output, frames: s.frames })),
+      `${dir}/poster.jpg`,
+      timeline.totalDuration,
+      timeline.fps,
+    ),
     warnings,
   };
 }

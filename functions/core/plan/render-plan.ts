@@ -107,7 +107,7 @@ export interface RenderPlan {
   audioMemory: SegmentMemory;
   /** `concat -c copy` of the segments + the mixed audio, `+faststart` MP4. */
   assemble: FfmpegCommand;
-  /** One JPEG frame of the finished video. */
+  /** One JPEG frame of the finished video, read from the segment that holds it. */
   poster: FfmpegCommand;
   /** Non-fatal notes for the job status (e.g. captions not rendered yet). */
   warnings: string[];

@@ -53,10 +53,13 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
         const { workDir } = scope;
         const segmentPaths = doc.segments.map((s) => join(workDir, `segment-${s.index}.mp4`));
         const audioPath = join(workDir, "audio.m4a");
-        await mapConcurrent(doc.segments, PARALLEL_IO, (s, i) =>
-          store.downloadToFile(segmentCacheKey(s.hash), segmentPaths[i]!, Number.MAX_SAFE_INTEGER),
+        const downloads = [
+          ...doc.segments.map((s, i) => ({ key: segmentCacheKey(s.hash), path: segmentPaths[i]! })),
+          { key: storageKeys.fanoutAudio(jobId), path: audioPath },
+        ];
+        await mapConcurrent(downloads, PARALLEL_IO, (d) =>
+          store.downloadToFile(d.key, d.path, Number.MAX_SAFE_INTEGER),
         );
-        await store.downloadToFile(storageKeys.fanoutAudio(jobId), audioPath, Number.MAX_SAFE_INTEGER);
         const assemble = assembleCommand(
           segmentPaths,
           audioPath,
@@ -65,7 +68,7 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
           doc.totalDuration,
         );
         const poster = posterCommand(
-          assemble.output,
+          doc.segments.map((s, i) => ({ path: segmentPaths[i]!, frames: s.frames })),
           join(workDir, "poster.jpg"),
           doc.totalDuration,
           doc.fps,

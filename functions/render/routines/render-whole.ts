@@ -142,13 +142,27 @@ async function renderHere(
 ): Promise<Ending> {
   const { plan } = prepared;
   await step("rendering");
-  const cached = await encodeParts(prepared.parts, deps, scope, (f) => void progress.report("rendering", f));
+  // The soundtrack mix (one thread) runs beside the encodes instead of after them.
+  const stopMix = new AbortController();
+  const mixing = runFfmpeg(plan.audio, {
+    ...scope.ffmpeg(),
+    signal: AbortSignal.any([scope.signal, stopMix.signal]),
+  });
+  // Awaited below; a failure while the encodes still run is not an unhandled one.
+  mixing.catch(() => undefined);
+  let cached: number;
+  try {
+    cached = await encodeParts(prepared.parts, deps, scope, (f) => void progress.report("rendering", f));
+    await step("mixing");
+  } catch (e) {
+    // Never leave the mix running behind a failure: the work dir is about to go.
+    stopMix.abort();
+    await mixing.catch(() => undefined);
+    throw e;
+  }
+  await mixing;
+  await progress.report("mixing", 1);
   const segments: JobRecord["segments"] = { total: prepared.parts.length, cached };
-  await step("mixing");
-  await runFfmpeg(
-    plan.audio,
-    scope.ffmpeg((f) => void progress.report("mixing", f)),
-  );
   await step("assembling");
   await assembleVideo(plan, scope, (f) => void progress.report("assembling", f * 0.8));
   await step("uploading");
