@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { resolveEnvAliases } from "./env-aliases.js";
 import { METRIC_NAMESPACE } from "./metric-names.js";
@@ -126,6 +127,8 @@ const envSchema = z.object({
   VIDEOCRAFT_FFMPEG_PRESET: z.enum(PRESETS).default("veryfast"),
   VIDEOCRAFT_FFMPEG_QUALITY: int(0, 51).default(23),
   VIDEOCRAFT_FFMPEG_TIMEOUT: durationSeconds.default(900),
+  /** x264 threads: `auto` matches the machine's (the function's) vCPUs. */
+  VIDEOCRAFT_FFMPEG_THREADS: z.union([z.literal("auto"), int(1, 64)]).default("auto"),
   VIDEOCRAFT_FFMPEG_PATH: z.string().default("ffmpeg"),
   VIDEOCRAFT_FFPROBE_PATH: z.string().default("ffprobe"),
   VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default(DEFAULT_WHISPER_MODEL),
@@ -227,6 +230,11 @@ export type Config = Readonly<{
     preset: (typeof PRESETS)[number];
     crf: number;
     timeoutSeconds: number;
+    /**
+     * x264 threads (VIDEOCRAFT_FFMPEG_THREADS, else the vCPUs this process sees: on Lambda those
+     * the memory buys). x264's own default, 1.5 per core, holds more frames for no speed.
+     */
+    threads: number;
     path: string;
     probePath: string;
     /**
@@ -273,8 +281,14 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Parses the environment into a frozen Config, or throws a ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * Parses the environment into a frozen Config, or throws a ConfigError naming every bad variable.
+ * `machine.cores` (default: what this process may use) fills the settings left to `auto`.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  machine: { cores: number } = { cores: availableParallelism() },
+): Config {
   const relevant = Object.fromEntries(
     Object.entries(resolveEnvAliases(env)).filter(
       ([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== "",
@@ -321,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       preset: e.VIDEOCRAFT_FFMPEG_PRESET,
       crf: e.VIDEOCRAFT_FFMPEG_QUALITY,
       timeoutSeconds: e.VIDEOCRAFT_FFMPEG_TIMEOUT,
+      threads: e.VIDEOCRAFT_FFMPEG_THREADS === "auto" ? machine.cores : e.VIDEOCRAFT_FFMPEG_THREADS,
       path: e.VIDEOCRAFT_FFMPEG_PATH,
       probePath: e.VIDEOCRAFT_FFPROBE_PATH,
       maxMemoryBytes: e.VIDEOCRAFT_FFMPEG_MAX_MEMORY,

@@ -40,12 +40,14 @@ async function render(
   name: string,
   encoder: EncoderSettings,
   chunkFrames?: number,
+  opaqueBase?: false,
 ): Promise<{ plan: RenderPlan; output: string }> {
   const workDir = join(dir, name);
   await mkdir(workDir, { recursive: true });
   const plan = buildRenderPlan(project, sources, {
     workDir,
     encoder,
+    ...(opaqueBase === false ? { opaqueBase } : {}),
     captions: [{ sceneIndex: 1, element: "scenes[1].elements[3]", words }],
     ...(chunkFrames ? { chunkFrames } : {}),
   });
@@ -60,6 +62,49 @@ let single: Awaited<ReturnType<typeof render>>;
 let chunked: Awaited<ReturnType<typeof render>>;
 let exactSingle: string;
 let exactChunked: string;
+let exactOnColour: Awaited<ReturnType<typeof render>>;
+let sameRate: { onColour: string; asBase: string };
+
+/** A 30 fps clip filling a 1.5 s scene at 30 fps under an image, rendered both ways, losslessly. */
+async function renderSameRate(): Promise<{ onColour: string; asBase: string }> {
+  const clip = join(dir, "clip30.mp4");
+  await generateVideo(clip, { seconds: 1, width: 320, height: 180, fps: 30 });
+  const parsed = parseProjectRequest(
+    {
+      resolution: "custom",
+      width: 320,
+      height: 180,
+      fps: FPS,
+      scenes: [
+        {
+          duration: 1.5,
+          elements: [
+            { type: "video", src: `file://${clip}` },
+            { type: "image", src: `file://${join(dir, "logo.png")}`, x: 30, y: 30 },
+          ],
+        },
+      ],
+    },
+    { maxProjects: 1 },
+  );
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const paths = new Map([
+    [`file://${clip}`, clip],
+    [`file://${join(dir, "logo.png")}`, join(dir, "logo.png")],
+  ]);
+  const probed = await probeSources(paths, { ffprobePath: "ffprobe" });
+  const outputs: string[] = [];
+  for (const opaqueBase of [false, true]) {
+    const workDir = join(dir, `same-rate-${opaqueBase}`);
+    await mkdir(workDir, { recursive: true });
+    const plan = buildRenderPlan(parsed.projects[0]!, probed, { workDir, encoder: LOSSLESS, opaqueBase });
+    const segment = plan.segments[0]!.command;
+    expect(segment.args.join(" ").includes("color=c=")).toBe(!opaqueBase);
+    await runFfmpeg(segment, { ffmpegPath: "ffmpeg", timeoutMs: 120_000 });
+    outputs.push(segment.output);
+  }
+  return { onColour: outputs[0]!, asBase: outputs[1]! };
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "vc-chunks-"));
@@ -116,6 +161,8 @@ beforeAll(async () => {
   chunked = await render("chunked", LOSSY, CHUNK_FRAMES);
   exactSingle = (await render("exact-single", LOSSLESS)).output;
   exactChunked = (await render("exact-chunked", LOSSLESS, CHUNK_FRAMES)).output;
+  exactOnColour = await render("exact-on-colour", LOSSLESS, undefined, false);
+  sameRate = await renderSameRate();
 }, 240_000);
 
 afterAll(async () => {
@@ -169,5 +216,24 @@ describe("a scene split into chunks", () => {
       const d = await streamDurations(output);
       expect(Math.abs(d.video! - d.audio!)).toBeLessThan(1 / FPS);
     }
+  });
+});
+
+describe("a full-frame opaque clip at the bottom", () => {
+  it("is the base frame itself: no colour input, resampled to the output rate", () => {
+    const args = single.plan.segments[1]!.command.args;
+    expect(args.join(" ")).not.toContain("color=c=");
+    expect(args[args.indexOf("-filter_complex") + 1]).toMatch(
+      /^\[0:v\][^;]*fps=30:round=up:start_time=0\[base\]/,
+    );
+    expect(exactOnColour.plan.segments[1]!.command.args.join(" ")).toContain("color=c=");
+  });
+
+  it("gives the pixels of overlaying it onto a colour frame", async () => {
+    // At the video's frame rate the two pick the same frame at every instant; at another rate the
+    // base takes the frame at or before each instant, as the chunk test above relies on.
+    const ssim = await ssimPerFrame(sameRate.onColour, sameRate.asBase);
+    expect(ssim).toHaveLength(45);
+    expect(ssim.filter((v) => v < 1)).toEqual([]);
   });
 });

@@ -126,6 +126,10 @@ export function audioMixCommand(
     graph.join(";"),
     "-map",
     "[aout]",
+    // Half the CPU of the default coder at the same size and no lower signal-to-noise ratio on
+    // narration or music (measured by bench/run.ts).
+    "-aac_coder",
+    "fast",
     "-c:a",
     "aac",
     "-b:a",

@@ -42,6 +42,8 @@ export interface PlanOptions {
    * each its own encode (fanned out across workers like scenes). Unset: one segment per scene.
    */
   chunkFrames?: number;
+  /** `false` keeps a colour base frame under a bottom clip that fills the frame (for measuring what it saves). */
+  opaqueBase?: boolean;
 }
 
 const DEFAULT_FONTS_DIR = "/usr/share/fonts/truetype";
@@ -77,7 +79,11 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     const scene = project.scenes[timing.index];
     /** The layers of the `frames` frames of the scene from `startFrame` on, bottom first. */
     const layersOf = (startFrame: number, frames: number, notes: string[]) => {
-      const part = { start: startFrame / timeline.fps, end: (startFrame + frames) / timeline.fps };
+      const part = {
+        start: startFrame / timeline.fps,
+        end: (startFrame + frames) / timeline.fps,
+        sceneEnd: timing.duration,
+      };
       return stackLayers([
         ...globalLayers(project, sources, timing, frame, part),
         ...sceneLayers(project, sources, timing, frame, part, notes),
@@ -110,6 +116,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         encoder,
         subtitles,
         fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
+        ...(options.opaqueBase === false ? { opaqueBase: false } : {}),
       }),
       memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
     });

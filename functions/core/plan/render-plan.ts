@@ -28,6 +28,11 @@ export interface SourceInfo {
    * needs it to show the frames a whole-scene render shows at the same instants.
    */
   frameGrid?: { fps: number; offset: number } | undefined;
+  /**
+   * Whether a clip's picture carries transparency (its pixel format has alpha, or a palette that
+   * may); undefined when not known (and for stills), which counts as maybe.
+   */
+  alpha?: boolean | undefined;
 }
 
 /** Keyed by the element's `src` string exactly as in the request. */
@@ -49,6 +54,8 @@ export interface EncoderSettings {
   /** x264 preset (config VIDEOCRAFT_FFMPEG_PRESET, or `ultrafast` for draft quality). */
   preset: string;
   crf: number;
+  /** x264 threads (VIDEOCRAFT_FFMPEG_THREADS: the function's vCPUs); unset: x264 picks 1.5 per core. */
+  threads?: number;
 }
 
 export interface FfmpegCommand {

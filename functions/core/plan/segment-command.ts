@@ -20,6 +20,8 @@ export interface SegmentSpec {
   /** ASS files burned in above every layer, in order (captions sit on top of the picture). */
   subtitles?: readonly { path: string; content: string }[];
   fontsDir?: string;
+  /** `false` keeps a colour base under a bottom layer that fills the segment (the benchmark's comparison). */
+  opaqueBase?: boolean;
 }
 
 /**
@@ -75,8 +77,16 @@ function sharedScale(layers: readonly Layer[]): string {
 export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
   const { frame, fps } = spec;
   const size = `${num(frame.width)}x${num(frame.height)}`;
-  const base = `color=c=${ffmpegColor(spec.backgroundColor)}:s=${size}:r=${num(fps)}:d=${num(spec.duration)}`;
-  const inputs: string[] = ["-f", "lavfi", "-i", base];
+  const startFrame = spec.startFrame ?? 0;
+  // An opaque clip filling the frame throughout is the base itself: no colour frame to blend it onto.
+  const [bottom] = spec.layers;
+  const baseLayer = spec.opaqueBase !== false && bottom?.fillsSegment ? bottom : undefined;
+  const inputs: string[] = [];
+  if (!baseLayer) {
+    const base = `color=c=${ffmpegColor(spec.backgroundColor)}:s=${size}:r=${num(fps)}:d=${num(spec.duration)}`;
+    inputs.push("-f", "lavfi", "-i", base);
+  }
+  const firstInput = baseLayer ? 0 : 1;
   const graph: string[] = [];
   const decodes = new Map<string, { input: number; layers: number[] }>();
   spec.layers.forEach((layer, i) => {
@@ -86,7 +96,7 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
       shared.layers.push(i);
       return;
     }
-    decodes.set(key, { input: decodes.size + 1, layers: [i] });
+    decodes.set(key, { input: decodes.size + firstInput, layers: [i] });
     inputs.push(...layer.inputArgs);
   });
   const sourceLabel: string[] = [];
@@ -103,14 +113,21 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
       `[${input}:v]${sharedScale(layers.map((i) => spec.layers[i]!))}split=${layers.length}${outs.join("")}`,
     );
   }
-  const startFrame = spec.startFrame ?? 0;
+  const start = num(startFrame / fps);
   let below = "0:v";
-  if (startFrame > 0) {
+  if (baseLayer) {
+    // One frame per output instant from the segment's start, each the clip's latest frame at or
+    // before it (`round=up`), which is the frame overlay would have shown: the same pixels.
+    const chain = [...baseLayer.filters, `fps=${num(fps)}:round=up:start_time=${start}`];
+    graph.push(`[${sourceLabel[0]}]${chain.join(",")}[base]`);
+    below = "base";
+  } else if (startFrame > 0) {
     // round(): the colour source's time base is 1/fps, so the shift is a whole number of ticks.
-    graph.push(`[0:v]setpts=PTS+round(${num(startFrame / fps)}/TB)[base]`);
+    graph.push(`[0:v]setpts=PTS+round(${start}/TB)[base]`);
     below = "base";
   }
   spec.layers.forEach((layer, i) => {
+    if (layer === baseLayer) return;
     const n = i + 1;
     const { x, y, from, to, eofAction } = layer.overlay;
     graph.push(`[${sourceLabel[i]}]${layer.filters.length > 0 ? layer.filters.join(",") : "null"}[l${n}]`);
@@ -139,6 +156,7 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
     spec.encoder.preset,
     "-crf",
     num(spec.encoder.crf),
+    ...(spec.encoder.threads ? ["-threads", String(spec.encoder.threads)] : []),
     "-pix_fmt",
     "yuv420p",
     "-r",

@@ -65,6 +65,13 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
       filters.push(`fade=t=out:st=${num(Math.max(from, end - fadeOut))}:d=${num(fadeOut)}:alpha=1`);
     }
   }
+  const opaque =
+    spec.source.alpha === false && (mode === "cover" || mode === "stretch") && fadeIn + fadeOut === 0;
+  const covers =
+    box.x === 0 && box.y === 0 && box.width === spec.frame.width && box.height === spec.frame.height;
+  const { sceneEnd } = spec.part ?? WHOLE_SCENE;
+  // To the scene's end: a looping clip always; a clip that runs out would leave the colour showing.
+  const lasts = from === 0 && to >= sceneEnd && (loop || input.playable >= to - from);
   return {
     at: spec.at,
     inputArgs: entered ? entered.args : input.args,
@@ -72,6 +79,7 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
     decoded: { ...decoded, still: false, scale: resizeScale(mode, decoded, box) },
     drawn: { width: box.width, height: box.height },
     overlay: { x: box.x, y: box.y, from, to, eofAction: "pass" },
+    ...(opaque && covers && lasts ? { fillsSegment: true } : {}),
   };
 }
 

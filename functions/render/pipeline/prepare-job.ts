@@ -2,7 +2,7 @@ import type { Config } from "../../core/config.js";
 import { JobFailure } from "../../core/errors.js";
 import { chunkFramesFor } from "../../core/jobs/chunk-length.js";
 import type { JobStep } from "../../core/jobs/job-record.js";
-import { buildRenderPlan } from "../../core/plan/build-render-plan.js";
+import { buildRenderPlan, type PlanOptions } from "../../core/plan/build-render-plan.js";
 import { encoderFor } from "../../core/plan/encoder-settings.js";
 import type { EncoderSettings, RenderPlan, SourceMap } from "../../core/plan/render-plan.js";
 import { checkRenderMemory } from "../../core/plan/segment-memory.js";
@@ -56,6 +56,7 @@ export async function prepareJob(
   project: Project,
   deps: PrepareDeps,
   scope: PrepareScope,
+  planning: Pick<PlanOptions, "opaqueBase"> = {},
 ): Promise<PreparedJob> {
   const { config } = deps;
   const { workDir, signal } = scope;
@@ -103,6 +104,7 @@ export async function prepareJob(
     encoder,
     captions: captioned.captions,
     ...(chunkFrames ? { chunkFrames } : {}),
+    ...planning,
   });
   const tooHeavy = checkRenderMemory(plan, config.ffmpeg.maxMemoryBytes);
   if (tooHeavy) throw new JobFailure("SOURCE_TOO_LARGE", `${tooHeavy.path}: ${tooHeavy.message}`);

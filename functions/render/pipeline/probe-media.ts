@@ -30,6 +30,7 @@ interface FfprobeStream {
   duration?: string;
   nb_frames?: string;
   avg_frame_rate?: string;
+  pix_fmt?: string;
   r_frame_rate?: string;
   start_time?: string;
   disposition?: { attached_pic?: number };
@@ -58,6 +59,8 @@ const IMAGE_CODECS = new Set([
   "qoi",
   "targa",
 ]);
+/** Pixel formats that carry transparency (or a palette, which may). */
+const ALPHA_FORMAT = /^(yuva|rgba|bgra|argb|abgr|gbrap|ya|pal)/;
 /** Demuxers of single image files (see media-format.ts). */
 const IMAGE_FORMAT = /^[a-z0-9]+_pipe$/;
 
@@ -107,7 +110,9 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<S
     width,
     height,
     isStill,
+    // What a clip needs to be the base frame of a chunked scene (stills are neither).
     ...(video && !isStill ? { frameGrid: frameGridOf(video, format) } : {}),
+    ...(video?.pix_fmt && !isStill ? { alpha: ALPHA_FORMAT.test(video.pix_fmt) } : {}),
   };
 }
 
