@@ -72,6 +72,8 @@ export class VideoCraftStack extends Stack {
       // The API refuses work a render invocation could not finish (check-render-time.ts).
       VIDEOCRAFT_RENDER_TIMEOUT: String(s.renderTimeoutSeconds),
       VIDEOCRAFT_RENDER_MEMORY_MB: String(s.renderMemoryMb),
+      // Automatic chunk lengths keep a job's parts within what the render queue runs at once.
+      VIDEOCRAFT_RENDER_MAX_CONCURRENCY: String(s.renderMaxConcurrency),
       VIDEOCRAFT_PRESIGN_EXPIRES: String(s.presignExpiresSeconds),
       VIDEOCRAFT_VERSION: packageVersion(),
     };

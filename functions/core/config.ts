@@ -107,6 +107,8 @@ const envSchema = z.object({
     .refine((s) => s >= 1 && s <= 900, { message: "must be from 1 s to 900 s, Lambda's longest timeout" })
     .default(900),
   VIDEOCRAFT_RENDER_MEMORY_MB: int(128, 10240).default(3008),
+  /** Render invocations one queue may run at once (the stack's renderMaxConcurrency). */
+  VIDEOCRAFT_RENDER_MAX_CONCURRENCY: int(1, 1000).default(10),
   /** Only for the embedded emulator; unset on AWS. */
   VIDEOCRAFT_AWS_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default("us-east-1"),
@@ -217,8 +219,10 @@ export type Config = Readonly<{
   /**
    * What one render invocation gets. The API refuses work estimated to need more than a share of
    * `timeoutSeconds` on `memoryMb` (check-render-time.ts), which would otherwise end TIMEOUT.
+   * `maxConcurrency`: invocations the render queue may run at once, which automatic chunk
+   * lengths fit the parts of a job into.
    */
-  render: Readonly<{ timeoutSeconds: number; memoryMb: number }>;
+  render: Readonly<{ timeoutSeconds: number; memoryMb: number; maxConcurrency: number }>;
   awsEndpoint: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
@@ -325,6 +329,7 @@ export function loadConfig(
     render: Object.freeze({
       timeoutSeconds: e.VIDEOCRAFT_RENDER_TIMEOUT,
       memoryMb: e.VIDEOCRAFT_RENDER_MEMORY_MB,
+      maxConcurrency: e.VIDEOCRAFT_RENDER_MAX_CONCURRENCY,
     }),
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
     region: e.AWS_REGION,

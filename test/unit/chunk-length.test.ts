@@ -35,6 +35,20 @@ describe("chunk length", () => {
     expect(() => config({ VIDEOCRAFT_CHUNK_SECONDS: "soon" })).toThrow(/VIDEOCRAFT_CHUNK_SECONDS/);
   });
 
+  it("is lengthened so a job's parts run in one wave on the render queue's concurrency, beside the coordinator", () => {
+    // 600 s in 50 s chunks would be 12 parts; 10 at once less the coordinator leaves 9: 67 s chunks.
+    expect(chunkFramesFor(hd, config(), [600])).toBe(67 * 30);
+    // 8 scenes of 75 s: 16 chunks of 50 s, or the 8 scenes whole.
+    expect(chunkFramesFor(hd, config(), Array(8).fill(75))).toBe(75 * 30);
+    // Already few enough parts: the encode-sized length.
+    expect(chunkFramesFor(hd, config(), [120])).toBe(50 * 30);
+    expect(chunkFramesFor(hd, config({ VIDEOCRAFT_RENDER_MAX_CONCURRENCY: "50" }), [600])).toBe(50 * 30);
+    // No length fits a single wave: the longest the timeout allows (0.8 × 900 / 0.4 = 1800 s).
+    expect(chunkFramesFor(hd, config(), Array(10).fill(3600))).toBe(1800 * 30);
+    // A length set by hand is kept.
+    expect(chunkFramesFor(hd, config({ VIDEOCRAFT_CHUNK_SECONDS: "20" }), [600])).toBe(20 * 30);
+  });
+
   it("is never shorter than 2 s when automatic, and there are no chunks without fan-out", () => {
     const huge = { ...hd, width: 3840, height: 2160, fps: 60 };
     expect(chunkFramesFor(huge, config({ VIDEOCRAFT_RENDER_MEMORY_MB: "128" }))).toBe(2 * 60);

@@ -38,7 +38,8 @@ export function checkRenderTime(
     `${what} would take about ${Math.round(estimate)} s to render on ${config.render.memoryMb} MB, more than ` +
     `${Math.round(limit)} s (${RENDER_TIME_SHARE * 100}% of the ${config.render.timeoutSeconds} s render timeout); ${advice}`;
   const total = sceneSeconds.reduce<number>((sum, s) => sum + (s ?? 0), 0);
-  const chunkFrames = chunkFramesFor(project, config);
+  const known = sceneSeconds.filter((s): s is number => s !== null);
+  const chunkFrames = chunkFramesFor(project, config, known);
   const parts = sceneSeconds.reduce<number>(
     (sum, s) => sum + (s === null ? 1 : chunkRanges(framesFor(s, project.fps), chunkFrames).length),
     0,

@@ -19,17 +19,37 @@ type ChunkConfig = Pick<Config, "ffmpeg" | "render" | "fanout">;
 /**
  * Longest segment of a fanned-out job in frames, a whole number of seconds: VIDEOCRAFT_CHUNK_SECONDS,
  * or automatically the length whose encode is estimated at CHUNK_ENCODE_SECONDS on the configured
- * memory. Either way no chunk is estimated past RENDER_TIME_SHARE of the render timeout (a longer
- * setting is cut to fit). Undefined when fan-out is off: one worker gains nothing from chunks.
+ * memory, lengthened when the job's scenes (`sceneSeconds`, when known) would otherwise make more
+ * parts than the render queue runs at once beside the coordinator: a second wave of parts costs
+ * more than longer ones. Either way no chunk is estimated past RENDER_TIME_SHARE of the render
+ * timeout (a longer setting is cut to fit). Undefined when fan-out is off: one worker gains nothing
+ * from chunks.
  */
-export function chunkFramesFor(project: Project, config: ChunkConfig): number | undefined {
+export function chunkFramesFor(
+  project: Project,
+  config: ChunkConfig,
+  sceneSeconds: readonly number[] = [],
+): number | undefined {
   if (!config.fanout.assemblyQueueUrl) return undefined;
   const perSecond = encodeSecondsPerSecond(project, config);
-  const fits = Math.floor((RENDER_TIME_SHARE * config.render.timeoutSeconds) / perSecond);
+  const fits = Math.max(1, Math.floor((RENDER_TIME_SHARE * config.render.timeoutSeconds) / perSecond));
   const set = config.fanout.chunkSeconds;
-  const seconds =
-    set !== undefined
-      ? Math.min(set, Math.max(1, fits))
-      : Math.max(MIN_CHUNK_SECONDS, Math.min(Math.floor(CHUNK_ENCODE_SECONDS / perSecond), fits));
-  return framesFor(seconds, project.fps);
+  if (set !== undefined) return framesFor(Math.min(set, fits), project.fps);
+  const base = Math.max(MIN_CHUNK_SECONDS, Math.min(Math.floor(CHUNK_ENCODE_SECONDS / perSecond), fits));
+  return framesFor(oneWave(base, fits, sceneSeconds, config.render.maxConcurrency - 1), project.fps);
+}
+
+/** The shortest length from `shortest` to `longest` that splits the scenes into at most `slots` parts; `longest` if none does. */
+function oneWave(shortest: number, longest: number, sceneSeconds: readonly number[], slots: number): number {
+  const parts = (length: number) => sceneSeconds.reduce((n, s) => n + Math.max(1, Math.ceil(s / length)), 0);
+  if (parts(shortest) <= slots || shortest >= longest) return shortest;
+  if (parts(longest) > slots) return longest;
+  let lo = shortest;
+  let hi = longest;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (parts(mid) <= slots) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

@@ -5,6 +5,7 @@ import type { JobStep } from "../../core/jobs/job-record.js";
 import { buildRenderPlan, type PlanOptions } from "../../core/plan/build-render-plan.js";
 import { encoderFor } from "../../core/plan/encoder-settings.js";
 import type { EncoderSettings, RenderPlan, SourceMap } from "../../core/plan/render-plan.js";
+import { buildTimeline } from "../../core/plan/scene-timeline.js";
 import { checkRenderMemory } from "../../core/plan/segment-memory.js";
 import type { ObjectStore } from "../../core/ports/object-store.js";
 import type { Project } from "../../core/schema/project.js";
@@ -98,7 +99,8 @@ export async function prepareJob(
   });
   await scope.step("planning");
   const encoder = encoderFor(project, config);
-  const chunkFrames = chunkFramesFor(project, config);
+  const sceneSeconds = buildTimeline(project, sources).scenes.map((s) => s.duration);
+  const chunkFrames = chunkFramesFor(project, config, sceneSeconds);
   const plan = buildRenderPlan(project, sources, {
     workDir,
     encoder,
