@@ -31,6 +31,8 @@ export interface Tweaks {
   aacTwoloop?: true;
   /** x264 `rc-lookahead` (the preset's own when unset). */
   lookahead?: number;
+  /** x264's own threaded lookahead (`sync-lookahead` auto) instead of 0. */
+  threadedLookahead?: true;
   /** Decode (and scale) each still for every output frame instead of once. */
   stillsPerFrame?: true;
   /** Mix the soundtrack after the encodes and make the poster after the concat. */
@@ -156,6 +158,10 @@ function tweakSegment(command: FfmpegCommand, tweaks: Tweaks, seconds: number): 
       if (i >= 0) out = [...out.slice(0, i), ...out.slice(i + 2)];
     }
     if (tweaks.lookahead !== undefined) out = beforeOutput(out, "-rc-lookahead", String(tweaks.lookahead));
+    if (tweaks.threadedLookahead) {
+      const i = out.indexOf("-x264-params");
+      if (i >= 0) out = [...out.slice(0, i), ...out.slice(i + 2)];
+    }
     if (tweaks.stillsPerFrame) {
       // An image input read as a stream of frames: decoded and scaled for every output frame.
       out = out.flatMap((a, i) =>
