@@ -1,8 +1,9 @@
-import { chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FfmpegCommand } from "../functions/core/plan/render-plan.js";
 import { runFfmpeg } from "../functions/render/pipeline/run-ffmpeg.js";
 import { CACHE, exists, log, median } from "./bench-env.js";
+import type { RunResult } from "./variant.js";
 
 /**
  * Measuring ffmpeg: `/usr/bin/time -f '%M %U %S %e'` gives the peak RSS (KiB) and CPU seconds of
@@ -110,4 +111,16 @@ export async function ffmpegStartSeconds(meter: Meter): Promise<number> {
     runs.push(run.usage?.cpuSeconds ?? run.seconds);
   }
   return median(runs);
+}
+
+/** The part of a run's result every plan has: wall seconds, ffmpeg CPU and peak RSS, node RSS, the output. */
+export async function measuredRun(
+  seconds: number,
+  runs: readonly CommandRun[],
+  nodeRssMb: number,
+  output: string,
+): Promise<Pick<RunResult, "seconds" | "cpuSeconds" | "ffmpegPeakRssMb" | "nodeRssMb" | "bytes" | "output">> {
+  const usage = sumUsage(runs);
+  const bytes = (await stat(output)).size;
+  return { seconds, cpuSeconds: usage.cpu, ffmpegPeakRssMb: usage.peak, nodeRssMb, bytes, output };
 }

@@ -1,7 +1,7 @@
-import { stat, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FRAME, IMAGE_AT } from "./bench-env.js";
-import { type Meter, sumUsage, timedFfmpeg, withNodeRss } from "./ffmpeg-usage.js";
+import { type Meter, measuredRun, timedFfmpeg, withNodeRss } from "./ffmpeg-usage.js";
 import type { CaseInputs } from "./inputs.js";
 import { LOSSLESS, type RunResult, type Variant } from "./variant.js";
 import { type TimedWord, videocraftBaselineCommand, wordByWordAss } from "./videocraft-baseline-plan.js";
@@ -36,13 +36,5 @@ export async function runBaseline(
     output,
   });
   const { value: run, nodeRssMb } = await withNodeRss(() => timedFfmpeg({ ...command, files: [] }, meter));
-  const usage = sumUsage([run]);
-  return {
-    seconds: run.seconds,
-    cpuSeconds: usage.cpu,
-    ffmpegPeakRssMb: usage.peak,
-    nodeRssMb,
-    bytes: (await stat(output)).size,
-    output,
-  };
+  return measuredRun(run.seconds, [run], nodeRssMb, output);
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -10,7 +10,14 @@ import type { Project } from "../functions/core/schema/project.js";
 import { type PreparedJob, prepareJob } from "../functions/render/pipeline/prepare-job.js";
 import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
 import { FRAME, IMAGE_AT, INPUTS } from "./bench-env.js";
-import { type CommandRun, type Meter, sumUsage, timedFfmpeg, withNodeRss } from "./ffmpeg-usage.js";
+import {
+  type CommandRun,
+  type Meter,
+  measuredRun,
+  sumUsage,
+  timedFfmpeg,
+  withNodeRss,
+} from "./ffmpeg-usage.js";
 import type { CaseInputs } from "./inputs.js";
 import { LOSSLESS, type RunResult, type Variant } from "./variant.js";
 import type { TimedWord } from "./videocraft-baseline-plan.js";
@@ -244,19 +251,13 @@ export async function runOurs(
     }
     return { prepared, phases, phaseCpu, seconds, segments, all: [...segments, mixed, assemble, poster] };
   });
-  const usage = sumUsage(value.all);
   const output = join(dir, `${variant.name}.mp4`);
   const audioOut = join(dir, `${variant.name}.m4a`);
   await rename(value.prepared.plan.assemble.output, output);
   await rename(value.prepared.plan.audio.output, audioOut);
   await rm(workDir, { recursive: true, force: true });
   return {
-    seconds: value.seconds,
-    cpuSeconds: usage.cpu,
-    ffmpegPeakRssMb: usage.peak,
-    nodeRssMb,
-    bytes: (await stat(output)).size,
-    output,
+    ...(await measuredRun(value.seconds, value.all, nodeRssMb, output)),
     audio: audioOut,
     phases: value.phases,
     phaseCpu: value.phaseCpu,

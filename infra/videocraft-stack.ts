@@ -92,7 +92,7 @@ export class VideoCraftStack extends Stack {
     this.renderWorker = new RenderWorker(this, "RenderWorker", {
       environment: {
         ...settings,
-        // render-job also stops at the Lambda deadline; this caps a single ffmpeg run.
+        // Each attempt also stops ffmpeg before the Lambda deadline (attempt-scope.ts); this caps one run.
         VIDEOCRAFT_FFMPEG_TIMEOUT: String(s.renderTimeoutSeconds),
         // Batch size 1: each invocation renders one job; Lambda scales out instead.
         VIDEOCRAFT_JOB_MAX_CONCURRENT: "1",

@@ -12,6 +12,18 @@ export interface ClipInput {
 }
 
 /**
+ * Where `elapsed` seconds of a clip's own time fall in the source file: wrapped when it loops;
+ * undefined when a clip that does not loop has ended by then.
+ */
+function offsetIn(source: SourceInfo, loop: boolean, elapsed: number): number | undefined {
+  const total = source.durationSeconds;
+  const known = total !== undefined && total > 0;
+  if (!known) return elapsed;
+  if (loop) return elapsed % total;
+  return elapsed >= total ? undefined : elapsed;
+}
+
+/**
  * Reads `length` seconds of a clip starting `elapsed` seconds into its own (looped) time.
  * Seeking and limiting happen on the input so ffmpeg decodes only what is used; `-t` is always
  * set because a `-stream_loop -1` input never ends by itself.
@@ -22,11 +34,10 @@ export function clipInput(
   elapsed: number,
   length: number,
 ): ClipInput | undefined {
+  const offset = offsetIn(source, loop, elapsed);
+  if (offset === undefined) return undefined;
   const total = source.durationSeconds;
-  const known = total !== undefined && total > 0;
-  const offset = loop && known ? elapsed % total : elapsed;
-  if (!loop && known && offset >= total) return undefined;
-  const playable = loop || !known ? length : Math.min(length, total - offset);
+  const playable = loop || !total ? length : Math.min(length, total - offset);
   const args = sourceInputArgs(source, [
     ...(loop ? ["-stream_loop", "-1"] : []),
     ...(offset > 0 ? ["-ss", num(offset)] : []),
@@ -80,10 +91,8 @@ export function clipInputFrom(
   into: number,
   length: number,
 ): ClipInputFrom | undefined {
-  const total = source.durationSeconds;
-  const known = total !== undefined && total > 0;
-  const offset = loop && known ? (elapsed + into) % total : elapsed + into;
-  if (!loop && known && offset >= total) return undefined;
+  const offset = offsetIn(source, loop, elapsed + into);
+  if (offset === undefined) return undefined;
   const lead = Math.min(SEEK_LEAD_SECONDS, offset);
   const seek = offset - lead;
   const args = sourceInputArgs(source, [
