@@ -350,6 +350,14 @@ describe("one scene longer than the chunk length", () => {
     }
   });
 
+  it("finds every chunk in the scene cache when the project comes again", async () => {
+    const { id } = await client.submit(long("chunks-again"));
+    const again = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(again.status).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments).toEqual({ total: 3, cached: 3, fanout: true });
+    expect(linesFor(id, "segment rendered")).toHaveLength(0);
+  });
+
   it("fails with the chunk's frames named when one chunk fails", async () => {
     // Another colour, so its chunks are not in the scene cache from the job above.
     const { id } = await client.submit(long("fail-chunk", "#00ff00"));

@@ -100,7 +100,9 @@ export async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Pro
       }
     },
   );
-  if (ending) await endJob(ending.record, deps, { ...ending, webhook: project.webhook });
+  if (!ending) return;
+  const { record, shared, details } = ending;
+  await endJob(record, deps, { shared, webhook: project.webhook, ...(details ? { details } : {}) });
 }
 
 interface Ending {
