@@ -42,6 +42,13 @@ const md5 = async (path: string) =>
     .update(await readFile(path))
     .digest("hex");
 
+/** A file-name-safe form of a label (work folders end up in filter-graph paths). */
+const slug = (label: string) =>
+  label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+
 async function pair(
   inputs: CaseInputs,
   dir: string,
@@ -52,7 +59,7 @@ async function pair(
   const runs = new Map<string, RunResult[]>();
   for (let r = 0; r < 2; r++) {
     for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
-      const result = await runOurs(inputs, words, { name: v.name, side: "ours" }, dir, meter, v.tweaks);
+      const result = await runOurs(inputs, words, { name: slug(v.name), side: "ours" }, dir, meter, v.tweaks);
       runs.set(v.name, [...(runs.get(v.name) ?? []), result]);
       log(`lever run ${v.name}: ${result.seconds.toFixed(2)} s`);
     }

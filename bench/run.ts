@@ -217,11 +217,23 @@ async function main(): Promise<void> {
     // Printed as each case ends, so a long run that is interrupted still leaves its figures.
     log(`case ${spec.name} done:\n${resultsTable([report])}`);
   }
-  const levers = quick || opts["skip-levers"] ? [] : await measureLevers(meter);
+  const failures: { stage: string; error: string }[] = [];
+  /** A stage that fails is reported and left out; the figures of the others still come out. */
+  const stage = async <T>(name: string, run: () => Promise<T>, otherwise: T): Promise<T> => {
+    try {
+      return await run();
+    } catch (e) {
+      log(`${name} failed: ${(e as Error).stack ?? e}`);
+      failures.push({ stage: name, error: (e as Error).message });
+      return otherwise;
+    }
+  };
+  const levers = quick || opts["skip-levers"] ? [] : await stage("levers", () => measureLevers(meter), []);
   log("threads sweep");
-  const sweep = await threadsSweep(quick ? 1 : 3);
+  const noSweep = { cores: cpus().length, frames: 0, rows: [] };
+  const sweep = await stage("threads sweep", () => threadsSweep(quick ? 1 : 3), noSweep);
   const long: LongChunkedReport | undefined =
-    quick || opts["skip-long"] ? undefined : await renderLongChunked();
+    quick || opts["skip-long"] ? undefined : await stage("long render", () => renderLongChunked(), undefined);
   const threads = cpus().length;
   const measured = await measuredSpeeds(cases, sweep, await ffmpegStartSeconds(meter), threads);
   const lambda = measured ? lambdaTable(measured) : [];
@@ -312,9 +324,11 @@ async function main(): Promise<void> {
     assumptions: LAMBDA_ASSUMPTIONS,
     lambda,
     targets: goals,
+    failures,
     benchSeconds: round((performance.now() - started) / 1000, 1),
   };
   await writeFile(join(CACHE, "last.json"), `${JSON.stringify(report, null, 2)}\n`);
+  for (const f of failures) print(`STAGE FAILED: ${f.stage}: ${f.error}`);
   print();
   print(`bench took ${report.benchSeconds} s; figures in .cache/bench/last.json; outputs in ${OUT}`);
   if (opts.json) print(JSON.stringify(report));
