@@ -24,9 +24,11 @@ import type {
   SourceMap,
 } from "./render-plan.js";
 import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
-import { decodeKey, segmentCommand } from "./segment-command.js";
+import { decodeKey, type SegmentSpec, segmentCommand } from "./segment-command.js";
 import { estimateMixMemory, estimateSegmentMemory } from "./segment-memory.js";
 import { sourceFor } from "./source-lookup.js";
+import { transitionCommand } from "./transition-command.js";
+import { transitionWindows } from "./transition-window.js";
 import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
 
 export interface PlanOptions {
@@ -73,8 +75,10 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
 
   collectSound(project.elements, projectScope(timeline.totalDuration), sources, captioned, tracks, warnings);
 
+  const windows = transitionWindows(project, timeline);
   const scenes: ScenePlan[] = [];
-  const segments: SegmentPlan[] = [];
+  /** Per scene: the segment spec of any of its frame ranges. */
+  const specs: ((range: FrameRange, output: string, notes: string[]) => SegmentSpec)[] = [];
   for (const timing of timeline.scenes) {
     const scene = project.scenes[timing.index];
     /** The layers of the `frames` frames of the scene from `startFrame` on, bottom first. */
@@ -103,51 +107,97 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
-    const segment = (layers: Layer[], range: FrameRange, output: string) => ({
-      command: segmentCommand({
-        output,
-        frame,
-        fps: timeline.fps,
-        startFrame: range.startFrame,
-        frames: range.frames,
-        duration: range.frames / timeline.fps,
-        backgroundColor: scene?.background_color ?? project.background_color,
-        layers,
-        encoder,
-        subtitles,
-        fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
-        ...(options.opaqueBase === false ? { opaqueBase: false } : {}),
-      }),
-      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
+    const spec = (range: FrameRange, output: string, layers: Layer[]): SegmentSpec => ({
+      output,
+      frame,
+      fps: timeline.fps,
+      startFrame: range.startFrame,
+      frames: range.frames,
+      duration: range.frames / timeline.fps,
+      backgroundColor: scene?.background_color ?? project.background_color,
+      layers,
+      encoder,
+      subtitles,
+      fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
+      ...(options.opaqueBase === false ? { opaqueBase: false } : {}),
     });
-    const wholeRange = { startFrame: 0, frames: timing.frames };
-    const whole = segment(wholeLayers, wholeRange, `${dir}/segment-${timing.index}.mp4`);
+    // Each part meets the scene's elements again; their warnings were given once, for the whole.
+    specs.push((range, output) => spec(range, output, layersOf(range.startFrame, range.frames, [])));
+    const whole = spec(
+      { startFrame: 0, frames: timing.frames },
+      `${dir}/segment-${timing.index}.mp4`,
+      wholeLayers,
+    );
     scenes.push({
       index: timing.index,
       id: timing.id,
       start: timing.start,
       duration: timing.duration,
       frames: timing.frames,
-      ...whole,
+      command: segmentCommand(whole),
+      memory: estimateSegmentMemory(frame, encoder.preset, whole.layers, decodeKey),
     });
-    const chunks = chunkRanges(timing.frames, options.chunkFrames);
+  }
+  warnings.push(...windows.warnings);
+
+  const segments: SegmentPlan[] = [];
+  const addSegment = (part: Omit<SegmentPlan, "index">) => segments.push({ index: segments.length, ...part });
+  for (const [i, timing] of timeline.scenes.entries()) {
+    const sceneSpec = specs[i]!;
+    const into = windows.into[i]?.halfFrames ?? 0;
+    const next = windows.into[i + 1];
+    const out = next?.halfFrames ?? 0;
+    // The frames no transition takes: these are rendered, and cached, as if there were none.
+    const own = timing.frames - into - out;
+    const chunks = chunkRanges(own, options.chunkFrames);
     for (const [k, range] of chunks.entries()) {
+      const scene = scenes[i]!;
       const part =
-        chunks.length === 1
-          ? whole
-          : // Each chunk meets the scene's elements again; their warnings were given once above.
-            segment(
-              layersOf(range.startFrame, range.frames, []),
-              range,
-              `${dir}/segment-${timing.index}-${k}.mp4`,
+        chunks.length === 1 && own === timing.frames
+          ? { command: scene.command, memory: scene.memory }
+          : segmentPart(
+              sceneSpec(
+                { startFrame: into + range.startFrame, frames: range.frames },
+                `${dir}/segment-${i}-${k}.mp4`,
+                [],
+              ),
+              frame,
+              encoder,
             );
-      segments.push({ index: segments.length, scene: timing.index, ...range, ...part });
+      addSegment({ scene: i, startFrame: into + range.startFrame, frames: range.frames, ...part });
+    }
+    if (next) {
+      const outgoing = sceneSpec({ startFrame: timing.frames - out, frames: out }, "", []);
+      const incoming = specs[i + 1]!({ startFrame: 0, frames: out }, "", []);
+      addSegment({
+        scene: i,
+        startFrame: timing.frames - out,
+        frames: 2 * out,
+        transition: next.type,
+        command: transitionCommand({
+          output: `${dir}/transition-${i + 1}.mp4`,
+          fps: timeline.fps,
+          type: next.type,
+          ...(next.color ? { color: next.color } : {}),
+          halfFrames: out,
+          encoder,
+          outgoing,
+          incoming,
+        }),
+        memory: estimateSegmentMemory(
+          frame,
+          encoder.preset,
+          [...outgoing.layers, ...incoming.layers],
+          decodeKey,
+        ),
+      });
     }
   }
 
   const audio = audioMixCommand(tracks, timeline.totalDuration, `${dir}/audio.m4a`);
   const assemble = assembleCommand(
-    segments.map((s) => s.command.output),
+    segments.map((s) => ({ path: s.command.output, frames: s.frames })),
+    timeline.fps,
     audio.output,
     `${dir}/segments.txt`,
     `${dir}/output.mp4`,
@@ -175,6 +225,13 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
 }
 
 type Frame = { width: number; height: number };
+
+function segmentPart(spec: SegmentSpec, frame: Frame, encoder: EncoderSettings) {
+  return {
+    command: segmentCommand(spec),
+    memory: estimateSegmentMemory(frame, encoder.preset, spec.layers, decodeKey),
+  };
+}
 
 /** Where a list of elements plays: the whole video (the project's own elements) or one scene. */
 interface ElementScope {

@@ -1,4 +1,5 @@
 import type { SubtitleSettings } from "../schema/request-schema.js";
+import type { TransitionType } from "../schema/transition-schema.js";
 
 /**
  * What the planner produces: every ffmpeg invocation of a render, as argument arrays.
@@ -84,17 +85,20 @@ export interface ScenePlan {
 }
 
 /**
- * One encode of the render: a whole scene, or a frame-range chunk of a scene longer than the
- * chunk length. Segments are joined in their order.
+ * One encode of the render: a whole scene, a frame-range of one (a chunk of a scene longer than
+ * the chunk length, or what a transition leaves of it), or a transition's window. Segments are
+ * joined in their order.
  */
 export interface SegmentPlan {
   /** Position in the video. */
   index: number;
-  /** The scene it draws. */
+  /** The scene it draws; for a transition, the outgoing scene. */
   scene: number;
-  /** First frame within the scene, and how many frames. */
+  /** First frame within the scene, and how many frames (a transition's run on into the next scene). */
   startFrame: number;
   frames: number;
+  /** Set on a transition's window: its type (the incoming scene is `scene + 1`). */
+  transition?: TransitionType;
   command: FfmpegCommand;
   memory: SegmentMemory;
 }

@@ -66,16 +66,44 @@ function sharedScale(layers: readonly Layer[]): string {
  * starts on a keyframe and references nothing outside itself (x264's default closed GOP), so the
  * assemble step can join them with `concat -c copy`; `-frames:v` makes the length exact so
  * nothing drifts at the cuts.
- *
- * A chunk starting `startFrame` frames into its scene runs the scene's graph on scene time: the
- * base frame's timestamps are moved there, so every `enable` window, fade and caption applies as
- * in the whole scene, and only at the end are the timestamps brought back to zero.
+ */
+export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
+  const { inputs, graph } = segmentGraph(spec, { firstInput: 0, out: "vout" });
+  return encodedCommand({
+    inputs,
+    graph,
+    encoder: spec.encoder,
+    fps: spec.fps,
+    frames: spec.frames,
+    output: spec.output,
+    files: spec.subtitles ?? [],
+  });
+}
+
+/** A segment's picture as part of a filter graph: its inputs' options and the chains ending in `[out]`. */
+export interface SegmentGraph {
+  inputs: string[];
+  graph: string[];
+  /** How many `-i` inputs it reads. */
+  inputCount: number;
+}
+
+/**
+ * The filter graph of a segment's picture. A chunk starting `startFrame` frames into its scene
+ * runs the scene's graph on scene time: the base frame's timestamps are moved there, so every
+ * `enable` window, fade and caption applies as in the whole scene, and only at the end are the
+ * timestamps brought back to zero.
  *
  * Each distinct input is decoded once and `split` to every layer that shows it: forty elements
  * of one 4000×4000 logo hold one decoded picture, not forty.
+ *
+ * `firstInput` numbers its inputs after those of another graph in the same command, and every
+ * label it makes starts with `out` unless it is `vout`, so two scenes' graphs can share one
+ * command (a transition).
  */
-export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
+export function segmentGraph(spec: SegmentSpec, at: { firstInput: number; out: string }): SegmentGraph {
   const { frame, fps } = spec;
+  const label = (name: string) => (at.out === "vout" ? name : `${at.out}_${name}`);
   const size = `${num(frame.width)}x${num(frame.height)}`;
   const startFrame = spec.startFrame ?? 0;
   // An opaque clip filling the frame throughout is the base itself: no colour frame to blend it onto.
@@ -86,7 +114,7 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
     const base = `color=c=${ffmpegColor(spec.backgroundColor)}:s=${size}:r=${num(fps)}:d=${num(spec.duration)}`;
     inputs.push("-f", "lavfi", "-i", base);
   }
-  const firstInput = baseLayer ? 0 : 1;
+  const firstInput = at.firstInput + (baseLayer ? 0 : 1);
   const graph: string[] = [];
   const decodes = new Map<string, { input: number; layers: number[] }>();
   spec.layers.forEach((layer, i) => {
@@ -114,39 +142,56 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
     );
   }
   const start = num(startFrame / fps);
-  let below = "0:v";
+  let below = `${at.firstInput}:v`;
   if (baseLayer) {
     // One frame per output instant from the segment's start, each the clip's latest frame at or
     // before it (`round=up`), which is the frame overlay would have shown: the same pixels.
     const chain = [...baseLayer.filters, `fps=${num(fps)}:round=up:start_time=${start}`];
-    graph.push(`[${sourceLabel[0]}]${chain.join(",")}[base]`);
-    below = "base";
+    graph.push(`[${sourceLabel[0]}]${chain.join(",")}[${label("base")}]`);
+    below = label("base");
   } else if (startFrame > 0) {
     // round(): the colour source's time base is 1/fps, so the shift is a whole number of ticks.
-    graph.push(`[0:v]setpts=PTS+round(${start}/TB)[base]`);
-    below = "base";
+    graph.push(`[${below}]setpts=PTS+round(${start}/TB)[${label("base")}]`);
+    below = label("base");
   }
   spec.layers.forEach((layer, i) => {
     if (layer === baseLayer) return;
     const n = i + 1;
     const { x, y, from, to, eofAction } = layer.overlay;
-    graph.push(`[${sourceLabel[i]}]${layer.filters.length > 0 ? layer.filters.join(",") : "null"}[l${n}]`);
+    const l = label(`l${n}`);
+    graph.push(`[${sourceLabel[i]}]${layer.filters.length > 0 ? layer.filters.join(",") : "null"}[${l}]`);
     const eof = eofAction === "pass" ? ":eof_action=pass" : "";
     const enable = `enable='between(t,${num(from)},${num(to)})'`;
-    graph.push(`[${below}][l${n}]overlay=x=${num(x)}:y=${num(y)}:${enable}${eof}[s${n}]`);
-    below = `s${n}`;
+    graph.push(`[${below}][${l}]overlay=x=${num(x)}:y=${num(y)}:${enable}${eof}[${label(`s${n}`)}]`);
+    below = label(`s${n}`);
   });
   (spec.subtitles ?? []).forEach((sub, k) => {
     const fonts = spec.fontsDir ? `:fontsdir=${filterPath(spec.fontsDir)}` : "";
-    graph.push(`[${below}]subtitles=filename=${filterPath(sub.path)}${fonts}[c${k}]`);
-    below = `c${k}`;
+    graph.push(`[${below}]subtitles=filename=${filterPath(sub.path)}${fonts}[${label(`c${k}`)}]`);
+    below = label(`c${k}`);
   });
-  graph.push(`[${below}]${startFrame > 0 ? "setpts=PTS-STARTPTS," : ""}format=yuv420p[vout]`);
+  graph.push(`[${below}]${startFrame > 0 ? "setpts=PTS-STARTPTS," : ""}format=yuv420p[${at.out}]`);
+  return { inputs, graph, inputCount: decodes.size + (baseLayer ? 0 : 1) };
+}
+
+/**
+ * The encode every segment shares, whatever its graph draws into `[vout]`: the same encoder
+ * parameters, pixel format, frame rate and timescale, so `concat -c copy` can join any of them.
+ */
+export function encodedCommand(spec: {
+  inputs: readonly string[];
+  graph: readonly string[];
+  encoder: EncoderSettings;
+  fps: number;
+  frames: number;
+  output: string;
+  files: readonly { path: string; content: string }[];
+}): FfmpegCommand {
   const args = [
     ...BASE_ARGS,
-    ...inputs,
+    ...spec.inputs,
     "-filter_complex",
-    graph.join(";"),
+    spec.graph.join(";"),
     "-map",
     "[vout]",
     "-an",
@@ -164,12 +209,12 @@ export function segmentCommand(spec: SegmentSpec): FfmpegCommand {
     "-pix_fmt",
     "yuv420p",
     "-r",
-    num(fps),
+    num(spec.fps),
     "-frames:v",
     String(spec.frames),
     "-video_track_timescale",
     "90000",
     spec.output,
   ];
-  return { args, output: spec.output, durationSeconds: spec.duration, files: [...(spec.subtitles ?? [])] };
+  return { args, output: spec.output, durationSeconds: spec.frames / spec.fps, files: [...spec.files] };
 }

@@ -10,6 +10,7 @@ import {
   requestBodySchema,
   type SceneInput,
 } from "./request-schema.js";
+import { normaliseTransition } from "./transition-schema.js";
 
 /** A key that `unknownKeys: "strip"` dropped, spelled as the client sent it. */
 export interface IgnoredKey {
@@ -185,6 +186,7 @@ function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): Iss
     ...checkFrameSize(p, limits),
     ...checkCounts(p, limits),
     ...checkKnownDuration(p, limits.maxVideoSeconds),
+    ...checkTransitionLengths(p),
     ...p.scenes.flatMap((scene, i) => [
       ...checkSceneId(scene, i, seenIds),
       ...checkSceneLength(scene, i),
@@ -328,6 +330,28 @@ function checkKnownDuration(p: ProjectInput, max: number): IssueDetail[] {
   return [];
 }
 
+/**
+ * A transition's window is centred on its cut, half in each scene; it may take at most half of
+ * either scene, so two windows never meet inside one. Checked here for scenes with a given
+ * duration; one timed by its audio is checked by the planner, which shortens the transition.
+ */
+function checkTransitionLengths(p: ProjectInput): IssueDetail[] {
+  return p.scenes.flatMap((scene, i) => {
+    const previous = p.scenes[i - 1];
+    if (!scene.transition || !previous) return [];
+    const duration = normaliseTransition(scene.transition).duration;
+    const short = [previous, scene].find((s) => s.duration !== undefined && duration > s.duration / 2);
+    if (!short) return [];
+    const which = short === scene ? `scenes[${i}]` : `scenes[${i - 1}]`;
+    return [
+      {
+        path: `scenes[${i}].transition.duration`,
+        message: `a ${round(duration)} s transition is longer than half of ${which} (${round(short.duration ?? 0)} s)`,
+      },
+    ];
+  });
+}
+
 const round = (s: number) => Math.round(s * 1000) / 1000;
 
 const OPAQUE_BLACK = "#000000";
@@ -357,6 +381,7 @@ function normaliseProject(p: ProjectInput): Project {
         s.background_color && s.background_color !== "transparent" ? s.background_color : projectBg,
       ...(s.duration !== undefined ? { duration: s.duration } : {}),
       elements: s.elements,
+      ...(s.transition ? { transition: normaliseTransition(s.transition) } : {}),
     })),
     ...(p.webhook ? { webhook: p.webhook } : {}),
   };

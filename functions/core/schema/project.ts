@@ -1,4 +1,5 @@
 import type { ElementInput } from "./request-schema.js";
+import type { Transition } from "./transition-schema.js";
 
 /** The one internal shape every accepted request form is normalised to; stored as `jobs/<id>/request.json`. */
 export interface Project {
@@ -24,6 +25,8 @@ export interface Scene {
   background_color: string;
   duration?: number;
   elements: ElementInput[];
+  /** Into this scene from the previous one (see transition-window.ts); ignored on the first scene. */
+  transition?: Transition;
 }
 
 export const QUALITY_CRF = { low: 28, medium: 23, high: 18 } as const;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normaliseLanguage } from "../speech-languages.js";
+import { transitionSchema } from "./transition-schema.js";
 
 /**
  * The request format (SPEC §3), written once: validation, TypeScript types and the published
@@ -224,6 +225,7 @@ export const sceneSchema = obj({
   background_color: backgroundColorSchema.optional(),
   duration: positiveSeconds().optional().describe("@default the longest audio of the scene"),
   elements: z.array(elementSchema).min(1, { message: "a scene needs at least one element" }).max(100),
+  transition: transitionSchema.optional(),
 });
 
 const RESOLUTION = /^(\d{2,5})x(\d{2,5})$/;

@@ -49,6 +49,8 @@ export interface FanoutPlan {
     scene: number;
     startFrame: number;
     frames: number;
+    /** Set on a transition's window (from `scene` into the next), which runs on past the scene's end. */
+    transition?: string;
     /** sha256 of the segment: its object is `cache/segments/<hash>.mp4`. */
     hash: string;
     portable: PortableSegment;
@@ -73,8 +75,8 @@ export function fanoutPlanOf(prepared: PreparedJob, warnings: string[]): FanoutP
   for (const [path, hash] of sourceHashes) if (!pathOf.has(hash)) pathOf.set(hash, path);
   const segments = parts.map(({ segment, portable, hash }) => {
     if (!portable || !hash) throw new Error(`segment ${segment.index} cannot be handed out`);
-    const { index, scene, startFrame, frames } = segment;
-    return { index, scene, startFrame, frames, hash, portable };
+    const { index, scene, startFrame, frames, transition } = segment;
+    return { index, scene, startFrame, frames, ...(transition ? { transition } : {}), hash, portable };
   });
   const sourceExt: Record<string, string> = {};
   for (const hash of new Set(segments.flatMap((s) => s.portable.sources))) {

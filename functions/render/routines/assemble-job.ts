@@ -61,7 +61,8 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
           store.downloadToFile(d.key, d.path, Number.MAX_SAFE_INTEGER),
         );
         const assemble = assembleCommand(
-          segmentPaths,
+          doc.segments.map((s, i) => ({ path: segmentPaths[i]!, frames: s.frames })),
+          doc.fps,
           audioPath,
           join(workDir, "segments.txt"),
           join(workDir, "output.mp4"),

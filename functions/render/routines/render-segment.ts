@@ -52,9 +52,13 @@ export async function renderSegment(
   }
 }
 
-/** `scene 2`, or `scene 2 (frames 300–599)` for a chunk of it: what the user can find in the request. */
+/**
+ * `scene 2`, `scene 2 (frames 300–599)` for a part of it, or `the transition into scene 3`: what
+ * the user can find in the request.
+ */
 function partName(seg: FanoutPlan["segments"][number], doc: FanoutPlan): string {
-  const chunked = doc.segments.filter((s) => s.scene === seg.scene).length > 1;
+  if (seg.transition) return `the transition into scene ${seg.scene + 1}`;
+  const chunked = doc.segments.filter((s) => s.scene === seg.scene && !s.transition).length > 1;
   return chunked
     ? `scene ${seg.scene} (frames ${seg.startFrame}–${seg.startFrame + seg.frames - 1})`
     : `scene ${seg.scene}`;

@@ -74,7 +74,8 @@ describe("buildRenderPlan", () => {
     expect(p.assemble.files).toEqual([
       {
         path: `${WORK}/segments.txt`,
-        content: `file '${WORK}/segment-0.mp4'\nfile '${WORK}/segment-1.mp4'\n`,
+        // Each segment's exact length: MP4 states its own in whole milliseconds only.
+        content: `file '${WORK}/segment-0.mp4'\nduration 2\nfile '${WORK}/segment-1.mp4'\nduration 4.52\n`,
       },
     ]);
     expect(p.assemble.args).toEqual([
@@ -109,7 +110,7 @@ describe("buildRenderPlan", () => {
       encoder: { preset: "veryfast", crf: 23 },
     });
     expect(p.assemble.files[0]?.content).toBe(
-      "file '/tmp/it'\\''s here/segment-0.mp4'\nfile '/tmp/it'\\''s here/segment-1.mp4'\n",
+      "file '/tmp/it'\\''s here/segment-0.mp4'\nduration 2\nfile '/tmp/it'\\''s here/segment-1.mp4'\nduration 4.52\n",
     );
     for (const cmd of [...p.scenes.map((s) => s.command), p.audio]) {
       expect(graphOf(cmd)).not.toContain("/tmp");

@@ -64,7 +64,7 @@ describe("a scene longer than the chunk length", () => {
     expect(p.segments[0]?.command).toBe(p.scenes[0]?.command);
     expect(p.assemble.files[0]?.content).toBe(
       `${[`${WORK}/segment-0.mp4`, ...[0, 1, 2].map((k) => `${WORK}/segment-1-${k}.mp4`)]
-        .map((f) => `file '${f}'`)
+        .map((f) => `file '${f}'\nduration 1`)
         .join("\n")}\n`,
     );
     expect(p.segments.map((s) => argAfter(s.command, "-frames:v"))).toEqual(["10", "10", "10", "10"]);

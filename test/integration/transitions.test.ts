@@ -1,0 +1,125 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
+import type { RenderPlan } from "../../functions/core/plan/render-plan.js";
+import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
+import { probeSources } from "../../functions/render/pipeline/probe-media.js";
+import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
+import { generateTone } from "../../local/generate-media.js";
+import { countFrames, streamDurations } from "../support/frame-compare.js";
+import { grabFrame, near } from "../support/media-probe.js";
+
+/**
+ * Two 1.5 s scenes of solid colours (red, then blue) with narration, rendered without a
+ * transition, with a 0.5 s crossfade and with a wipe: the transition changes only the pictures
+ * around the cut, never the length, the frame count or the sound.
+ */
+let dir: string;
+const RED: [number, number, number] = [255, 0, 0];
+const BLUE: [number, number, number] = [0, 0, 255];
+const renders: Record<string, { plan: RenderPlan; output: string }> = {};
+
+async function render(name: string, transition: unknown): Promise<void> {
+  const voice = `file://${join(dir, "voice.wav")}`;
+  const scene = (color: string) => ({
+    duration: 1.5,
+    "background-color": color,
+    elements: [{ type: "audio", src: voice }],
+  });
+  const body = {
+    resolution: "custom",
+    width: 320,
+    height: 180,
+    fps: 30,
+    scenes: [scene("#ff0000"), { ...scene("#0000ff"), ...(transition ? { transition } : {}) }],
+  };
+  const parsed = parseProjectRequest(body, { maxProjects: 1 });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const sources = await probeSources(new Map([[voice, join(dir, "voice.wav")]]), { ffprobePath: "ffprobe" });
+  const workDir = join(dir, name);
+  await mkdir(workDir, { recursive: true });
+  const plan = buildRenderPlan(parsed.projects[0]!, sources, {
+    workDir,
+    encoder: { preset: "veryfast", crf: 18 },
+  });
+  const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
+  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
+  await runFfmpeg(plan.audio, options);
+  await runFfmpeg(plan.assemble, options);
+  renders[name] = { plan, output: plan.assemble.output };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "vc-transitions-"));
+  await generateTone(join(dir, "voice.wav"), { seconds: 1.4, hz: 440 });
+  await render("none", undefined);
+  await render("crossfade", { type: "crossfade", duration: 0.5 });
+  await render("wipe", { type: "wipe-left", duration: 0.5 });
+  await render("fade", { type: "fade", duration: 0.5, color: "#ffffff" });
+}, 240_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The frame at `seconds` of a render, read at (x, y). */
+const pixelAt = async (name: string, seconds: number, x = 160, y = 90) =>
+  (await grabFrame(renders[name]!.output, seconds)).pixel(x, y);
+
+describe("a transition between two scenes", () => {
+  it("is its own segment between the scenes' shortened ones", () => {
+    expect(renders.crossfade!.plan.segments.map((s) => [s.scene, s.startFrame, s.frames])).toEqual([
+      [0, 0, 37],
+      [0, 37, 16],
+      [1, 8, 37],
+    ]);
+  });
+
+  it("keeps the video's frame count and duration, and the soundtrack's length", async () => {
+    const none = await streamDurations(renders.none!.output);
+    expect(await countFrames(renders.none!.output)).toBe(90);
+    for (const name of ["crossfade", "wipe", "fade"]) {
+      expect(await countFrames(renders[name]!.output)).toBe(90);
+      const d = await streamDurations(renders[name]!.output);
+      expect(d.video).toBeCloseTo(none.video!, 6);
+      expect(d.audio).toBeCloseTo(none.audio!, 6);
+      expect(d.video).toBeCloseTo(3, 6);
+    }
+  });
+
+  it("crossfade: at the cut each channel is about halfway between the two colours", async () => {
+    const [r, g, b] = await pixelAt("crossfade", 1.5);
+    expect(r).toBeGreaterThan(100);
+    expect(r).toBeLessThan(155);
+    expect(b).toBeGreaterThan(100);
+    expect(b).toBeLessThan(155);
+    expect(g).toBeLessThan(30);
+    // Three frames into the window red still leads; three before its end blue does.
+    const early = await pixelAt("crossfade", 1.5 - 5 / 30);
+    const late = await pixelAt("crossfade", 1.5 + 4 / 30);
+    expect(early[0]).toBeGreaterThan(early[2]);
+    expect(late[2]).toBeGreaterThan(late[0]);
+  });
+
+  it("crossfade: frames well outside the window are the pure colours", async () => {
+    expect(near(await pixelAt("crossfade", 1.0), RED, 12)).toBe(true);
+    expect(near(await pixelAt("crossfade", 1.2), RED, 12)).toBe(true);
+    expect(near(await pixelAt("crossfade", 1.8), BLUE, 12)).toBe(true);
+    expect(near(await pixelAt("crossfade", 2.5), BLUE, 12)).toBe(true);
+  });
+
+  it("wipe-left: at the cut the outgoing scene holds the left half, the incoming one the right", async () => {
+    expect(near(await pixelAt("wipe", 1.5, 40, 90), RED, 12)).toBe(true);
+    expect(near(await pixelAt("wipe", 1.5, 280, 90), BLUE, 12)).toBe(true);
+    expect(near(await pixelAt("wipe", 1.0, 280, 90), RED, 12)).toBe(true);
+    expect(near(await pixelAt("wipe", 2.0, 40, 90), BLUE, 12)).toBe(true);
+  });
+
+  it("fade through white: white at the cut, the scenes' colours outside the window", async () => {
+    expect(near(await pixelAt("fade", 1.5), [255, 255, 255], 12)).toBe(true);
+    expect(near(await pixelAt("fade", 1.1), RED, 12)).toBe(true);
+    expect(near(await pixelAt("fade", 1.9), BLUE, 12)).toBe(true);
+  });
+});
