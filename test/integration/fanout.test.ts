@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
@@ -5,12 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { JobFailure } from "../../functions/core/errors.js";
 import { storageKeys } from "../../functions/core/jobs/storage-keys.js";
+import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
+import { encoderFor } from "../../functions/core/plan/encoder-settings.js";
+import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
+import { probeSources } from "../../functions/render/pipeline/probe-media.js";
+import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
 import type { ApiClient, JobView } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
-import { countFrames, streamDurations } from "../support/frame-compare.js";
+import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
 import { drainedDepth } from "../support/job-batch.js";
-import { ffprobe, grabFrame, near } from "../support/media-probe.js";
+import { ffprobe, grabFrame, grabFrameNumber, near } from "../support/media-probe.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 import { until } from "../support/until.js";
 
@@ -364,5 +370,76 @@ describe("one scene longer than the chunk length", () => {
     const failed = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
     expect(failed).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
     expect(failed.error?.message).toMatch(/^scene 0 \(frames 10–19\): simulated encoder failure/);
+  });
+});
+
+describe("a transition in a fanned-out job", () => {
+  /** Two 1 s scenes at 10 fps, a 0.4 s wipe into the second: 8 + 4 + 8 frames, three parts. */
+  const body = (comment: string) => ({
+    comment,
+    resolution: "160x120",
+    fps: 10,
+    quality: "draft",
+    scenes: ["#ff0000", "#0000ff"].map((color, i) => ({
+      duration: 1,
+      "background-color": color,
+      elements: [
+        { type: "image", src: `file://${join(dir, "dot.png")}`, x: 4, y: 4 },
+        ...(i === 0 ? [{ type: "audio", src: `file://${join(dir, "tone.wav")}` }] : []),
+      ],
+      ...(i === 1 ? { transition: { type: "wipe-left", duration: 0.4 } } : {}),
+    })),
+  });
+  let job: JobView;
+  let path: string;
+
+  beforeAll(async () => {
+    const { id } = await client.submit(body("transition"));
+    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
+    path = join(dir, "transition.mp4");
+    if (job.status === "completed") await client.downloadVideo(id, path);
+  }, 180_000);
+
+  it("hands the window out as a segment task of its own", async () => {
+    expect(job).toMatchObject({ status: "completed", progress: 100 });
+    const segments = linesFor(job.id, "segment rendered").map((l) => JSON.parse(l.text).segment as number);
+    expect(segments.sort()).toEqual([0, 1, 2]);
+    expect((await service.jobs.getStatus(job.id))?.segments).toEqual({ total: 3, cached: 0, fanout: true });
+  });
+
+  it("draws the frames a single worker draws", async () => {
+    const parsed = parseProjectRequest(body("transition"), { maxProjects: 1 });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const project = parsed.projects[0]!;
+    const paths = new Map(["dot.png", "tone.wav"].map((n) => [`file://${join(dir, n)}`, join(dir, n)]));
+    const workDir = join(dir, "transition-single");
+    await mkdir(workDir, { recursive: true });
+    const plan = buildRenderPlan(project, await probeSources(paths, { ffprobePath: "ffprobe" }), {
+      workDir,
+      encoder: encoderFor(project, service.config),
+    });
+    const options = { ffmpegPath: "ffmpeg", timeoutMs: 60_000 };
+    for (const segment of plan.segments) await runFfmpeg(segment.command, options);
+    await runFfmpeg(plan.audio, options);
+    await runFfmpeg(plan.assemble, options);
+    expect(plan.segments.map((s) => [s.frames, s.transition ?? ""])).toEqual([
+      [8, ""],
+      [4, "wipe-left"],
+      [8, ""],
+    ]);
+    expect(await countFrames(path)).toBe(20);
+    const ssim = await ssimPerFrame(path, plan.assemble.output);
+    expect(ssim).toHaveLength(20);
+    expect(ssim.filter((v) => v < 0.999)).toEqual([]);
+    // The window is really there, the edge moving left a quarter of the width a frame.
+    for (const [n, edge] of [
+      [9, 120],
+      [10, 80],
+      [11, 40],
+    ] as const) {
+      const frame = await grabFrameNumber(path, n);
+      expect(near(frame.pixel(edge - 12, 80), [255, 0, 0]), `frame ${n}`).toBe(true);
+      expect(near(frame.pixel(edge + 12, 80), [0, 0, 255]), `frame ${n}`).toBe(true);
+    }
   });
 });

@@ -30,31 +30,28 @@ export async function ffprobe(path: string): Promise<ProbedVideo> {
 
 /** One decoded frame at `seconds` as packed RGB, with a pixel reader. */
 export async function grabFrame(path: string, seconds: number) {
-  const { stdout, width, height } = await (async () => {
-    const probe = await ffprobe(path);
-    const v = probe.streams.find((s) => s.codec_type === "video");
-    if (!v?.width || !v.height) throw new Error("no video stream");
-    const out = await run(
-      "ffmpeg",
-      [
-        "-v",
-        "error",
-        "-ss",
-        String(seconds),
-        "-i",
-        path,
-        "-frames:v",
-        "1",
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgb24",
-        "pipe:1",
-      ],
-      { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
-    );
-    return { stdout: out.stdout, width: v.width, height: v.height };
-  })();
+  return decodeFrame(path, ["-ss", String(seconds), "-i", path]);
+}
+
+/**
+ * The frame numbered `index` (from 0, in decoding order), whatever its timestamp: where a test
+ * means one exact frame, a seek that rounds to its neighbour would pass or fail by luck.
+ */
+export async function grabFrameNumber(path: string, index: number) {
+  return decodeFrame(path, ["-i", path, "-vf", `select=eq(n\\,${index})`]);
+}
+
+async function decodeFrame(path: string, input: string[]) {
+  const probe = await ffprobe(path);
+  const v = probe.streams.find((s) => s.codec_type === "video");
+  if (!v?.width || !v.height) throw new Error("no video stream");
+  const { width, height } = v;
+  const { stdout } = await run(
+    "ffmpeg",
+    ["-v", "error", ...input, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+    { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (stdout.length < width * height * 3) throw new Error(`no frame decoded from ${path}`);
   return {
     width,
     height,

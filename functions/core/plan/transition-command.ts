@@ -55,8 +55,10 @@ export function transitionCommand(spec: TransitionSpec): FfmpegCommand {
           ];
         })()
       : [
-          `[ta]tpad=stop_mode=clone:stop=${h}[pa]`,
-          `[tb]tpad=start_mode=clone:start=${h}[pb]`,
+          // tpad gives its first clone the held frame's own timestamp; xfade takes its progress
+          // from timestamps, so both sides are renumbered one frame apart before it.
+          `[ta]tpad=stop_mode=clone:stop=${h},setpts=N/(${num(spec.fps)}*TB)[pa]`,
+          `[tb]tpad=start_mode=clone:start=${h},setpts=N/(${num(spec.fps)}*TB)[pb]`,
           `[pa][pb]xfade=transition=${XFADE[spec.type]}:duration=${num((2 * h) / spec.fps)}:offset=0[vout]`,
         ];
   return encodedCommand({

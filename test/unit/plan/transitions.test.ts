@@ -94,8 +94,8 @@ describe("a crossfade between two scenes", () => {
       "[3:v]crop=320:180:0:0:exact=1,setsar=1,setpts=PTS-STARTPTS+0/TB[tb_l1]",
       "[2:v][tb_l1]overlay=x=0:y=0:enable='between(t,0,1.5)'[tb_s1]",
       "[tb_s1]format=yuv420p[tb]",
-      "[ta]tpad=stop_mode=clone:stop=8[pa]",
-      "[tb]tpad=start_mode=clone:start=8[pb]",
+      "[ta]tpad=stop_mode=clone:stop=8,setpts=N/(30*TB)[pa]",
+      "[tb]tpad=start_mode=clone:start=8,setpts=N/(30*TB)[pb]",
       "[pa][pb]xfade=transition=fade:duration=0.533333:offset=0[vout]",
     ]);
     expect(cmd.args.slice(0, BASE.length)).toEqual(BASE);
@@ -118,8 +118,8 @@ describe("other transitions", () => {
   it("slide-left and wipe-up map to ffmpeg's slideleft and wipeup (golden mix)", () => {
     const slide = graphOf(plan(twoScenes({ type: "slide_left", duration: 0.4 })).segments[1]!.command);
     expect(slide.split(";").slice(-3)).toEqual([
-      "[ta]tpad=stop_mode=clone:stop=6[pa]",
-      "[tb]tpad=start_mode=clone:start=6[pb]",
+      "[ta]tpad=stop_mode=clone:stop=6,setpts=N/(30*TB)[pa]",
+      "[tb]tpad=start_mode=clone:start=6,setpts=N/(30*TB)[pb]",
       "[pa][pb]xfade=transition=slideleft:duration=0.4:offset=0[vout]",
     ]);
     const wipe = graphOf(plan(twoScenes({ type: "wipe-up" })).segments[1]!.command);
