@@ -3,7 +3,13 @@ import { chunkRanges } from "../plan/chunk-ranges.js";
 import { framesFor } from "../plan/scene-timeline.js";
 import type { Project } from "../schema/project.js";
 import { chunkFramesFor } from "./chunk-length.js";
-import { encodeSecondsPerSecond, estimateFixedStages, estimateRenderSeconds } from "./estimate-render.js";
+import {
+  encodeSecondsPerSecond,
+  estimateFixedStages,
+  estimateRenderSeconds,
+  transitionSeconds,
+  transitionsOf,
+} from "./estimate-render.js";
 import { RENDER_TIME_SHARE } from "./render-time-share.js";
 
 export interface RenderTimeProblem {
@@ -40,9 +46,10 @@ export function checkRenderTime(
   const total = sceneSeconds.reduce<number>((sum, s) => sum + (s ?? 0), 0);
   const known = sceneSeconds.filter((s): s is number => s !== null);
   const chunkFrames = chunkFramesFor(project, config, known);
+  // Each transition's window is a part of its own (its length is capped well below a chunk's).
   const parts = sceneSeconds.reduce<number>(
     (sum, s) => sum + (s === null ? 1 : chunkRanges(framesFor(s, project.fps), chunkFrames).length),
-    0,
+    transitionsOf(project).count,
   );
   if (chunkFrames !== undefined && parts >= config.fanout.minScenes) {
     const problems: RenderTimeProblem[] = [];
@@ -72,7 +79,7 @@ export function checkRenderTime(
     return problems;
   }
   const advice = "split it into shorter scenes";
-  const estimate = estimateRenderSeconds(project, total, config);
+  const estimate = estimateRenderSeconds(project, total, config) + transitionSeconds(project, config);
   if (estimate <= limit) return [];
   const [only] = project.scenes;
   return project.scenes.length === 1 && only
