@@ -1,6 +1,6 @@
 import type { Size } from "./element-box.js";
 import type { Layer } from "./layer-stack.js";
-import type { ScenePlan, SegmentMemory } from "./render-plan.js";
+import type { ScenePlan, SegmentMemory, SegmentPlan } from "./render-plan.js";
 
 /**
  * A conservative estimate of what one scene's ffmpeg command holds in memory. Fitted to peak RSS
@@ -97,7 +97,7 @@ const mib = (bytes: number) => `${Math.ceil(bytes / 1024 ** 2)} MiB`;
  * both numbers.
  */
 export function checkRenderMemory(
-  plan: { scenes: readonly ScenePlan[]; audioMemory: SegmentMemory },
+  plan: { scenes: readonly ScenePlan[]; segments?: readonly SegmentPlan[]; audioMemory: SegmentMemory },
   limit: number,
 ): { path: string; message: string } | undefined {
   const tooMuch = (what: string, bytes: number, advice: string) =>
@@ -112,6 +112,17 @@ export function checkRenderMemory(
         `drawing scene ${scene.index} ("${scene.id}")`,
         over.bytes,
         "show fewer or smaller distinct pictures at once",
+      ),
+    };
+  }
+  // A transition's window draws both scenes at once: each may fit alone and the two not.
+  for (const window of (plan.segments ?? []).filter((s) => s.transition && s.memory.bytes > limit)) {
+    return {
+      path: `scenes[${window.scene + 1}].transition`,
+      message: tooMuch(
+        `drawing the transition into scene ${window.scene + 1} (both scenes at once)`,
+        window.memory.bytes,
+        "show fewer or smaller distinct pictures in the two scenes, or leave the transition out",
       ),
     };
   }

@@ -224,3 +224,19 @@ describe("transition validation", () => {
     });
   });
 });
+
+describe("a transition's memory", () => {
+  it("is both scenes' at once: a window can be refused where each scene alone fits", async () => {
+    const { checkRenderMemory } = await import("../../../functions/core/plan/segment-memory.js");
+    const p = plan(twoScenes({ type: "crossfade" }, { width: 1920, height: 1080 }));
+    const window = p.segments[1]!;
+    const [a, b] = p.scenes.map((s) => s.memory.bytes) as [number, number];
+    expect(window.memory.bytes).toBeGreaterThan(Math.max(a, b));
+    const limit = Math.max(a, b) + 1;
+    expect(checkRenderMemory(p, limit)).toEqual({
+      path: "scenes[1].transition",
+      message: expect.stringMatching(/^drawing the transition into scene 1 \(both scenes at once\)/),
+    });
+    expect(checkRenderMemory(p, window.memory.bytes)).toBeUndefined();
+  });
+});
