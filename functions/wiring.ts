@@ -40,12 +40,8 @@ export interface ServicePorts {
 export function servicePorts(config: Config, clients: AwsClients): ServicePorts {
   const queue = (queueUrl: string) => new SqsJobQueue({ client: clients.sqs, queueUrl });
   return {
-    store: new S3ObjectStore({
-      client: clients.s3,
-      bucket: config.bucket,
-      // Real S3 honours If-None-Match; the emulator (reached through an explicit endpoint) does not.
-      emulateConditionalWrites: config.awsEndpoint !== undefined,
-    }),
+    // Conditional writes (If-None-Match) are enforced by S3 and by the embedded emulator alike.
+    store: new S3ObjectStore({ client: clients.s3, bucket: config.bucket }),
     renderQueue: queue(config.queueUrl),
     renderQueueDepth: new SqsQueueDepth({ client: clients.sqs, queueUrl: config.queueUrl }),
     ...(config.fanout.assemblyQueueUrl ? { assemblyQueue: queue(config.fanout.assemblyQueueUrl) } : {}),

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { ApiClient, ApiRequestError, type JobView } from "./api-client.js";
 import { CliExit, EXIT } from "./cli-exit.js";
+import { DataDirInUseError } from "./data-dir.js";
 import { findPlaceholders } from "./find-placeholders.js";
 import { type LocalService, type LocalServiceOptions, startLocalService } from "./local-service.js";
 import { outputPathsFor, prepareOutputFiles } from "./output-files.js";
@@ -75,6 +76,7 @@ export function toCliExit(e: unknown): CliExit {
         : `${where} needs privileges: choose a port above 1023 with --port <n>`,
     );
   }
+  if (e instanceof DataDirInUseError) return new CliExit(EXIT.INVALID, e.message);
   const cause = (e as { cause?: { code?: string } } | null)?.cause?.code;
   if (e instanceof TypeError && /fetch failed/i.test(e.message)) {
     return new CliExit(EXIT.UNAVAILABLE, `could not reach the API${cause ? ` (${cause})` : ""}`);

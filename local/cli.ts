@@ -12,6 +12,7 @@ import {
   toCliExit,
   validateCommand,
 } from "./cli-commands.js";
+import { DEFAULT_DATA_DIR } from "./data-dir.js";
 import { startLocalService } from "./local-service.js";
 import { localModeEnv } from "./request-file.js";
 
@@ -68,16 +69,37 @@ program
   .command("serve")
   .description("run the API and render workers locally on an embedded S3+SQS emulator")
   .option("-p, --port <port>", "HTTP port on 127.0.0.1", port, 8080)
-  .action(async (o: { port: number }) => {
-    const service = await startLocalService({ port: o.port, env: localModeEnv() });
-    console.log(`VideoCraft API listening on ${service.url}/v1`);
-    if (!process.env.VIDEOCRAFT_API_KEY)
-      console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
-    console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
-    const stop = () => void service.stop().then(() => process.exit(0));
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  .addOption(
+    new Option("--data-dir <dir>", "keep jobs, videos and queues here; a restart resumes unfinished jobs")
+      .env("VIDEOCRAFT_DATA_DIR")
+      .default(DEFAULT_DATA_DIR),
+  )
+  .addOption(
+    new Option("--ephemeral", "keep everything in memory: nothing survives a stop").conflicts("dataDir"),
+  )
+  .action(
+    run(async (o: { port: number; dataDir: string; ephemeral?: boolean }) => {
+      const service = await startLocalService({
+        port: o.port,
+        env: localModeEnv(),
+        ...(o.ephemeral ? {} : { dataDir: o.dataDir }),
+      });
+      console.log(`VideoCraft API listening on ${service.url}/v1`);
+      if (!process.env.VIDEOCRAFT_API_KEY)
+        console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
+      console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
+      console.log(
+        service.dataDir
+          ? `jobs, videos and queues kept in ${service.dataDir} (--ephemeral keeps them in memory)`
+          : "jobs, videos and queues kept in memory: they are gone when this stops",
+      );
+      const { redelivered, requeued } = service.recovered;
+      if (redelivered + requeued.length > 0)
+        console.log(`resuming ${redelivered + requeued.length} unfinished job(s) from the last run`);
+      handleStopSignals(service);
+      return EXIT.OK;
+    }),
+  );
 
 program
   .command("render")
@@ -126,6 +148,25 @@ program
   .description("check a request file as render would, offline: schema, placeholders, local files (exit 2)")
   .argument("<request.json>")
   .action(run((file: string) => validateCommand(file)));
+
+/**
+ * Ctrl-C (or SIGTERM) once: stop taking requests and let renders in progress finish; twice: stop
+ * now (with a data directory, the abandoned renders run again at the next start).
+ */
+function handleStopSignals(service: Awaited<ReturnType<typeof startLocalService>>): void {
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      console.error("stopping: renders in progress finish first (Ctrl-C again to stop now)");
+      void service.stop().then(() => process.exit(EXIT.OK));
+    } else {
+      void service.stop({ now: true });
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
 
 program.parseAsync().catch((e: unknown) => {
   // Commander has already printed its message (or the help, or the version).

@@ -1,31 +1,41 @@
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createAwsClients } from "../functions/adapters/aws-clients.js";
 import { createLog } from "../functions/adapters/powertools-log.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
-import type { JobStore } from "../functions/core/jobs/job-store.js";
+import { JobStore } from "../functions/core/jobs/job-store.js";
 import { retentionRules } from "../functions/core/jobs/retention-rules.js";
 import { systemClock } from "../functions/core/ports/clock.js";
 import { InProcessMetrics } from "../functions/core/ports/in-process-metrics.js";
 import type { Log } from "../functions/core/ports/log.js";
 import type { ObjectStore } from "../functions/core/ports/object-store.js";
-import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
-import { createRenderHandler } from "../functions/render/create-render-handler.js";
 import { sourceHeadProber } from "../functions/render/pipeline/probe-source-head.js";
 import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
 import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
 import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook.js";
 import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";
+import { claimDataDir, type DataDir, sweepWorkDir } from "./data-dir.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
+import { startRenderLoops } from "./render-loops.js";
+import { type RenderWorkers, startRenderWorkerProcess } from "./render-workers.js";
+import { requeueStrandedJobs } from "./requeue-stranded-jobs.js";
 import { startRetentionSweeper } from "./retention-sweeper.js";
-import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
 
 export interface LocalServiceOptions {
   /** Variables as on AWS (VIDEOCRAFT_*); the emulator's bucket/queue/endpoint override theirs. */
   env?: Record<string, string | undefined>;
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
   port?: number;
+  /**
+   * Keep jobs, videos and queues in this folder, so a restart resumes where the last run stopped
+   * (`videocraft serve` uses `.videocraft/`). Without it everything lives in memory and is gone
+   * when the service stops.
+   */
+  dataDir?: string;
   /** Render worker loops (VIDEOCRAFT_LOCAL_WORKERS); 0 runs the API alone. */
   workers?: number;
   /**
@@ -33,6 +43,12 @@ export interface LocalServiceOptions {
    * split into segment tasks and assembled through the emulator's FIFO assembly queue. Off by default.
    */
   fanout?: boolean;
+  /**
+   * Run the render loops in this process instead of a render worker process of their own. The
+   * test seams below are functions that run inside the render handler, so giving any of them
+   * implies this; otherwise renders never share the API's event loop.
+   */
+  workersInProcess?: boolean;
   log?: Log;
   faults?: RenderDeps["faults"];
   /** DNS override for the render workers' source fetches (tests: a name rebinding to a private address). */
@@ -48,119 +64,169 @@ export interface LocalService {
   store: ObjectStore;
   jobs: JobStore;
   stack: EmbeddedStack;
-  stop(): Promise<void>;
+  /** The data directory in use; undefined when the service keeps everything in memory. */
+  dataDir: string | undefined;
+  /** What start-up found unfinished in the data directory and handed to the workers again. */
+  recovered: { redelivered: number; requeued: string[]; staleWorkDirs: string[] };
+  /** The render worker process, when renders run in one. */
+  workers: RenderWorkers | undefined;
+  /**
+   * Stops the API, then the workers: jobs in progress finish first, unless `now`, which abandons
+   * them (a durable service renders them again at its next start).
+   */
+  stop(options?: { now?: boolean }): Promise<void>;
 }
 
 /**
- * The whole service on one machine: the embedded S3+SQS emulator, the same API handler behind a
- * local HTTP server, and the same render and dead-letter handlers fed by local queue pollers.
+ * The whole service on one machine: the embedded S3+SQS emulator (its own thread), the same API
+ * handler behind a local HTTP server, and the same render and dead-letter handlers fed by local
+ * queue pollers (in a render worker process of their own).
  */
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const env = options.env ?? {};
-  const stack = await startEmbeddedStack();
-  const apiKey = env.VIDEOCRAFT_API_KEY || randomBytes(24).toString("base64url");
-  let config: Config;
-  try {
-    const fanout = options.fanout ?? ["true", "1"].includes(env.VIDEOCRAFT_LOCAL_FANOUT ?? "");
-    config = loadConfig({
-      ...env,
-      ...stack.env,
-      ...(fanout ? { VIDEOCRAFT_ASSEMBLY_QUEUE_URL: stack.assemblyQueueUrl } : {}),
-      VIDEOCRAFT_API_KEY: apiKey,
-      VIDEOCRAFT_AUTH: "api-key",
-    });
-  } catch (e) {
-    await stack.stop();
-    throw e;
-  }
-  const log = options.log ?? createLog("videocraft-local", env.VIDEOCRAFT_LOG_LEVEL ?? "WARN");
-  if (config.allowPrivateSources) {
-    log.warn(
-      "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",
-    );
-  }
-  const clients = createAwsClients(config);
-  const ports = servicePorts(config, clients);
-  const { store } = ports;
-  const clock = systemClock;
-
-  // API and render workers share this process, so GET /v1/metrics reads what they recorded.
-  const metrics = new InProcessMetrics(clock);
-  const api = createApiHandler(
-    apiDeps(config, ports, {
-      clock,
-      log,
-      metrics,
-      metricsReader: metrics,
-      // The API runs next to the worker here, so a dry run probes sources as the worker would.
-      probeSources: sourceHeadProber({ config, store }),
-    }),
-  );
-  const http = await startHttpServer(api, { port: options.port ?? 0 });
-  const deps = renderDeps(config, ports, resolveWhisperPaths(config.transcriptionModel, env), {
-    clock,
-    log,
-    metrics,
+  const seams = {
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.resolver ? { resolver: options.resolver } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
-  });
-  const { jobs } = deps;
-  const render = createRenderHandler(deps);
-  const concurrency = options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1);
-  // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
-  const workers =
-    concurrency > 0
-      ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.queueUrl, handler: render, concurrency, log })
-      : undefined;
-  const deadLetterHandler: SqsHandler = createDeadLetterHandler(deps);
-  const deadLetters = config.dlqUrl
-    ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.dlqUrl, handler: deadLetterHandler, log })
-    : undefined;
-  // Fan-out: the same render handler assembles jobs from the FIFO queue; its DLQ fails them.
-  const assemblers = config.fanout.assemblyQueueUrl
-    ? [
-        startWorkerLoop({
-          sqs: clients.sqs,
-          queueUrl: config.fanout.assemblyQueueUrl,
-          handler: render,
-          concurrency,
-          log,
-        }),
-        startWorkerLoop({
-          sqs: clients.sqs,
-          queueUrl: stack.assemblyDlqUrl,
-          handler: deadLetterHandler,
-          log,
-        }),
-      ]
-    : [];
-
-  const sweeper = startRetentionSweeper({
-    s3: clients.s3,
-    bucket: config.bucket,
-    rules: retentionRules(config.retentionDays),
-    log,
-  });
-
-  let stopped: Promise<void> | undefined;
-  return {
-    url: http.url,
-    apiKey,
-    config,
-    store,
-    jobs,
-    stack,
-    stop() {
-      stopped ??= (async () => {
-        sweeper.stop();
-        await http.close();
-        await Promise.all([workers?.stop(), deadLetters?.stop(), ...assemblers.map((a) => a.stop())]);
-        clients.s3.destroy();
-        clients.sqs.destroy();
-        await stack.stop();
-      })();
-      return stopped;
-    },
   };
+  const inProcess = options.workersInProcess ?? Object.keys(seams).length > 0;
+  if (!inProcess && Object.keys(seams).length > 0)
+    throw new Error("faults, resolver and webhook overrides only reach workers in this process");
+
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const undo = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const dataDir: DataDir | undefined = options.dataDir ? await claimDataDir(options.dataDir) : undefined;
+    if (dataDir) cleanup.push(() => dataDir.release());
+    const staleWorkDirs = dataDir ? await sweepWorkDir(dataDir) : [];
+    // Renders get a scratch folder of their own unless one is configured: the data directory's
+    // (swept above), or a temporary one removed at stop.
+    let workDir = env.VIDEOCRAFT_WORK_DIR || dataDir?.workDir;
+    if (!workDir) {
+      const temporary = await mkdtemp(join(tmpdir(), "videocraft-work-"));
+      cleanup.push(() => rm(temporary, { recursive: true, force: true }));
+      workDir = temporary;
+    }
+
+    const stack = await startEmbeddedStack(dataDir ? { dataDir: dataDir.path } : {});
+    cleanup.push(() => stack.stop());
+    const apiKey = env.VIDEOCRAFT_API_KEY || randomBytes(24).toString("base64url");
+    const fanout = options.fanout ?? ["true", "1"].includes(env.VIDEOCRAFT_LOCAL_FANOUT ?? "");
+    const serviceEnv: Record<string, string | undefined> = {
+      ...env,
+      ...stack.env,
+      ...(fanout ? { VIDEOCRAFT_ASSEMBLY_QUEUE_URL: stack.assemblyQueueUrl } : {}),
+      VIDEOCRAFT_WORK_DIR: workDir,
+      VIDEOCRAFT_API_KEY: apiKey,
+      VIDEOCRAFT_AUTH: "api-key",
+    };
+    const config = loadConfig(serviceEnv);
+    const log = options.log ?? createLog("videocraft-local", env.VIDEOCRAFT_LOG_LEVEL ?? "WARN");
+    if (config.allowPrivateSources) {
+      log.warn(
+        "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",
+      );
+    }
+    const clients = createAwsClients(config);
+    cleanup.push(async () => {
+      clients.s3.destroy();
+      clients.sqs.destroy();
+    });
+    const ports = servicePorts(config, clients);
+    const { store } = ports;
+    const jobs = new JobStore(store);
+    const clock = systemClock;
+
+    const requeued = dataDir
+      ? await requeueStrandedJobs({
+          jobs,
+          queue: ports.renderQueue,
+          pendingBodies: stack.pendingBodies,
+          now: clock.now(),
+        })
+      : [];
+    const recovered = { redelivered: stack.redelivered, requeued, staleWorkDirs };
+    if (recovered.redelivered + requeued.length + staleWorkDirs.length > 0)
+      log.info("resumed the jobs the last run left unfinished", {
+        redelivered: recovered.redelivered,
+        requeued: requeued.length,
+        staleWorkDirs: staleWorkDirs.length,
+      });
+
+    // GET /v1/metrics reads what the API and the render workers (wherever they run) recorded.
+    const metrics = new InProcessMetrics(clock);
+    const api = createApiHandler(
+      apiDeps(config, ports, {
+        clock,
+        log,
+        metrics,
+        metricsReader: metrics,
+        // The API runs next to the worker here, so a dry run probes sources as the worker would.
+        probeSources: sourceHeadProber({ config, store }),
+      }),
+    );
+    // Before the workers start, so a port in use is reported before anything else is spawned.
+    const http = await startHttpServer(api, { port: options.port ?? 0 });
+    cleanup.push(() => http.close());
+    const concurrency = options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1);
+    // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
+    let workers: RenderWorkers | undefined;
+    if (concurrency > 0 && inProcess) {
+      const deps = renderDeps(config, ports, resolveWhisperPaths(config.transcriptionModel, serviceEnv), {
+        clock,
+        log,
+        metrics,
+        ...seams,
+      });
+      const loops = startRenderLoops({
+        config,
+        clients,
+        deps,
+        concurrency,
+        assemblyDlqUrl: stack.assemblyDlqUrl,
+        log,
+      });
+      cleanup.push(() => loops.stop());
+    } else if (concurrency > 0) {
+      const started = await startRenderWorkerProcess({
+        start: { env: serviceEnv, concurrency, assemblyDlqUrl: stack.assemblyDlqUrl },
+        log,
+        metrics,
+      });
+      workers = started;
+      cleanup.push(() => started.stop());
+    }
+
+    const sweeper = startRetentionSweeper({
+      s3: clients.s3,
+      bucket: config.bucket,
+      rules: retentionRules(config.retentionDays),
+      log,
+    });
+    cleanup.push(async () => sweeper.stop());
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url: http.url,
+      apiKey,
+      config,
+      store,
+      jobs,
+      stack,
+      dataDir: dataDir?.path,
+      recovered,
+      workers,
+      stop(stopOptions = {}) {
+        if (stopOptions.now) void workers?.stop({ now: true });
+        // No new requests while the workers finish what they hold.
+        stopped ??= http.close().then(undo);
+        return stopped;
+      },
+    };
+  } catch (e) {
+    await undo();
+    throw e;
+  }
 }

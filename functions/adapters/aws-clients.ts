@@ -7,17 +7,25 @@ export interface AwsClients {
   sqs: SQSClient;
 }
 
+/** The access key id for an emulator endpoint; the secret comes from the config. */
+export const ENDPOINT_ACCESS_KEY_ID = "videocraft-local";
+
 /**
  * One place decides how the SDK reaches storage and the queue, so the API, the render worker
  * and the local stack cannot drift apart.
  */
-export function createAwsClients(config: Pick<Config, "region" | "awsEndpoint">): AwsClients {
+export function createAwsClients(
+  config: Pick<Config, "region" | "awsEndpoint"> & Partial<Pick<Config, "awsEndpointSecret">>,
+): AwsClients {
   const local = config.awsEndpoint
     ? {
         endpoint: config.awsEndpoint,
-        // The emulator never checks signatures, but the SDK refuses to sign without credentials;
-        // fixed dummies keep a developer's real AWS profile out of local runs.
-        credentials: { accessKeyId: "videocraft-local", secretAccessKey: "videocraft-local" },
+        // The embedded emulator accepts only requests signed with its per-run secret; explicit
+        // credentials also keep a developer's real AWS profile out of local runs.
+        credentials: {
+          accessKeyId: ENDPOINT_ACCESS_KEY_ID,
+          secretAccessKey: config.awsEndpointSecret ?? "videocraft-local",
+        },
       }
     : {};
   const s3 = new S3Client({

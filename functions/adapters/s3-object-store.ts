@@ -22,23 +22,15 @@ const PART_QUEUE = 4;
 export interface S3ObjectStoreOptions {
   client: S3Client;
   bucket: string;
-  /**
-   * The embedded emulator accepts `If-None-Match: *` and then overwrites anyway. Local mode runs API
-   * and worker in one process, so a per-key lock there restores "exactly one creator".
-   */
-  emulateConditionalWrites?: boolean;
 }
 
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly bucket: string;
-  private readonly emulateConditionalWrites: boolean;
-  private readonly keyLocks = new Map<string, Promise<unknown>>();
 
   constructor(opts: S3ObjectStoreOptions) {
     this.client = opts.client;
     this.bucket = opts.bucket;
-    this.emulateConditionalWrites = opts.emulateConditionalWrites ?? false;
   }
 
   async getText(key: string): Promise<string | undefined> {
@@ -58,11 +50,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putIfAbsent(key: string, body: string, contentType = "application/json"): Promise<boolean> {
-    if (!this.emulateConditionalWrites) return this.conditionalPut(key, body, contentType);
-    return this.withKeyLock(key, async () => {
-      if (await this.exists(key)) return false;
-      return this.conditionalPut(key, body, contentType);
-    });
+    return this.conditionalPut(key, body, contentType);
   }
 
   async exists(key: string): Promise<boolean> {
@@ -229,20 +217,6 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
-    }
-  }
-
-  /** Runs `fn` after every earlier call for the same key has settled. */
-  private async withKeyLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.keyLocks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => {});
-    this.keyLocks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      // Only the last waiter clears the entry, so the map doesn't grow with every key ever written.
-      if (this.keyLocks.get(key) === tail) this.keyLocks.delete(key);
     }
   }
 }

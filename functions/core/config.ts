@@ -89,6 +89,8 @@ const envSchema = z.object({
   VIDEOCRAFT_FANOUT_MIN_SCENES: int(2, HARD_LIMITS.maxScenes + 1).default(2),
   /** Only for the embedded emulator; unset on AWS. */
   VIDEOCRAFT_AWS_ENDPOINT: z.url().optional(),
+  /** The secret requests to VIDEOCRAFT_AWS_ENDPOINT are signed with (the embedded emulator makes one per run). */
+  VIDEOCRAFT_AWS_ENDPOINT_SECRET: z.string().min(1).optional(),
   AWS_REGION: z.string().default("us-east-1"),
   /** `api-key`: the handler checks VIDEOCRAFT_API_KEY itself (local mode); `gateway`: API Gateway already did. */
   VIDEOCRAFT_AUTH: z.enum(["api-key", "gateway"]).default("api-key"),
@@ -150,6 +152,7 @@ export type Config = Readonly<{
    */
   fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
   awsEndpoint: string | undefined;
+  awsEndpointSecret: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
   apiKey: string | undefined;
@@ -208,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
     }),
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
+    awsEndpointSecret: e.VIDEOCRAFT_AWS_ENDPOINT_SECRET,
     region: e.AWS_REGION,
     auth: e.VIDEOCRAFT_AUTH,
     apiKey: e.VIDEOCRAFT_API_KEY,

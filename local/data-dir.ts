@@ -1,0 +1,82 @@
+import { mkdir, open, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+
+/**
+ * Where `videocraft serve` keeps its state between runs: the bucket's objects, the queues and the
+ * render scratch space. Project-local by default, like `node_modules`: jobs stay with the project
+ * they were rendered for, and `rm -rf .videocraft` starts afresh.
+ */
+export const DEFAULT_DATA_DIR = ".videocraft";
+
+export interface DataDir {
+  path: string;
+  /** Render scratch space: owned by this service alone, so anything in it at start is stale. */
+  workDir: string;
+  release(): Promise<void>;
+}
+
+export class DataDirInUseError extends Error {
+  override name = "DataDirInUseError";
+}
+
+const LOCK = "serve.pid";
+
+/**
+ * Takes a data directory for this process: creates it (with a `.gitignore` that keeps it out of
+ * the project's repository) and writes our pid into its lock file. A lock whose process is gone
+ * (a killed service) is taken over; a live one is refused, since two emulators on one folder
+ * would overwrite each other's queues.
+ */
+export async function claimDataDir(dir: string): Promise<DataDir> {
+  const path = resolve(dir);
+  await mkdir(path, { recursive: true });
+  await writeFile(join(path, ".gitignore"), "*\n", { flag: "wx" }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== "EEXIST") throw e;
+  });
+  const lock = join(path, LOCK);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const file = await open(lock, "wx");
+      await file.writeFile(String(process.pid));
+      await file.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw e;
+      const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new DataDirInUseError(
+          `${path} is in use by another videocraft serve (pid ${holder}); stop it, or pass --data-dir <another folder>`,
+        );
+      }
+      await unlink(lock).catch(() => undefined);
+    }
+  }
+  return {
+    path,
+    workDir: join(path, "work"),
+    async release() {
+      const holder = (await readFile(lock, "utf8").catch(() => "")).trim();
+      if (holder === String(process.pid)) await unlink(lock).catch(() => undefined);
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Empties the data directory's work folder: whatever is in it was left by renders of a process
+ * that was killed (a stopped service finishes or abandons its renders and cleans up after them).
+ */
+export async function sweepWorkDir(dataDir: DataDir): Promise<string[]> {
+  const stale = await readdir(dataDir.workDir).catch(() => [] as string[]);
+  await Promise.all(stale.map((name) => rm(join(dataDir.workDir, name), { recursive: true, force: true })));
+  await mkdir(dataDir.workDir, { recursive: true });
+  return stale;
+}

@@ -1,0 +1,43 @@
+import type { AwsClients } from "../functions/adapters/aws-clients.js";
+import type { Config } from "../functions/core/config.js";
+import type { Log } from "../functions/core/ports/log.js";
+import type { Metrics } from "../functions/core/ports/metrics.js";
+import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
+import { createRenderHandler } from "../functions/render/create-render-handler.js";
+import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
+import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
+
+export interface RenderLoopsOptions {
+  config: Config;
+  clients: AwsClients;
+  deps: RenderDeps & { metrics: Metrics };
+  /** Pollers of the render queue (and of the assembly queue when fan-out is on). */
+  concurrency: number;
+  /** The assembly queue's dead-letter queue; only read when fan-out is on. */
+  assemblyDlqUrl: string | undefined;
+  log: Log;
+}
+
+/**
+ * Everything that consumes the queues, as Lambda's event source mappings would: the render
+ * handler on the render queue (and, with fan-out, on the FIFO assembly queue) and the dead-letter
+ * handler on each DLQ. The same whether it runs in the render worker process or in the caller's.
+ */
+export function startRenderLoops(o: RenderLoopsOptions): { stop(): Promise<void> } {
+  const { config, clients, deps, concurrency, log } = o;
+  const render = createRenderHandler(deps);
+  const deadLetter: SqsHandler = createDeadLetterHandler(deps);
+  const loop = (queueUrl: string, handler: SqsHandler, n = 1) =>
+    startWorkerLoop({ sqs: clients.sqs, queueUrl, handler, concurrency: n, log });
+  const loops = [loop(config.queueUrl, render, concurrency)];
+  if (config.dlqUrl) loops.push(loop(config.dlqUrl, deadLetter));
+  if (config.fanout.assemblyQueueUrl) {
+    loops.push(loop(config.fanout.assemblyQueueUrl, render, concurrency));
+    if (o.assemblyDlqUrl) loops.push(loop(o.assemblyDlqUrl, deadLetter));
+  }
+  return {
+    async stop() {
+      await Promise.all(loops.map((l) => l.stop()));
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient, type JobView } from "../../local/api-client.js";
+import { generateVideo } from "../../local/generate-media.js";
+import { descendants, isRunning } from "../support/child-processes.js";
+import { ffprobe } from "../support/media-probe.js";
+import { cliBin, runCli } from "../support/run-cli.js";
+import { until } from "../support/until.js";
+
+/**
+ * `videocraft serve` with a data directory, as a user runs it (a child process through the bin
+ * script): killed with SIGKILL in the middle of an encode, it leaves no encoder running; started
+ * again on the same directory, it sweeps the killed render's work folder and finishes both the
+ * job that was rendering and the one still queued, and its video links download.
+ */
+const API_KEY = `vc-durable-${randomBytes(12).toString("hex")}`;
+
+let dir: string;
+let dataDir: string;
+const running = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "vc-durable-"));
+  dataDir = join(dir, "data");
+  await generateVideo(join(dir, "clip.mp4"), { seconds: 4, width: 320, height: 240, fps: 30 });
+});
+
+afterAll(async () => {
+  for (const child of running) child.kill("SIGKILL");
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Serve {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `videocraft serve --port 0 --data-dir …`, resolved once it prints where it listens. */
+async function startServe(env: Record<string, string>, args: string[] = []): Promise<Serve> {
+  const where = args.includes("--ephemeral") ? [] : ["--data-dir", dataDir];
+  const child = spawn(process.execPath, [cliBin, "serve", "--port", "0", ...where, ...args], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      VIDEOCRAFT_API_KEY: API_KEY,
+      VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
+      VIDEOCRAFT_LOCAL_WORKERS: "1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const url = await until(
+    () => /listening on (http:\/\/\S+)\/v1/.exec(out)?.[1] ?? (child.exitCode !== null && "exited"),
+    {
+      timeoutMs: 60_000,
+      what: "serve to listen",
+    },
+  );
+  if (url === "exited") throw new Error(`serve exited: ${err}`);
+  return { child, url, stdout: () => out, exited };
+}
+
+const project = (seconds: number) => ({
+  resolution: "640x360",
+  fps: 30,
+  scenes: [
+    { duration: seconds, elements: [{ type: "video", src: `file://${join(dir, "clip.mp4")}`, loop: true }] },
+  ],
+});
+
+/** The command line of a process, or "" once it is gone. */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+describe("videocraft serve with a data directory", () => {
+  it("kill -9 mid-encode: no encoder survives, and a restart finishes the rendering and the queued job", async () => {
+    // A slow encode, so it is certainly still running when serve is killed.
+    const first = await startServe({ VIDEOCRAFT_FFMPEG_PRESET: "veryslow" });
+    const client = new ApiClient(first.url, API_KEY);
+    const rendering = await client.submit(project(30));
+    const queued = await client.submit(project(1));
+
+    const encoder = await until(
+      () =>
+        descendants(first.child.pid ?? -1).find(
+          (p) => p.comm === "ffmpeg" && commandLine(p.pid).includes("libx264"),
+        ),
+      { timeoutMs: 60_000, intervalMs: 25, what: "the x264 encode to start" },
+    );
+    const tree = descendants(first.child.pid ?? -1);
+    expect((await client.getJob(rendering.id)).status).toBe("processing");
+    expect((await client.getJob(queued.id)).status).toBe("queued");
+    const workDirs = await readdir(join(dataDir, "work"));
+    expect(workDirs.some((name) => name.startsWith(`job-${rendering.id}-`))).toBe(true);
+
+    first.child.kill("SIGKILL");
+    await first.exited;
+    // Everything serve had started (render worker process, the encoder) goes with it, promptly: the
+    // encode itself had a minute of work left.
+    await until(() => !tree.some((p) => isRunning(p.pid)), {
+      timeoutMs: 5_000,
+      intervalMs: 25,
+      what: `${tree.map((p) => `${p.comm}:${p.pid}`).join(", ")} to exit after serve was killed`,
+    });
+    expect(isRunning(encoder.pid)).toBe(false);
+
+    const second = await startServe({ VIDEOCRAFT_FFMPEG_PRESET: "ultrafast" });
+    expect(second.stdout()).toMatch(/resuming 1 unfinished job/);
+    const client2 = new ApiClient(second.url, API_KEY);
+    const done = async (id: string): Promise<JobView> =>
+      until(
+        async () => {
+          const job = await client2.getJob(id);
+          return job.status !== "queued" && job.status !== "processing" && job;
+        },
+        { timeoutMs: 120_000, intervalMs: 200, what: `job ${id} to finish` },
+      );
+    const [a, b] = [await done(rendering.id), await done(queued.id)];
+    expect(a).toMatchObject({ status: "completed", duration_seconds: expect.closeTo(30, 0) });
+    expect(b).toMatchObject({ status: "completed" });
+    expect((await readdir(join(dataDir, "work"))).filter((n) => workDirs.includes(n))).toEqual([]);
+
+    // The video link points at this run's emulator port and is signed with this run's secret.
+    const target = join(dir, "a.mp4");
+    await client2.downloadVideo(rendering.id, target);
+    expect((await ffprobe(target)).duration).toBeCloseTo(30, 0);
+
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  }, 240_000);
+
+  it("refuses a second serve on a data directory in use (exit 2), and --ephemeral keeps nothing there", async () => {
+    const holder = await startServe({});
+    const again = await runCli(["serve", "--port", "0", "--data-dir", dataDir], {
+      env: { VIDEOCRAFT_API_KEY: API_KEY },
+      timeoutMs: 60_000,
+    });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/in use by another videocraft serve \(pid \d+\)/);
+
+    const listed = await new ApiClient(holder.url, API_KEY).request("GET", "/v1/jobs");
+    expect((listed.body as { jobs: unknown[] }).jobs.length).toBeGreaterThan(0);
+    holder.child.kill("SIGTERM");
+    expect(await holder.exited).toBe(0);
+
+    const ephemeral = await startServe({}, ["--ephemeral"]);
+    expect(ephemeral.stdout()).toMatch(/kept in memory/);
+    const none = await new ApiClient(ephemeral.url, API_KEY).request("GET", "/v1/jobs");
+    expect((none.body as { jobs: unknown[] }).jobs).toEqual([]);
+    ephemeral.child.kill("SIGTERM");
+    expect(await ephemeral.exited).toBe(0);
+  }, 120_000);
+});
