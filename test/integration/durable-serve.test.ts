@@ -4,9 +4,12 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAwsClients } from "../../functions/adapters/aws-clients.js";
 import { ApiClient, type JobView } from "../../local/api-client.js";
 import { generateVideo } from "../../local/generate-media.js";
+import { startLocalService } from "../../local/local-service.js";
 import { descendants, isRunning } from "../support/child-processes.js";
 import { ffprobe } from "../support/media-probe.js";
 import { cliBin, runCli } from "../support/run-cli.js";
@@ -176,5 +179,30 @@ describe("videocraft serve with a data directory", () => {
     expect((none.body as { jobs: unknown[] }).jobs).toEqual([]);
     ephemeral.child.kill("SIGTERM");
     expect(await ephemeral.exited).toBe(0);
+  }, 120_000);
+
+  it("at start sends again the message of a queued job that no queue holds", async () => {
+    const data = join(dir, "stranded");
+    const env = {
+      VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
+      VIDEOCRAFT_FFMPEG_PRESET: "ultrafast",
+      VIDEOCRAFT_API_KEY: API_KEY,
+    };
+    const first = await startLocalService({ dataDir: data, workers: 0, env });
+    const { id } = await new ApiClient(first.url, API_KEY).submit(project(0.5));
+    // What an API killed between storing the job and sending its message leaves behind.
+    const { sqs } = createAwsClients(first.config);
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: first.config.queueUrl }));
+    sqs.destroy();
+    await first.stop();
+
+    const second = await startLocalService({ dataDir: data, workers: 1, env });
+    try {
+      expect(second.recovered.requeued).toEqual([id]);
+      const job = await new ApiClient(second.url, API_KEY).waitForJob(id, { timeoutMs: 60_000 });
+      expect(job.status).toBe("completed");
+    } finally {
+      await second.stop();
+    }
   }, 120_000);
 });
