@@ -43,13 +43,12 @@ export interface LocalServiceOptions {
    * split into segment tasks and assembled through the emulator's FIFO assembly queue. Off by default.
    */
   fanout?: boolean;
-  /**
-   * Run the render loops in this process instead of a render worker process of their own. The
-   * test seams below are functions that run inside the render handler, so giving any of them
-   * implies this; otherwise renders never share the API's event loop.
-   */
-  workersInProcess?: boolean;
   log?: Log;
+  /**
+   * Test seams. They are functions that run inside the render handler, so giving any of them runs
+   * the render loops in this process; otherwise they run in a render worker process of their own
+   * and never share the API's event loop.
+   */
   faults?: RenderDeps["faults"];
   /** DNS override for the render workers' source fetches (tests: a name rebinding to a private address). */
   resolver?: RenderDeps["resolver"];
@@ -89,9 +88,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     ...(options.resolver ? { resolver: options.resolver } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
   };
-  const inProcess = options.workersInProcess ?? Object.keys(seams).length > 0;
-  if (!inProcess && Object.keys(seams).length > 0)
-    throw new Error("faults, resolver and webhook overrides only reach workers in this process");
+  const inProcess = Object.keys(seams).length > 0;
 
   const cleanup: (() => Promise<unknown>)[] = [];
   const undo = async () => {

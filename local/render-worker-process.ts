@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from "node:os";
 import { createAwsClients } from "../functions/adapters/aws-clients.js";
 import { loadConfig } from "../functions/core/config.js";
 import type { Log } from "../functions/core/ports/log.js";
@@ -13,6 +14,9 @@ import { type FromWorkers, logMessage, type ToWorkers } from "./render-worker-me
  * It leads its own process group, which its children join; when the service's process goes away
  * (the IPC channel closes, even on SIGKILL) it kills that whole group, so no encoder outlives it.
  */
+/** Added to the service's niceness (Unix `nice`, 19 the lowest priority). */
+const WORKER_NICENESS = 10;
+
 const send = (message: FromWorkers) => {
   if (process.connected) process.send?.(message);
 };
@@ -28,6 +32,9 @@ function orphaned(): never {
 
 if (!process.send) throw new Error("render-worker-process.ts is started by local/render-workers.ts");
 process.on("disconnect", orphaned);
+// Encoders are batch work: below the API (and the developer's editor) when the CPUs are busy, at
+// full speed when they are not. ffmpeg and the speech tools inherit this priority.
+setPriority(Math.min(19, getPriority() + WORKER_NICENESS));
 
 const log: Log = {
   debug: (m, e) => send(logMessage("debug", m, e)),
