@@ -1,9 +1,10 @@
+import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createAwsClients, ENDPOINT_ACCESS_KEY_ID } from "../functions/adapters/aws-clients.js";
-import type { EmulatorThreadData, EmulatorThreadMessage } from "./emulator-thread.js";
+import type { EmulatorMessage, EmulatorStart } from "./emulator-process.js";
 import { typescriptExecArgv } from "./typescript-entry.js";
 
 export const LOCAL_BUCKET = "videocraft-local";
@@ -13,6 +14,7 @@ export const LOCAL_DLQ = "videocraft-render-dlq";
 export const LOCAL_ASSEMBLY_QUEUE = "videocraft-assembly.fifo";
 export const LOCAL_ASSEMBLY_DLQ = "videocraft-assembly-dlq.fifo";
 const REGION = "us-east-1";
+const EMULATOR_ENTRY = fileURLToPath(new URL("./emulator-process.ts", import.meta.url));
 /** Same as the deployed queue (SPEC §5): the fourth receive goes to the DLQ instead. */
 const MAX_RECEIVE_COUNT = 3;
 const VISIBILITY_TIMEOUT_SECONDS = 60;
@@ -48,35 +50,36 @@ export interface EmbeddedStack {
 }
 
 /**
- * Starts the S3+SQS emulator (fauxqs, see emulator-server.ts) on its own thread and creates the
+ * Starts the S3+SQS emulator (fauxqs, see emulator-server.ts) in its own process and creates the
  * bucket and queues the way CDK does on AWS (a no-op for those a data directory already holds).
  * Resources go through the AWS SDK, not fauxqs' helpers, so a protocol difference shows up here
  * first rather than in a handler.
  */
 export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Promise<EmbeddedStack> {
   const secret = randomBytes(32).toString("base64url");
-  const data: EmulatorThreadData = {
+  const child = fork(EMULATOR_ENTRY, [], {
+    execArgv: typescriptExecArgv(),
+    // Its own process group, so a signal to the service's group leaves it to close its files
+    // when the service is gone (it watches the IPC channel), never in the middle of a write.
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const start: EmulatorStart = {
+    type: "start",
     dataDir: options.dataDir,
     port: options.port ?? 0,
     region: REGION,
     credentials: { accessKeyId: ENDPOINT_ACCESS_KEY_ID, secretAccessKey: secret },
   };
-  const thread = new Worker(new URL("./emulator-thread.ts", import.meta.url), {
-    workerData: data,
-    execArgv: typescriptExecArgv(),
-  });
-  const ready = await untilReady(thread);
+  child.send(start);
+  const ready = await untilReady(child);
   let stopping: Promise<void> | undefined;
-  const stopThread = () => {
-    stopping ??= (async () => {
-      const stopped = new Promise<void>((resolve) => {
-        thread.on("message", (m: EmulatorThreadMessage) => m.type === "stopped" && resolve());
-        thread.once("exit", () => resolve());
-      });
-      thread.postMessage({ type: "stop" });
-      await stopped;
-      await thread.terminate();
-    })();
+  const stopEmulator = () => {
+    stopping ??= new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.disconnect();
+    });
     return stopping;
   };
 
@@ -159,12 +162,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
         AWS_ACCESS_KEY_ID: ENDPOINT_ACCESS_KEY_ID,
         AWS_SECRET_ACCESS_KEY: secret,
       },
-      stop: stopThread,
+      stop: stopEmulator,
     };
   } catch (err) {
     s3.destroy();
     sqs.destroy();
-    await stopThread();
+    await stopEmulator();
     throw err;
   }
 
@@ -179,26 +182,24 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   }
 }
 
-/** The thread's first message: ready (with its endpoint) or why it could not start. */
-async function untilReady(thread: Worker): Promise<Extract<EmulatorThreadMessage, { type: "ready" }>> {
-  let onMessage: (m: EmulatorThreadMessage) => void = () => {};
+/** The emulator's first message: ready (with its endpoint) or why it could not start. */
+async function untilReady(child: ChildProcess): Promise<Extract<EmulatorMessage, { type: "ready" }>> {
+  let onMessage: (m: EmulatorMessage) => void = () => {};
   let onError: (e: Error) => void = () => {};
-  let onExit: (code: number) => void = () => {};
+  let onExit: (code: number | null) => void = () => {};
   try {
     return await new Promise((resolve, reject) => {
       onMessage = (m) =>
-        m.type === "ready"
-          ? resolve(m)
-          : reject(new Error(`embedded stack: ${m.type === "failed" ? m.message : m.type}`));
+        m.type === "ready" ? resolve(m) : reject(new Error(`embedded stack: ${m.message}`));
       onError = reject;
-      onExit = (code) => reject(new Error(`embedded stack: the emulator thread exited (${code})`));
-      thread.on("message", onMessage).on("error", onError).on("exit", onExit);
+      onExit = (code) => reject(new Error(`embedded stack: the emulator process exited (${code})`));
+      child.on("message", onMessage).on("error", onError).on("exit", onExit);
     });
   } catch (e) {
-    await thread.terminate();
+    child.kill("SIGKILL");
     throw e;
   } finally {
-    thread.off("message", onMessage).off("error", onError).off("exit", onExit);
+    child.off("message", onMessage).off("error", onError).off("exit", onExit);
   }
 }
 

@@ -77,7 +77,7 @@ export interface LocalService {
 }
 
 /**
- * The whole service on one machine: the embedded S3+SQS emulator (its own thread), the same API
+ * The whole service on one machine: the embedded S3+SQS emulator (its own process), the same API
  * handler behind a local HTTP server, and the same render and dead-letter handlers fed by local
  * queue pollers (in a render worker process of their own).
  */
