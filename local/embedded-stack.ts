@@ -87,57 +87,33 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   const { s3, sqs } = createAwsClients({ region: REGION, awsEndpoint: endpoint, awsEndpointSecret: secret });
   // A data directory keeps queue URLs with the port of the run that created them; the emulator
   // finds queues by name whatever the host, so the URLs handed out carry this run's endpoint.
-  const here = (url: string | undefined, what: string) => {
-    const path = new URL(required(url, what)).pathname;
-    return `${endpoint}${path}`;
+  const createQueue = async (name: string, attributes?: Record<string, string>) => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    return `${endpoint}${new URL(required(QueueUrl, `${name} url`)).pathname}`;
   };
+  /** What a queue needs to hand a message to `dlqUrl` after the last receive. */
+  const retried = async (dlqUrl: string) => {
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }),
+    );
+    return {
+      VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: required(attrs.Attributes?.QueueArn, "DLQ arn"),
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      }),
+    };
+  };
+  const fifo = { FifoQueue: "true", ContentBasedDeduplication: "false" };
   try {
     await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
-    const dlqUrl = here(
-      (await sqs.send(new CreateQueueCommand({ QueueName: LOCAL_DLQ }))).QueueUrl,
-      "DLQ url",
-    );
-    const queueUrl = here(
-      (
-        await sqs.send(
-          new CreateQueueCommand({
-            QueueName: LOCAL_QUEUE,
-            Attributes: {
-              VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
-              RedrivePolicy: await redrive(dlqUrl),
-            },
-          }),
-        )
-      ).QueueUrl,
-      "queue url",
-    );
-    const assemblyDlqUrl = here(
-      (
-        await sqs.send(
-          new CreateQueueCommand({
-            QueueName: LOCAL_ASSEMBLY_DLQ,
-            Attributes: { FifoQueue: "true", ContentBasedDeduplication: "false" },
-          }),
-        )
-      ).QueueUrl,
-      "assembly DLQ url",
-    );
-    const assemblyQueueUrl = here(
-      (
-        await sqs.send(
-          new CreateQueueCommand({
-            QueueName: LOCAL_ASSEMBLY_QUEUE,
-            Attributes: {
-              FifoQueue: "true",
-              ContentBasedDeduplication: "false",
-              VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
-              RedrivePolicy: await redrive(assemblyDlqUrl),
-            },
-          }),
-        )
-      ).QueueUrl,
-      "assembly queue url",
-    );
+    const dlqUrl = await createQueue(LOCAL_DLQ);
+    const queueUrl = await createQueue(LOCAL_QUEUE, await retried(dlqUrl));
+    const assemblyDlqUrl = await createQueue(LOCAL_ASSEMBLY_DLQ, fifo);
+    const assemblyQueueUrl = await createQueue(LOCAL_ASSEMBLY_QUEUE, {
+      ...fifo,
+      ...(await retried(assemblyDlqUrl)),
+    });
     s3.destroy();
     sqs.destroy();
     return {
@@ -169,16 +145,6 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
     sqs.destroy();
     await stopEmulator();
     throw err;
-  }
-
-  async function redrive(dlqUrl: string): Promise<string> {
-    const attrs = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }),
-    );
-    return JSON.stringify({
-      deadLetterTargetArn: required(attrs.Attributes?.QueueArn, "DLQ arn"),
-      maxReceiveCount: MAX_RECEIVE_COUNT,
-    });
   }
 }
 
