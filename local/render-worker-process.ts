@@ -34,7 +34,11 @@ if (!process.send) throw new Error("render-worker-process.ts is started by local
 process.on("disconnect", orphaned);
 // Encoders are batch work: below the API (and the developer's editor) when the CPUs are busy, at
 // full speed when they are not. ffmpeg and the speech tools inherit this priority.
-setPriority(Math.min(19, getPriority() + WORKER_NICENESS));
+try {
+  setPriority(Math.min(19, getPriority() + WORKER_NICENESS));
+} catch {
+  // A system that refuses it renders at normal priority: slower API under load, same videos.
+}
 
 const log: Log = {
   debug: (m, e) => send(logMessage("debug", m, e)),
