@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 /**
@@ -34,22 +34,29 @@ export async function claimDataDir(dir: string): Promise<DataDir> {
     if (e.code !== "EEXIST") throw e;
   });
   const lock = join(path, LOCK);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const file = await open(lock, "wx");
-      await file.writeFile(String(process.pid));
-      await file.close();
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw e;
-      const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new DataDirInUseError(
-          `${path} is in use by another videocraft serve (pid ${holder}); stop it, or pass --data-dir <another folder>`,
-        );
+  // Written aside and linked into place, so a reader never sees a lock without its pid.
+  const mine = `${lock}.${process.pid}`;
+  await writeFile(mine, String(process.pid));
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await link(mine, lock);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+        const alive = Number.isInteger(holder) && holder > 0 && isAlive(holder);
+        // A second collision means another process took the stale lock over at the same moment.
+        if (alive || attempt > 0) {
+          throw new DataDirInUseError(
+            `${path} is in use by another videocraft serve (pid ${holder || "unknown"}); stop it, or pass --data-dir <another folder>`,
+          );
+        }
+        await unlink(lock).catch(() => undefined);
       }
-      await unlink(lock).catch(() => undefined);
     }
+  } finally {
+    await unlink(mine).catch(() => undefined);
   }
   return {
     path,
