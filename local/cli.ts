@@ -14,6 +14,7 @@ import {
 } from "./cli-commands.js";
 import { startLocalService } from "./local-service.js";
 import { localModeEnv } from "./request-file.js";
+import { type UploadCommandOptions, uploadCommand } from "./upload-command.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -120,6 +121,15 @@ program
   .addOption(urlOption())
   .addOption(keyOption())
   .action(run((id: string, o: RemoteOptions & { output: string }) => downloadCommand(id, o)));
+
+program
+  .command("upload")
+  .description("upload a media file to the API's bucket; prints the s3:// source to use in a request")
+  .argument("<file>")
+  .option("--content-type <type>", "media type (default: from the file's extension)")
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(run((file: string, o: UploadCommandOptions) => uploadCommand(file, o)));
 
 program
   .command("validate")

@@ -1,5 +1,7 @@
 import type { RouteDefinition } from "./define-route.js";
 import { cancelJobRoute } from "./routes/cancel-job.js";
+import { completeUploadRoute } from "./routes/complete-upload.js";
+import { createUploadRoute } from "./routes/create-upload.js";
 import { createVideosRoute } from "./routes/create-videos.js";
 import { deleteVideoRoute } from "./routes/delete-video.js";
 import { getJobRoute } from "./routes/get-job.js";
@@ -24,5 +26,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   healthRoute,
   schemaRoute,
   metricsRoute,
+  createUploadRoute,
+  completeUploadRoute,
   openApiRoute(() => API_ROUTES),
 ];
