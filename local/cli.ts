@@ -13,6 +13,7 @@ import {
   validateCommand,
 } from "./cli-commands.js";
 import { startLocalService } from "./local-service.js";
+import { buildLocalStudio } from "./local-studio.js";
 import { localModeEnv } from "./request-file.js";
 import { type UploadCommandOptions, uploadCommand } from "./upload-command.js";
 
@@ -70,12 +71,24 @@ program
   .description("run the API and render workers locally on an embedded S3+SQS emulator")
   .option("-p, --port <port>", "HTTP port on 127.0.0.1", port, 8080)
   .action(async (o: { port: number }) => {
-    const service = await startLocalService({ port: o.port, env: localModeEnv() });
+    const studio = await buildLocalStudio();
+    const service = await startLocalService({
+      port: o.port,
+      env: { ...localModeEnv(), VIDEOCRAFT_STUDIO_DIR: studio.dir },
+    });
+    await studio.provideExampleMedia(service).catch((e: unknown) => {
+      console.warn(`examples will need your own media: ${(e as Error).message}`);
+    });
     console.log(`VideoCraft API listening on ${service.url}/v1`);
+    console.log(`Studio: open ${service.url}/studio in a browser`);
     if (!process.env.VIDEOCRAFT_API_KEY)
       console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
     console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
-    const stop = () => void service.stop().then(() => process.exit(0));
+    const stop = () =>
+      void service
+        .stop()
+        .then(() => studio.remove())
+        .then(() => process.exit(0));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });

@@ -6,7 +6,8 @@ set -euo pipefail
 # Fonts: captions in Latin, Greek and Cyrillic (Liberation, DejaVu) and stand-ins for other scripts:
 # FreeFont (Indic, Thai, Ethiopic …), Lohit (Telugu, Kannada), WenQuanYi Micro Hei (CJK), Symbola (emoji).
 FONTS=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-lohit-telu fonts-lohit-knda fonts-wqy-microhei fonts-symbola)
-PACKAGES=(ffmpeg espeak-ng "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make)
+# chromium: the studio's browser test drives Debian's build through playwright-core (no browser download).
+PACKAGES=(ffmpeg espeak-ng "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make chromium)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -17,6 +18,7 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || missing+=(pocketsphinx)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 [ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)

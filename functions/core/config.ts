@@ -125,6 +125,8 @@ const envSchema = z.object({
   VIDEOCRAFT_LOCAL_ALLOWED_DIR: z.string().optional(),
   VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: bool,
   VIDEOCRAFT_WORK_DIR: z.string().optional(),
+  /** The built studio (local/build-studio.ts) the API serves at /studio; unset: no studio. */
+  VIDEOCRAFT_STUDIO_DIR: z.string().optional(),
   VIDEOCRAFT_VERSION: z.string().default("0.1.0"),
   /** `*` or comma-separated origins (`https://app.example.com,https://admin.example.com`). */
   VIDEOCRAFT_CORS_ORIGIN: z
@@ -174,6 +176,7 @@ export type Config = Readonly<{
   localAllowedDir: string | undefined;
   allowPrivateSources: boolean;
   workDir: string | undefined;
+  studioDir: string | undefined;
   version: string;
   /** Origins the API answers CORS requests for; `["*"]` allows any. */
   corsOrigins: readonly string[];
@@ -241,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localAllowedDir: e.VIDEOCRAFT_LOCAL_ALLOWED_DIR,
     allowPrivateSources: e.VIDEOCRAFT_ALLOW_PRIVATE_SOURCES,
     workDir: e.VIDEOCRAFT_WORK_DIR,
+    studioDir: e.VIDEOCRAFT_STUDIO_DIR,
     version: e.VIDEOCRAFT_VERSION,
     corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),
   });
