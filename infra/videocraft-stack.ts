@@ -103,12 +103,15 @@ export class VideoCraftStack extends Stack {
     });
 
     // IAM, least privilege by prefix (storage-keys.ts). The API stores requests, statuses and cancel
-    // markers, rolls back a half-created job, presigns video downloads and asset uploads, deletes videos.
+    // markers, rolls back a half-created job, presigns video downloads, deletes videos. Uploads: it
+    // presigns PUTs and UploadParts (signed with this role, so the role needs s3:PutObject on
+    // uploads/), starts and completes multipart uploads (PutObject too), reads the finished object's
+    // size (HeadObject = GetObject) and deletes one that came out over the size limit.
     const api = this.api.handler;
     grantPrefixes(api, bucket, {
-      read: ["jobs", "videos"],
+      read: ["jobs", "videos", "uploads"],
       put: ["jobs", "uploads"],
-      delete: ["jobs", "videos"],
+      delete: ["jobs", "videos", "uploads"],
     });
     queue.grantSendMessages(api);
     // GET /v1/metrics reports the render queue's depth (ApproximateNumberOfMessages). The send grant
