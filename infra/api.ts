@@ -1,5 +1,5 @@
 import path from "node:path";
-import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Size, Stack, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -20,6 +20,9 @@ export interface ApiProps {
   readonly corsOrigins: readonly string[];
   readonly logRetention: logs.RetentionDays;
 }
+
+/** Where the API function finds the built studio: `studio/` beside its code in /var/task. */
+export const STUDIO_DIR = "/var/task/studio";
 
 /** SPEC §4 base paths: `/v1`, and `/api/v1` for VideoCraft's clients. */
 export const API_BASE_PATHS = ["v1", "api/v1"] as const;
@@ -72,8 +75,21 @@ export class Api extends Construct {
         minify: true,
         sourceMap: true,
         forceDockerBundling: false,
+        // The studio's page, script and style (and the example requests) travel next to the handler;
+        // the function serves them from STUDIO_DIR and never runs esbuild itself.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [
+            `cd "${inputDir}" && node_modules/.bin/tsx local/build-studio.ts "${outputDir}/studio"`,
+          ],
+        },
       },
-      environment: { NODE_OPTIONS: "--enable-source-maps", ...props.environment },
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        VIDEOCRAFT_STUDIO_DIR: STUDIO_DIR,
+        ...props.environment,
+      },
       logGroup: new logs.LogGroup(this, "HandlerLogs", {
         retention: props.logRetention,
         removalPolicy: RemovalPolicy.DESTROY,
@@ -114,6 +130,8 @@ export class Api extends Construct {
       // on destroy, since other APIs in the account rely on the same setting).
       cloudWatchRole: true,
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      // The studio's script is ~430 kB, ~140 kB gzipped; JSON answers shrink too.
+      minCompressionSize: Size.kibibytes(1),
       deployOptions: {
         stageName: "prod",
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
@@ -126,10 +144,12 @@ export class Api extends Construct {
         throttlingBurstLimit: STAGE_BURST_LIMIT,
         // Health checks need no key, so nothing else limits what anonymous callers make the Lambda cost.
         methodOptions: Object.fromEntries(
-          API_BASE_PATHS.map((base) => [
-            `/${base}/health/GET`,
-            { throttlingRateLimit: HEALTH_RATE_LIMIT, throttlingBurstLimit: HEALTH_BURST_LIMIT },
-          ]),
+          [...API_BASE_PATHS.map((base) => `/${base}/health/GET`), "/studio/GET", "/studio/{proxy+}/GET"].map(
+            (method) => [
+              method,
+              { throttlingRateLimit: HEALTH_RATE_LIMIT, throttlingBurstLimit: HEALTH_BURST_LIMIT },
+            ],
+          ),
         ),
       },
       defaultCorsPreflightOptions: {
@@ -154,6 +174,15 @@ export class Api extends Construct {
       });
       resource.addResource("{proxy+}").addMethod("ANY", integration, keyed);
     }
+    // The studio's page and assets are static and public (the page asks for the key before it
+    // calls anything); the browser cannot send a key when it loads them.
+    const studio = this.restApi.root.addResource("studio");
+    const open: apigw.MethodOptions = {
+      authorizationType: apigw.AuthorizationType.NONE,
+      apiKeyRequired: false,
+    };
+    studio.addMethod("GET", integration, open);
+    studio.addResource("{proxy+}").addMethod("GET", integration, open);
 
     const apiKey = this.restApi.addApiKey("DefaultKey", {
       description: "VideoCraft default key; read its value with the ApiKeyValueCommand stack output",
@@ -183,7 +212,7 @@ export class Api extends Construct {
       {
         id: "AwsSolutions-APIG4",
         reason:
-          "Only GET /v1/health and /api/v1/health (status and version, no data) and the CORS preflight OPTIONS methods are open; all other methods use the Bearer/x-api-key authorizer plus a required API key.",
+          "Only GET /v1/health and /api/v1/health (status and version, no data), GET /studio and /studio/{proxy+} (the studio's static page, script and style; the page asks for the key before it calls the API) and the CORS preflight OPTIONS methods are open, each throttled like health; all other methods use the Bearer/x-api-key authorizer plus a required API key.",
       },
       {
         id: "AwsSolutions-COG4",
