@@ -47,6 +47,8 @@ beforeAll(async () => {
   examples = ((await client.request("GET", "/v1/examples")).body as { examples: typeof examples }).examples;
   browser = await launchTestBrowser();
   page = await browser.context.newPage();
+  // Generous: the machine may be busy with other renders; each wait still ends on a positive signal.
+  page.setDefaultTimeout(45_000);
   // CSP violations and script errors show up here; the page must have none.
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(m.text());
