@@ -1,5 +1,5 @@
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { type AwsClients, createAwsClients } from "./adapters/aws-clients.js";
+import { createCloudWatchClient } from "./adapters/cloudwatch-client.js";
 import { CloudWatchMetricsReader } from "./adapters/cloudwatch-metrics-reader.js";
 import { EmfMetrics } from "./adapters/emf-metrics.js";
 import { createLog } from "./adapters/powertools-log.js";
@@ -54,13 +54,14 @@ export function servicePorts(config: Config, clients: AwsClients): ServicePorts 
 
 /** What the API may take from its caller instead of the Lambda defaults. */
 export type ApiOverrides = Partial<
-  Pick<ApiDeps, "clock" | "log" | "metrics" | "metricsReader" | "probeSources">
+  Pick<ApiDeps, "clock" | "log" | "metrics" | "metricsReader" | "probeSources" | "downloads">
 >;
 
 /**
  * The API's dependencies. Defaults are the Lambda's: Powertools logs, EMF metrics read back from
- * CloudWatch, and no source probing for dry runs (the function carries neither the fetcher nor
- * ffprobe; local mode passes the worker's probe).
+ * CloudWatch, no source probing for dry runs (the function carries neither the fetcher nor
+ * ffprobe; local mode passes the worker's probe), and downloads as redirects (the buffered proxy
+ * integration cannot carry a video; local mode streams).
  */
 export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverrides = {}): ApiDeps {
   return {
@@ -70,10 +71,12 @@ export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverr
     queueDepth: ports.renderQueueDepth,
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? createLog("videocraft-api"),
-    metrics: overrides.metrics ?? new EmfMetrics("videocraft-api"),
+    metrics: overrides.metrics ?? new EmfMetrics("videocraft-api", config.metricNamespace),
     metricsReader:
-      overrides.metricsReader ?? new CloudWatchMetricsReader(new CloudWatchClient({ region: config.region })),
+      overrides.metricsReader ??
+      new CloudWatchMetricsReader(createCloudWatchClient(config), config.metricNamespace),
     probeSources: overrides.probeSources ?? noSourceProbing,
+    downloads: overrides.downloads ?? "redirect",
   };
 }
 
@@ -102,7 +105,7 @@ export function renderDeps(
     jobs: new JobStore(ports.store),
     clock: clock ?? systemClock,
     log: log ?? createLog("videocraft-render"),
-    metrics: metrics ?? new EmfMetrics("videocraft-render"),
+    metrics: metrics ?? new EmfMetrics("videocraft-render", config.metricNamespace),
     whisper,
     ...(ports.assemblyQueue ? { queues: { render: ports.renderQueue, assembly: ports.assemblyQueue } } : {}),
     ...seams,

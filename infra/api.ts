@@ -1,13 +1,11 @@
-import path from "node:path";
 import { Duration, RemovalPolicy, Size, Stack, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { CORS_ALLOW_HEADERS, CORS_MAX_AGE_SECONDS } from "../functions/api/cors-headers.js";
 import { BEARER_AUTHORIZER_SOURCE } from "./bearer-authorizer-code.js";
-import { REPO_ROOT } from "./repo-root.js";
+import { retainedLogGroup, ServiceFunction } from "./service-function.js";
 
 export interface ApiProps {
   /** Settings the handler reads through `loadConfig`; the stack adds bucket and queue. */
@@ -19,13 +17,26 @@ export interface ApiProps {
   readonly quotaPerDay: number;
   readonly corsOrigins: readonly string[];
   readonly logRetention: logs.RetentionDays;
+  /** X-Ray: the stage and both functions. */
+  readonly tracing: boolean;
 }
+
+/** API Gateway stops waiting for a Lambda integration after this long. */
+export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
+/**
+ * Below the integration timeout with room for a cold start, so a request that runs too long ends
+ * as a function timeout (logged, counted by the Errors alarm) instead of running on after API
+ * Gateway has already answered 504. The dry run's probing stops well before (PROBE_DEADLINE_MS).
+ */
+export const API_FUNCTION_TIMEOUT_SECONDS = 25;
 
 /** Where the API function finds the built studio: `studio/` beside its code in /var/task. */
 export const STUDIO_DIR = "/var/task/studio";
 
 /** SPEC §4 base paths: `/v1`, and `/api/v1` for VideoCraft's clients. */
 export const API_BASE_PATHS = ["v1", "api/v1"] as const;
+
+const STAGE_NAME = "prod";
 
 /** Keyed methods share this; anonymous traffic (health checks) is capped separately. */
 const STAGE_RATE_LIMIT = 100;
@@ -44,70 +55,45 @@ const HEALTH_BURST_LIMIT = 10;
  */
 export class Api extends Construct {
   readonly restApi: apigw.RestApi;
-  readonly handler: NodejsFunction;
+  readonly handler: lambda.Function;
   readonly authorizerFunction: lambda.Function;
   readonly apiKey: apigw.IApiKey;
   readonly accessLogGroup: logs.LogGroup;
+  readonly executionLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
 
-    this.handler = new NodejsFunction(this, "Handler", {
-      entry: path.join(REPO_ROOT, "functions/api/handler.ts"),
-      handler: "handler",
-      runtime: lambda.Runtime.NODEJS_24_X,
-      // Pure JavaScript bundle: Graviton is cheaper per GB-second and needs no other change.
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memoryMb,
-      // API Gateway gives up on an integration after 29 s.
-      timeout: Duration.seconds(29),
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, "package-lock.json"),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: "node24",
-        mainFields: ["module", "main"],
-        // CommonJS dependencies bundled into an ES module still call require().
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // Bundle the SDK too: the version tested locally is the one that runs, not whatever the runtime ships.
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
+    this.handler = new ServiceFunction(this, "Handler", {
+      description: "VideoCraft HTTP API",
+      code: {
+        kind: "node-entry",
+        entry: "functions/api/handler.ts",
+        handler: "handler",
         // The studio's page, script and style (and the example requests) travel next to the handler;
         // the function serves them from STUDIO_DIR and never runs esbuild itself.
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [
-            `cd "${inputDir}" && node_modules/.bin/tsx local/build-studio.ts "${outputDir}/studio"`,
-          ],
-        },
+        afterBundling: (inputDir, outputDir) => [
+          `cd "${inputDir}" && node_modules/.bin/tsx local/build-studio.ts "${outputDir}/studio"`,
+        ],
       },
-      environment: {
-        NODE_OPTIONS: "--enable-source-maps",
-        VIDEOCRAFT_STUDIO_DIR: STUDIO_DIR,
-        ...props.environment,
-      },
-      logGroup: new logs.LogGroup(this, "HandlerLogs", {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
-    });
-
-    this.authorizerFunction = new lambda.Function(this, "BearerAuthorizer", {
-      runtime: lambda.Runtime.NODEJS_24_X,
+      // Pure JavaScript bundle: Graviton is cheaper per GB-second and needs no other change.
       architecture: lambda.Architecture.ARM_64,
-      handler: "index.handler",
-      code: lambda.Code.fromInline(BEARER_AUTHORIZER_SOURCE),
-      memorySize: 128,
+      memoryMb: props.memoryMb,
+      timeout: Duration.seconds(API_FUNCTION_TIMEOUT_SECONDS),
+      environment: { VIDEOCRAFT_STUDIO_DIR: STUDIO_DIR, ...props.environment },
+      logRetention: props.logRetention,
+      tracing: props.tracing,
+    }).function;
+
+    this.authorizerFunction = new ServiceFunction(this, "BearerAuthorizer", {
+      description: "VideoCraft: passes the x-api-key or Bearer key to API Gateway's key check",
+      code: { kind: "inline", source: BEARER_AUTHORIZER_SOURCE, handler: "index.handler" },
+      architecture: lambda.Architecture.ARM_64,
+      memoryMb: 128,
       timeout: Duration.seconds(5),
-      logGroup: new logs.LogGroup(this, "AuthorizerLogs", {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
-    });
+      logRetention: props.logRetention,
+      tracing: props.tracing,
+    }).function;
     const authorizer = new apigw.RequestAuthorizer(this, "Authorizer", {
       handler: this.authorizerFunction,
       // No identity sources and no cache: either of two headers may carry the key, and API Gateway
@@ -116,10 +102,7 @@ export class Api extends Construct {
       resultsCacheTtl: Duration.seconds(0),
     });
 
-    this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.accessLogGroup = retainedLogGroup(this, "AccessLogs", props.logRetention);
 
     const corsOrigins = [...props.corsOrigins];
     this.restApi = new apigw.RestApi(this, "RestApi", {
@@ -133,7 +116,8 @@ export class Api extends Construct {
       // The studio's script is ~430 kB, ~140 kB gzipped; JSON answers shrink too.
       minCompressionSize: Size.kibibytes(1),
       deployOptions: {
-        stageName: "prod",
+        stageName: STAGE_NAME,
+        tracingEnabled: props.tracing,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
@@ -163,6 +147,16 @@ export class Api extends Construct {
 
     // The stack exports the URL as ApiUrl; RestApi's own unnamed Endpoint output would repeat it.
     this.restApi.node.tryRemoveChild("Endpoint");
+
+    // With method logging on, API Gateway writes to this group by name and would create it itself,
+    // kept forever and left behind by `cdk destroy`. Created first (the stage depends on it), it has
+    // the stack's retention and goes with the stack.
+    this.executionLogGroup = new logs.LogGroup(this, "ExecutionLogs", {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${STAGE_NAME}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi.deploymentStage.node.addDependency(this.executionLogGroup);
 
     const integration = new apigw.LambdaIntegration(this.handler, { proxy: true });
     const keyed: apigw.MethodOptions = { authorizer, apiKeyRequired: true };

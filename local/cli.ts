@@ -12,6 +12,7 @@ import {
   toCliExit,
   validateCommand,
 } from "./cli-commands.js";
+import type { DoctorOptions } from "./doctor-command.js";
 import { startLocalService } from "./local-service.js";
 import { buildLocalStudio } from "./local-studio.js";
 import { localModeEnv } from "./request-file.js";
@@ -69,19 +70,27 @@ const program = new Command()
 program
   .command("serve")
   .description("run the API and render workers locally on an embedded S3+SQS emulator")
-  .option("-p, --port <port>", "HTTP port on 127.0.0.1", port, 8080)
-  .action(async (o: { port: number }) => {
+  // VideoCraft's VIDEOCRAFT_SERVER_PORT/HOST are honoured; unlike VideoCraft's 0.0.0.0, the
+  // default host is loopback: a development server should not be reachable from the network.
+  .addOption(
+    new Option("-p, --port <port>", "HTTP port").argParser(port).default(8080).env("VIDEOCRAFT_SERVER_PORT"),
+  )
+  .addOption(
+    new Option("--host <address>", "address to listen on").default("127.0.0.1").env("VIDEOCRAFT_SERVER_HOST"),
+  )
+  .action(async (o: { port: number; host: string }) => {
     const studio = await buildLocalStudio();
     const service = await startLocalService({
       port: o.port,
+      host: o.host,
       env: { ...localModeEnv(), VIDEOCRAFT_STUDIO_DIR: studio.dir },
     });
     await studio.provideExampleMedia(service).catch((e: unknown) => {
       console.warn(`examples will need your own media: ${(e as Error).message}`);
     });
-    console.log(`VideoCraft API listening on ${service.url}/v1`);
+    console.log(`VideoCraft API listening on ${service.url}/v1 (VideoCraft's API: ${service.url}/api/v1)`);
     console.log(`Studio: open ${service.url}/studio in a browser`);
-    if (!process.env.VIDEOCRAFT_API_KEY)
+    if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
       console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
     console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
     const stop = () =>
@@ -149,6 +158,21 @@ program
   .description("check a request file as render would, offline: schema, placeholders, local files (exit 2)")
   .argument("<request.json>")
   .action(run((file: string) => validateCommand(file)));
+
+program
+  .command("doctor")
+  .description("check what rendering needs here; with --aws, what `cdk deploy` needs from your account")
+  .option("--aws", "also check region, credentials, CDK bootstrap, Lambda concurrency and a container engine")
+  .option(
+    "-c, --context <key=value>",
+    "a deployment setting, as given to `cdk deploy -c` (repeatable)",
+    (value: string, all: string[]) => [...all, value],
+    [] as string[],
+  )
+  .option("--toolkit-stack-name <name>", "the CDK bootstrap stack's name", "CDKToolkit")
+  .addHelpText("after", "\nExit code 1 when a check fails; each failing line says how to fix it.")
+  // Loaded on demand: the AWS SDK clients it needs would slow every other command's start.
+  .action(run(async (o: DoctorOptions) => (await import("./doctor-command.js")).doctorCommand(o)));
 
 program.parseAsync().catch((e: unknown) => {
   // Commander has already printed its message (or the help, or the version).

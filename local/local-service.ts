@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { type AwsClientOptions, createAwsClients } from "../functions/adapters/aws-clients.js";
 import { createLog } from "../functions/adapters/powertools-log.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
+import { resolveEnvAliases } from "../functions/core/env-aliases.js";
 import type { JobStore } from "../functions/core/jobs/job-store.js";
 import { retentionRules } from "../functions/core/jobs/retention-rules.js";
 import { systemClock } from "../functions/core/ports/clock.js";
@@ -18,14 +19,17 @@ import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook
 import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
+import { LOCAL_FUNCTIONS, LOCAL_ONLY, runAsLocalFunction } from "./lambda-context.js";
 import { startRetentionSweeper } from "./retention-sweeper.js";
 import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
 
 export interface LocalServiceOptions {
   /** Variables as on AWS (VIDEOCRAFT_*); the emulator's bucket/queue/endpoint override theirs. */
   env?: Record<string, string | undefined>;
-  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  /** HTTP port; 0 picks a free one. @default VIDEOCRAFT_SERVER_PORT, else 0 */
   port?: number;
+  /** Address to listen on. @default VIDEOCRAFT_SERVER_HOST, else 127.0.0.1 */
+  host?: string;
   /** Render worker loops (VIDEOCRAFT_LOCAL_WORKERS); 0 runs the API alone. */
   workers?: number;
   /**
@@ -39,6 +43,8 @@ export interface LocalServiceOptions {
   resolver?: RenderDeps["resolver"];
   /** Webhook retry/network overrides (tests: short backoff). */
   webhook?: WebhookTuning;
+  /** SDK client options (tests: middleware that records every AWS call). */
+  clients?: AwsClientOptions;
 }
 
 export interface LocalService {
@@ -56,7 +62,8 @@ export interface LocalService {
  * local HTTP server, and the same render and dead-letter handlers fed by local queue pollers.
  */
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
-  const env = options.env ?? {};
+  // VideoCraft's names for our settings (VIDEOCRAFT_SECURITY_API_KEY, …) count as ours.
+  const env = resolveEnvAliases(options.env ?? {});
   const stack = await startEmbeddedStack();
   const apiKey = env.VIDEOCRAFT_API_KEY || randomBytes(24).toString("base64url");
   let config: Config;
@@ -79,7 +86,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",
     );
   }
-  const clients = createAwsClients(config);
+  const clients = createAwsClients(config, options.clients);
   const ports = servicePorts(config, clients);
   const { store } = ports;
   const clock = systemClock;
@@ -92,11 +99,18 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       log,
       metrics,
       metricsReader: metrics,
-      // The API runs next to the worker here, so a dry run probes sources as the worker would.
-      probeSources: sourceHeadProber({ config, store }),
+      // The API runs next to the worker here, so a dry run probes sources as the worker would. The
+      // deployed API function does not probe: its calls are local mode's own, no function's.
+      probeSources: (srcs) =>
+        runAsLocalFunction(LOCAL_ONLY.dryRunProbe, () => sourceHeadProber({ config, store })(srcs)),
+      // The local HTTP server pipes a download's bytes (VideoCraft's clients expect them, not a redirect).
+      downloads: "stream",
     }),
   );
-  const http = await startHttpServer(api, { port: options.port ?? 0 });
+  const http = await startHttpServer(api, {
+    port: options.port ?? Number(env.VIDEOCRAFT_SERVER_PORT || 0),
+    host: options.host ?? (env.VIDEOCRAFT_SERVER_HOST || "127.0.0.1"),
+  });
   const deps = renderDeps(config, ports, resolveWhisperPaths(config.transcriptionModel, env), {
     clock,
     log,
@@ -111,11 +125,24 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
   const workers =
     concurrency > 0
-      ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.queueUrl, handler: render, concurrency, log })
+      ? startWorkerLoop({
+          sqs: clients.sqs,
+          queueUrl: config.queueUrl,
+          handler: render,
+          concurrency,
+          functionName: LOCAL_FUNCTIONS.render,
+          log,
+        })
       : undefined;
   const deadLetterHandler: SqsHandler = createDeadLetterHandler(deps);
   const deadLetters = config.dlqUrl
-    ? startWorkerLoop({ sqs: clients.sqs, queueUrl: config.dlqUrl, handler: deadLetterHandler, log })
+    ? startWorkerLoop({
+        sqs: clients.sqs,
+        queueUrl: config.dlqUrl,
+        handler: deadLetterHandler,
+        functionName: LOCAL_FUNCTIONS.deadLetter,
+        log,
+      })
     : undefined;
   // Fan-out: the same render handler assembles jobs from the FIFO queue; its DLQ fails them.
   const assemblers = config.fanout.assemblyQueueUrl
@@ -125,23 +152,28 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
           queueUrl: config.fanout.assemblyQueueUrl,
           handler: render,
           concurrency,
+          functionName: LOCAL_FUNCTIONS.render,
           log,
         }),
         startWorkerLoop({
           sqs: clients.sqs,
           queueUrl: stack.assemblyDlqUrl,
           handler: deadLetterHandler,
+          functionName: LOCAL_FUNCTIONS.deadLetter,
           log,
         }),
       ]
     : [];
 
-  const sweeper = startRetentionSweeper({
-    s3: clients.s3,
-    bucket: config.bucket,
-    rules: retentionRules(config.retentionDays),
-    log,
-  });
+  // S3 lifecycle rules do this on AWS: no function does.
+  const sweeper = runAsLocalFunction(LOCAL_ONLY.retentionSweeper, () =>
+    startRetentionSweeper({
+      s3: clients.s3,
+      bucket: config.bucket,
+      rules: retentionRules(config.retentionDays),
+      log,
+    }),
+  );
 
   let stopped: Promise<void> | undefined;
   return {

@@ -1,18 +1,57 @@
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "../core/config.js";
+import { traceAwsClient } from "./aws-tracing.js";
 
 export interface AwsClients {
   s3: S3Client;
   sqs: SQSClient;
 }
 
+/** Any SDK v3 client: what `AwsClientOptions.instrument` receives. */
+export type AnyAwsClient = S3Client | SQSClient | CloudWatchClient;
+
+export interface AwsClientOptions {
+  /**
+   * Called with each client before it is used, to add SDK middleware (tests record every call
+   * a function makes and check it against the function's IAM role).
+   */
+  instrument?: (client: AnyAwsClient) => void;
+}
+
 /**
  * One place decides how the SDK reaches storage and the queue, so the API, the render worker
- * and the local stack cannot drift apart.
+ * and the local stack cannot drift apart. On Lambda with tracing on, each call becomes an X-Ray
+ * subsegment (aws-tracing.ts).
  */
-export function createAwsClients(config: Pick<Config, "region" | "awsEndpoint">): AwsClients {
-  const local = config.awsEndpoint
+export function createAwsClients(
+  config: Pick<Config, "region" | "awsEndpoint">,
+  options: AwsClientOptions = {},
+): AwsClients {
+  const local = localEndpoint(config);
+  const s3 = new S3Client({
+    region: config.region,
+    ...local,
+    // Bucket-in-hostname needs wildcard DNS for 127.0.0.1; path style needs nothing.
+    forcePathStyle: Boolean(config.awsEndpoint),
+    // Default CRC checksums get baked into presigned PUT URLs, and browsers/curl uploading to them
+    // don't send the matching header, so real S3 rejects the upload.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+  const sqs = new SQSClient({ region: config.region, ...local });
+  return { s3: prepareAwsClient(s3, options), sqs: prepareAwsClient(sqs, options) };
+}
+
+/** Instruments (tests) and traces (Lambda) a client; every client the functions use goes through here. */
+export function prepareAwsClient<T extends AnyAwsClient>(client: T, options: AwsClientOptions): T {
+  options.instrument?.(client);
+  return traceAwsClient(client);
+}
+
+function localEndpoint(config: Pick<Config, "awsEndpoint">) {
+  return config.awsEndpoint
     ? {
         endpoint: config.awsEndpoint,
         // The emulator never checks signatures, but the SDK refuses to sign without credentials;
@@ -20,16 +59,4 @@ export function createAwsClients(config: Pick<Config, "region" | "awsEndpoint">)
         credentials: { accessKeyId: "videocraft-local", secretAccessKey: "videocraft-local" },
       }
     : {};
-  const s3 = new S3Client({
-    region: config.region,
-    ...local,
-    // Bucket-in-hostname needs wildcard DNS for 127.0.0.1; path style needs nothing.
-    forcePathStyle: Boolean(config.awsEndpoint),
-    // Default CRC checksums get baked into presigned PUT URLs, and browsers/curl uploading to them
-    // don't send the matching header, so real S3 rejects the upload (SPEC §8).
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
-  const sqs = new SQSClient({ region: config.region, ...local });
-  return { s3, sqs };
 }

@@ -18,6 +18,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import {
+  type DownloadOptions,
   type ObjectStore,
   ObjectTooLargeError,
   type PresignedPutOptions,
@@ -200,12 +201,35 @@ export class S3ObjectStore implements ObjectStore {
     return { keys: [...keys].sort(byteOrder), prefixes: [...prefixes].sort(byteOrder) };
   }
 
-  async downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }> {
+  async openRead(key: string): Promise<{ body: Readable; bytes: number } | undefined> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    // In Node the SDK hands back the response socket stream itself.
+    const body = out.Body as Readable | undefined;
+    if (!body || out.ContentLength === undefined) {
+      body?.destroy();
+      throw new Error(`object ${key} came without a body or a length`);
+    }
+    return { body, bytes: out.ContentLength };
+  }
+
+  async downloadToFile(
+    key: string,
+    path: string,
+    maxBytes: number,
+    options: DownloadOptions = {},
+  ): Promise<{ bytes: number }> {
     const abort = new AbortController();
+    const stop = options.signal ? AbortSignal.any([abort.signal, options.signal]) : abort.signal;
     let out: GetObjectCommandOutput;
     try {
       out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-        abortSignal: abort.signal,
+        abortSignal: stop,
       });
     } catch (err) {
       if (isNotFound(err)) throw noSuchKey(key);
@@ -230,11 +254,18 @@ export class S3ObjectStore implements ObjectStore {
           done(tooLarge());
           return;
         }
+        try {
+          options.onBytes?.(chunk.length);
+        } catch (e) {
+          abort.abort();
+          done(e as Error);
+          return;
+        }
         done(null, chunk);
       },
     });
     try {
-      await pipeline(body, cap, createWriteStream(path));
+      await pipeline(body, cap, createWriteStream(path), { signal: stop });
     } catch (err) {
       await unlink(path).catch(() => {});
       if (err instanceof ObjectTooLargeError) throw err;
@@ -308,6 +339,11 @@ export class S3ObjectStore implements ObjectStore {
       ResponseContentDisposition: downloadName ? attachment(downloadName) : undefined,
     });
     return getSignedUrl(this.client, command, { expiresIn: Math.floor(expiresSeconds) });
+  }
+
+  async signingExpiry(): Promise<Date | undefined> {
+    // The same memoised provider getSignedUrl signs with; it refreshes a session before it expires.
+    return (await this.client.config.credentials()).expiration;
   }
 
   private async conditionalPut(key: string, body: string, contentType: string): Promise<boolean> {

@@ -15,10 +15,26 @@ import { metricsRoute } from "./routes/metrics.js";
 import { openApiRoute } from "./routes/openapi.js";
 import { schemaRoute } from "./routes/schema.js";
 import { studioAssetRoute, studioPageRoute } from "./routes/studio-page.js";
+import { videoCraftCancelJobRoute, videoCraftDeleteJobRoute } from "./routes/videocraft/cancel-job.js";
+import { videoCraftCreateVideoRoute } from "./routes/videocraft/create-video.js";
+import { videoCraftCsrfTokenRoute } from "./routes/videocraft/csrf-token.js";
+import { videoCraftDeleteVideoRoute } from "./routes/videocraft/delete-video.js";
+import { videoCraftDownloadVideoRoute, videoCraftGetVideoRoute } from "./routes/videocraft/download-video.js";
+import { videoCraftGetJobRoute } from "./routes/videocraft/get-job.js";
+import { videoCraftListJobsRoute } from "./routes/videocraft/list-jobs.js";
+import { videoCraftListVideosRoute } from "./routes/videocraft/list-videos.js";
+import { videoCraftMetricsRoute } from "./routes/videocraft/metrics.js";
+import {
+  videoCraftDetailedHealthRoute,
+  videoCraftHealthRoute,
+  videoCraftLiveRoute,
+  videoCraftReadyRoute,
+} from "./routes/videocraft/probes.js";
+import { videoCraftRootRoute } from "./routes/videocraft/root.js";
 
 /**
- * Every route of the HTTP API. Order matters only for `Allow` on a 405 (methods of one path are
- * listed in this order).
+ * Every route of the HTTP API: ours under /v1, VideoCraft's under /api/v1 and at the root.
+ * Order matters only for `Allow` on a 405 (methods of one path are listed in this order).
  */
 export const API_ROUTES: readonly RouteDefinition[] = [
   createVideosRoute,
@@ -38,4 +54,20 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   studioPageRoute,
   studioAssetRoute,
   openApiRoute(() => API_ROUTES),
+  videoCraftCreateVideoRoute,
+  videoCraftListVideosRoute,
+  videoCraftGetVideoRoute,
+  videoCraftDeleteVideoRoute,
+  videoCraftDownloadVideoRoute,
+  videoCraftListJobsRoute,
+  videoCraftGetJobRoute,
+  videoCraftDeleteJobRoute,
+  videoCraftCancelJobRoute,
+  videoCraftCsrfTokenRoute,
+  videoCraftHealthRoute,
+  videoCraftDetailedHealthRoute,
+  videoCraftReadyRoute,
+  videoCraftLiveRoute,
+  videoCraftMetricsRoute,
+  videoCraftRootRoute(() => API_ROUTES),
 ];

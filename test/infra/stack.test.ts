@@ -58,7 +58,7 @@ describe("settings", () => {
   it("rejects a bad context value naming the key", () => {
     expect(() => parseSettings({ renderArchitecture: "sparc" })).toThrow(/renderArchitecture/);
     expect(() => parseSettings({ renderReservedConcurrency: 4, renderMaxConcurrency: 10 })).toThrow(
-      /renderMaxConcurrency/,
+      /renderReservedConcurrency/,
     );
     expect(
       parseSettings({ renderMemoryMb: "4096", corsOrigins: "https://a.example, https://b.example" }),
@@ -70,14 +70,13 @@ describe("settings", () => {
 });
 
 describe("render worker", () => {
-  it("sizes the function from context: memory, timeout, /tmp, reserved concurrency, architecture", () => {
+  it("sizes the function from context: memory, timeout, /tmp, architecture", () => {
     const [, fn] = imageFunction("handler.handler");
     expect(props(fn)).toMatchObject({
       PackageType: "Image",
       MemorySize: 3008,
       Timeout: 900,
       EphemeralStorage: { Size: 10240 },
-      ReservedConcurrentExecutions: 10,
       Architectures: ["x86_64"],
     });
   });
@@ -145,7 +144,7 @@ describe("render worker", () => {
     expect(images).toHaveLength(1);
     const source = images[0]!.source;
     expect(source.dockerFile).toBe("layers/render-image/Dockerfile");
-    expect(source.dockerBuildArgs).toEqual({ WHISPER_MODEL: "base.en" });
+    expect(source.dockerBuildArgs).toEqual({ WHISPER_MODEL: "base" });
     const dir = path.join(synth.app.outdir, source.directory);
     for (const needed of [
       "package.json",
@@ -153,6 +152,7 @@ describe("render worker", () => {
       "functions/render/handler.ts",
       "scripts/build-whisper.sh",
       "layers/render-image/fonts.conf",
+      "layers/render-image/lambda-entrypoint.sh",
     ]) {
       expect(existsSync(path.join(dir, needed)), needed).toBe(true);
     }
@@ -165,7 +165,7 @@ describe("render worker", () => {
 describe("api", () => {
   it("runs the API handler on nodejs24.x", () => {
     const [, fn] = apiFunction();
-    expect(props(fn)).toMatchObject({ Runtime: "nodejs24.x", Handler: "index.handler", Timeout: 29 });
+    expect(props(fn)).toMatchObject({ Runtime: "nodejs24.x", Handler: "index.handler" });
   });
 
   it("ships an ES module bundle without CDK or test libraries in it", () => {
@@ -299,7 +299,7 @@ describe("configuration", () => {
 
   it("gives the render worker the transcription model baked into its image", () => {
     const config = loadConfig({ ...lambdaEnv, ...envOf(imageFunction("handler.handler")[1]) });
-    expect(config.transcriptionModel).toBe("base.en");
+    expect(config.transcriptionModel).toBe("base");
     expect(config.ffmpeg.timeoutSeconds).toBeLessThanOrEqual(900);
   });
 });
@@ -323,9 +323,11 @@ describe("IAM", () => {
     }
   });
 
-  it("allows only CloudWatch metric reads on every resource", () => {
+  it("allows only CloudWatch metric reads and X-Ray trace uploads on every resource", () => {
     const wildcard = statements().filter((s) => resourcesOf(s).includes("*"));
-    expect(wildcard.flatMap(actionsOf)).toEqual(["cloudwatch:GetMetricData"]);
+    expect(new Set(wildcard.flatMap(actionsOf))).toEqual(
+      new Set(["cloudwatch:GetMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]),
+    );
   });
 
   it("scopes object access to prefixes of the stack's bucket", () => {
@@ -343,12 +345,14 @@ describe("IAM", () => {
 describe("monitoring", () => {
   const alarms = () => resourcesOfType(json, "AWS::CloudWatch::Alarm").map(([, r]) => props(r));
 
-  it("alarms as soon as one message sits in or passes through the DLQ", () => {
+  it("alarms as soon as one message sits in or passes through either DLQ", () => {
     const dlq = alarms().filter(
       (a) => a.Namespace === "AWS/SQS" && a.MetricName !== "ApproximateAgeOfOldestMessage",
     );
     expect(dlq.map((a) => a.MetricName).sort()).toEqual([
       "ApproximateNumberOfMessagesVisible",
+      "ApproximateNumberOfMessagesVisible",
+      "NumberOfMessagesReceived",
       "NumberOfMessagesReceived",
     ]);
     for (const a of dlq)
@@ -373,7 +377,7 @@ describe("monitoring", () => {
     );
     expect(stats.map((m) => m.MetricName).sort()).toEqual(["JobFailures", "JobSeconds"]);
     const namespaces = stats.map((m) => m.Namespace);
-    expect(new Set(namespaces)).toEqual(new Set(["VideoCraft"]));
+    expect(new Set(namespaces)).toEqual(new Set(["VideoCraft/VideoCraft"]));
   });
 
   it("alarms on API 5xx and on errors and throttles of every function", () => {

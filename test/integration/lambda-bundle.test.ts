@@ -26,10 +26,12 @@ const FORBIDDEN = [
   "tsx",
 ];
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
-/** The render worker's source fetcher and ffprobe code: the API function has no use for them. */
+/**
+ * The render worker's source fetcher and ffprobe code: the API function has no use for them. (The
+ * address policy is core: the API applies it to webhook URLs at submission.)
+ */
 const FETCHER_AND_FFPROBE = [
   "functions/render/pipeline/safe-fetch.ts",
-  "functions/render/pipeline/address-policy.ts",
   "functions/render/pipeline/probe-media.ts",
 ];
 

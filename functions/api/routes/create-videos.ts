@@ -4,9 +4,10 @@ import { dryRun, dryRunResultSchema } from "../../core/jobs/dry-run.js";
 import { requestJsonSchema } from "../../core/schema/request-json-schema.js";
 import { dateTimeField } from "../../core/schema/response-formats.js";
 import { ApiError } from "../api-error.js";
-import type { ApiRequest } from "../api-request.js";
+import { type ApiRequest, callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
+import { IDEMPOTENCY_KEY, idempotencyKeyOf } from "../idempotency-key.js";
 
 export const jobCreatedSchema = z
   .object({
@@ -21,14 +22,10 @@ export type JobCreated = z.infer<typeof jobCreatedSchema>;
 
 export const jobsCreatedSchema = z.object({ jobs: z.array(jobCreatedSchema) }).meta({ id: "JobsCreated" });
 
-// Printable ASCII only: the key is echoed in logs by clients and compared byte for byte.
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-/** One job per project; VideoCraft's `/api/v1/generate-video` is kept so its clients work unchanged. */
+/** One job per project; VideoCraft's own create (one job per request) is routes/videocraft/create-video.ts. */
 export const createVideosRoute = defineRoute({
   method: "POST",
   path: "/v1/videos",
-  aliases: ["/api/v1/videos", "/api/v1/generate-video"],
   json: true,
   doc: {
     tag: "videos",
@@ -74,7 +71,7 @@ export const createVideosRoute = defineRoute({
     const result = await createJobs(deps, {
       body: body.json,
       rawBody: body.text,
-      principal: req.caller?.principal ?? "anonymous",
+      principal: callerOf(req).principal,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
     const jobs = result.jobs.map(
@@ -100,15 +97,4 @@ function dryRunRequested(req: ApiRequest): boolean {
   throw new ApiError(400, "VALIDATION_FAILED", "invalid query parameters", [
     { path: "dry_run", message: "dry_run must be true or false" },
   ]);
-}
-
-function idempotencyKeyOf(req: ApiRequest): string | undefined {
-  const key = req.headers["idempotency-key"];
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError(400, "VALIDATION_FAILED", "invalid Idempotency-Key header", [
-      { path: "Idempotency-Key", message: "must be 1–255 printable ASCII characters without spaces" },
-    ]);
-  }
-  return key;
 }

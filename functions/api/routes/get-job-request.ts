@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getJobRequest } from "../../core/jobs/get-job-request.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
 import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
@@ -14,5 +15,5 @@ export const getJobRequestRoute = defineRoute({
     responses: { 200: { description: "the request", body: z.looseObject({}) } },
     errors: { 404: "unknown job, or its request has expired" },
   },
-  handle: async (req, deps) => json(200, await getJobRequest(jobIdParam(req), deps)),
+  handle: async (req, deps) => json(200, await getJobRequest(jobIdParam(req), callerOf(req).principal, deps)),
 });

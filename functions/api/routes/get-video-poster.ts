@@ -1,5 +1,6 @@
 import { getPosterLink } from "../../core/jobs/get-poster-link.js";
 import { videoLinkSchema } from "../../core/jobs/get-video-link.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
 import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
@@ -15,5 +16,7 @@ export const getVideoPosterRoute = defineRoute({
     errors: { 404: "unknown job, or no poster (not completed, deleted or expired)" },
   },
   handle: async (req, deps) =>
-    json(200, await getPosterLink(jobIdParam(req), deps), { "cache-control": "no-store" }),
+    json(200, await getPosterLink(jobIdParam(req), callerOf(req).principal, deps), {
+      "cache-control": "no-store",
+    }),
 });

@@ -7,8 +7,8 @@ import { storageKeys } from "./storage-keys.js";
  * Deletes a job's MP4 and poster; repeating it is harmless. Refused while the job may still
  * upload, since the render would put the video back after the delete.
  */
-export async function deleteVideo(id: string, deps: Pick<JobDeps, "store">): Promise<void> {
-  const record = await getJobRecord(id, deps);
+export async function deleteVideo(id: string, owner: string, deps: Pick<JobDeps, "store">): Promise<void> {
+  const record = await getJobRecord(id, owner, deps);
   if (record.status === "queued" || record.status === "processing") {
     throw new ConflictError(`job ${id} is ${record.status}; cancel it before deleting its video`);
   }

@@ -67,6 +67,6 @@ export async function toJobView(record: JobRecord, deps: ViewDeps): Promise<JobV
   return view;
 }
 
-export async function getJobView(id: string, deps: ViewDeps): Promise<JobView> {
-  return toJobView(await getJobRecord(id, deps), deps);
+export async function getJobView(id: string, owner: string, deps: ViewDeps): Promise<JobView> {
+  return toJobView(await getJobRecord(id, owner, deps), deps);
 }

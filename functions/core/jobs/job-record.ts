@@ -27,6 +27,11 @@ export type JobStep = (typeof JOB_STEPS)[number];
 /** `jobs/<id>/status.json`: written by the API on create/cancel, by the render worker afterwards. */
 export interface JobRecord {
   id: string;
+  /**
+   * Who created the job (the caller's principal, never a key): only that caller sees it. Jobs
+   * stored before owners were recorded have none and are visible to no caller.
+   */
+  owner?: string;
   status: JobStatus;
   /** 0–100, never decreases. */
   progress: number;

@@ -7,6 +7,12 @@ export const storageKeys = {
   status: (id: string) => `jobs/${id}/status.json`,
   cancel: (id: string) => `jobs/${id}/cancel`,
   idempotency: (hash: string) => `jobs/idempotency/${hash}`,
+  /**
+   * One empty object per job under its owner's digest, so a caller's jobs are listed without
+   * reading anyone else's; under `jobs/`, it expires with the job.
+   */
+  ownedJob: (ownerDigest: string, id: string) => `jobs/owners/${ownerDigest}/${id}`,
+  ownedJobsPrefix: (ownerDigest: string) => `jobs/owners/${ownerDigest}/`,
   video: (id: string) => `videos/${id}.mp4`,
   poster: (id: string) => `videos/${id}.jpg`,
   jobsPrefix: "jobs/",

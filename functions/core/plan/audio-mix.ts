@@ -3,6 +3,7 @@ import { BASE_ARGS } from "./base-args.js";
 import { clipInput } from "./clip-input.js";
 import { num } from "./ffmpeg-escape.js";
 import type { FfmpegCommand, SourceInfo } from "./render-plan.js";
+import { sourceInputArgs } from "./source-input.js";
 
 /** One audible input of the mix, placed on the output timeline. */
 export interface AudioTrack {
@@ -50,7 +51,7 @@ export function sceneAudioTrack(
   const length = Math.min(el.duration ?? Number.POSITIVE_INFINITY, source.durationSeconds ?? room, room);
   return {
     at,
-    inputArgs: ["-i", source.path],
+    inputArgs: sourceInputArgs(source),
     filters: [
       `atrim=duration=${num(length)}`,
       "asetpts=PTS-STARTPTS",

@@ -22,7 +22,8 @@ import type {
   SourceMap,
 } from "./render-plan.js";
 import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
-import { segmentCommand } from "./segment-command.js";
+import { decodeKey, segmentCommand } from "./segment-command.js";
+import { estimateMixMemory, estimateSegmentMemory } from "./segment-memory.js";
 import { sourceFor } from "./source-lookup.js";
 import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
 
@@ -82,6 +83,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
+    const layers = stackLayers(entries);
     const command = segmentCommand({
       output: `${dir}/segment-${timing.index}.mp4`,
       frame,
@@ -89,7 +91,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       frames: timing.frames,
       duration: timing.duration,
       backgroundColor: scene?.background_color ?? project.background_color,
-      layers: stackLayers(entries),
+      layers,
       encoder,
       subtitles,
       fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
@@ -101,6 +103,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       duration: timing.duration,
       frames: timing.frames,
       command,
+      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
     };
   });
 
@@ -120,8 +123,9 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     totalFrames: timeline.totalFrames,
     scenes,
     audio,
+    audioMemory: estimateMixMemory(tracks),
     assemble,
-    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration),
+    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration, timeline.fps),
     warnings,
   };
 }
@@ -270,7 +274,7 @@ function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming,
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
       const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to });
-      entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
+      if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });
   return entries;

@@ -4,7 +4,7 @@ import { elementBox, type Size } from "./element-box.js";
 import { num } from "./ffmpeg-escape.js";
 import type { Layer } from "./layer-stack.js";
 import type { SourceInfo } from "./render-plan.js";
-import { resizeFilters, resizeKeepsAlpha } from "./resize-filter.js";
+import { resizeFilters, resizeKeepsAlpha, resizeScale } from "./resize-filter.js";
 
 export interface VideoLayerSpec {
   element: VideoElementInput;
@@ -27,6 +27,10 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
   const input = clipInput(spec.source, el.loop ?? true, spec.elapsed, to - from);
   if (!input) return undefined;
   const box = elementBox(el, spec.source, spec.frame);
+  const decoded = {
+    width: spec.source.width ?? spec.frame.width,
+    height: spec.source.height ?? spec.frame.height,
+  };
   const mode = el.resize ?? "cover";
   const filters = resizeFilters(mode, box.width, box.height);
   // Shift the clip to where it appears so frames line up with the scene clock, not the clip's.
@@ -46,6 +50,8 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
     at: spec.at,
     inputArgs: input.args,
     filters,
+    decoded: { ...decoded, still: false, scale: resizeScale(mode, decoded, box) },
+    drawn: { width: box.width, height: box.height },
     overlay: { x: box.x, y: box.y, from, to, eofAction: "pass" },
   };
 }

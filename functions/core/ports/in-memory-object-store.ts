@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { NotFoundError, ValidationError } from "../errors.js";
 import {
+  type DownloadOptions,
   type ObjectStore,
   ObjectTooLargeError,
   type PresignedPutOptions,
@@ -96,10 +98,12 @@ export class InMemoryObjectStore implements ObjectStore {
     }
     return { keys, prefixes: [...prefixes] };
   }
-  async downloadToFile(key: string, path: string, maxBytes: number) {
+  async downloadToFile(key: string, path: string, maxBytes: number, options: DownloadOptions = {}) {
+    options.signal?.throwIfAborted();
     const o = this.objects.get(key);
     if (!o) throw new Error(`no object ${key}`);
     if (o.body.length > maxBytes) throw new ObjectTooLargeError(`${key} is larger than ${maxBytes} bytes`);
+    options.onBytes?.(o.body.length);
     await writeFile(path, o.body);
     return { bytes: o.body.length };
   }
@@ -114,6 +118,10 @@ export class InMemoryObjectStore implements ObjectStore {
     const body = await readFile(path);
     this.objects.set(key, { body, contentType });
     return { bytes: (await stat(path)).size };
+  }
+  async openRead(key: string) {
+    const o = this.objects.get(key);
+    return o ? { body: Readable.from([o.body]), bytes: o.body.length } : undefined;
   }
   async presignGet(key: string, expiresSeconds: number) {
     return `memory://objects/${key}?expires=${expiresSeconds}`;

@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 /**
  * The one storage operation set the core needs. AWS S3 implements it on AWS and against the
  * embedded emulator; an in-memory implementation serves fast unit tests of the job lifecycle.
@@ -38,8 +40,17 @@ export interface ObjectStore {
   completeMultipartUpload(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<void>;
   /** Lists keys and common prefixes (with `delimiter`) in ascending key order, following pages. */
   list(prefix: string, options?: { delimiter?: string }): Promise<{ keys: string[]; prefixes: string[] }>;
-  /** Streams the object to a local file; throws ObjectTooLargeError past `maxBytes`. */
-  downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }>;
+  /**
+   * Streams the object to a local file; throws ObjectTooLargeError past `maxBytes`. Aborting
+   * `signal` stops the transfer (a cancelled job, a passed deadline) and leaves no file behind;
+   * `onBytes` sees each chunk's size as it arrives, and throwing from it stops the transfer too.
+   */
+  downloadToFile(
+    key: string,
+    path: string,
+    maxBytes: number,
+    options?: DownloadOptions,
+  ): Promise<{ bytes: number }>;
   /**
    * Writes the object's first `maxBytes` bytes (a ranged GET) to a local file and tells the whole
    * object's size, so a dry run can probe an upload without downloading it. Throws as
@@ -48,8 +59,24 @@ export interface ObjectStore {
   downloadHead?(key: string, path: string, maxBytes: number): Promise<{ bytes: number; totalBytes: number }>;
   /** Streams a local file up (multipart for large files). */
   uploadFile(key: string, path: string, contentType: string): Promise<{ bytes: number }>;
+  /**
+   * The object's bytes as a stream, with its size, or undefined when it does not exist; for an
+   * API that answers with the bytes itself. Optional: without it the API redirects instead.
+   */
+  openRead?(key: string): Promise<{ body: Readable; bytes: number } | undefined>;
   /** A time-limited GET URL for the object. */
   presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
+  /**
+   * When the credentials that sign URLs stop working, if they are temporary (a Lambda role's
+   * session): a presigned URL dies with them, whatever lifetime it was signed for. Undefined for
+   * long-lived keys. Optional: a store without it signs with credentials that do not expire.
+   */
+  signingExpiry?(): Promise<Date | undefined>;
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal | undefined;
+  onBytes?: ((bytes: number) => void) | undefined;
 }
 
 export class ObjectTooLargeError extends Error {

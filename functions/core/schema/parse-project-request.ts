@@ -11,14 +11,32 @@ import {
   type SceneInput,
 } from "./request-schema.js";
 
-export type ParseResult = { ok: true; projects: Project[] } | { ok: false; issues: IssueDetail[] };
+/** A key that `unknownKeys: "strip"` dropped, spelled as the client sent it. */
+export interface IgnoredKey {
+  /** JSON path of the key (`scenes[0].elements[1].z-indx`, `[0].title` in an array body). */
+  path: string;
+  key: string;
+}
+
+export type ParseResult =
+  | { ok: true; projects: Project[]; ignoredKeys: IgnoredKey[] }
+  | { ok: false; issues: IssueDetail[] };
 
 export interface ParseOptions {
   /** VideoCraft's array form renders each project as its own job; this caps one request. */
   maxProjects: number;
   /** Deployment limits (config `limits`); unset ones take DEFAULT_LIMITS, none exceeds HARD_LIMITS. */
   limits?: Partial<ProjectLimits>;
+  /**
+   * `error`: an unknown key is a validation error naming it, so typos cannot pass silently.
+   * `strip`: it is dropped and listed in `ignoredKeys` (for VideoCraft's routes: its server
+   * ignores keys it does not know, and its clients send some). @default "error"
+   */
+  unknownKeys?: "error" | "strip";
 }
+
+/** Each round strips one more level of nesting (a key inside an unknown key is gone with it). */
+const MAX_STRIP_ROUNDS = 16;
 
 /**
  * A hostile body can hold tens of thousands of wrong elements; listing each would make an error
@@ -47,7 +65,24 @@ export function parseProjectRequest(body: unknown, options: ParseOptions): Parse
     path: path,
     message: "the same key is given twice (once with '-' and once with '_')",
   }));
-  const parsed = requestBodySchema.safeParse(value);
+  const ignoredKeys: IgnoredKey[] = [];
+  let parsed = requestBodySchema.safeParse(value);
+  for (
+    let round = 0;
+    options.unknownKeys === "strip" && !parsed.success && round < MAX_STRIP_ROUNDS;
+    round++
+  ) {
+    const unknown = branchIssues(parsed.error.issues, value).filter((i) => i.code === "unrecognized_keys");
+    if (unknown.length === 0) break;
+    for (const issue of unknown) {
+      const holder = valueAt(value, issue.path) as Record<string, unknown>;
+      for (const key of issue.keys) {
+        delete holder[key];
+        ignoredKeys.push(shownKey(formatPath(issue.path), key, renamed));
+      }
+    }
+    parsed = requestBodySchema.safeParse(value);
+  }
   if (!parsed.success) {
     issues.push(...parsed.error.issues.flatMap((i) => toDetails(i, value, renamed)));
     return { ok: false, issues: capIssues(dedupe(issues)) };
@@ -63,7 +98,27 @@ export function parseProjectRequest(body: unknown, options: ParseOptions): Parse
     issues.push(...checkProject(p, Array.isArray(parsed.data) ? `[${i}]` : "", limits));
   });
   if (issues.length > 0) return { ok: false, issues: capIssues(issues) };
-  return { ok: true, projects: inputs.map(normaliseProject) };
+  return { ok: true, projects: inputs.map(normaliseProject), ignoredKeys };
+}
+
+/**
+ * The body is one project or an array of them, so zod reports a failure at the root as both
+ * branches of the union; only the branch matching what was sent means anything.
+ */
+function branchIssues(issues: readonly z.core.$ZodIssue[], root: unknown): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === "invalid_union" && issue.path.length === 0 && issue.errors.length === 2) {
+      const branch = Array.isArray(root) ? issue.errors[1] : issue.errors[0];
+      return branch ? branchIssues(branch, root) : [];
+    }
+    return [issue];
+  });
+}
+
+/** A key under `path` (normalised) as the client wrote it. */
+function shownKey(path: string, key: string, renamed: Map<string, string>): IgnoredKey {
+  const original = renamed.get(path ? `${path}.${key}` : key) ?? key;
+  return { path: path ? `${path}.${original}` : original, key: original };
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -87,9 +142,8 @@ function toDetails(issue: z.core.$ZodIssue, root: unknown, renamed: Map<string, 
   const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
-      const normalPath = path ? `${path}.${key}` : key;
-      const original = renamed.get(normalPath) ?? key;
-      return { path: path ? `${path}.${original}` : original, message: `unknown key '${original}'` };
+      const shown = shownKey(path, key, renamed);
+      return { path: shown.path, message: `unknown key '${shown.key}'` };
     });
   }
   const last = issue.path.at(-1);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normaliseLanguage } from "../speech-languages.js";
 
 /**
  * The request format (SPEC §3), written once: validation, TypeScript types and the published
@@ -17,21 +18,41 @@ const backgroundColorSchema = z.union([colorSchema, z.literal("transparent")], {
   error: "expected a colour #RRGGBB, #RRGGBBAA or 'transparent'",
 });
 
+/**
+ * URL parsers silently drop tabs and newlines and trim surrounding spaces, so a URL holding them
+ * would be fetched as a different URL than the one validated and shown: refuse them outright.
+ */
+function isUnsafeUrlText(s: string): boolean {
+  if (s !== s.trim()) return true;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+const URL_TEXT_MESSAGE =
+  "must not contain control characters or surrounding spaces (percent-encode them, e.g. %0A)";
+
 const SRC_SCHEMES = ["https:", "http:", "s3:", "file:"];
 export const srcSchema = z
   .string()
   .min(1, { message: "src must not be empty" })
   .max(4096)
-  .refine(
-    (s) => {
-      try {
-        return SRC_SCHEMES.includes(new URL(s).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: "src must be an https://, s3:// (or, locally, file://) URL" },
-  )
+  .superRefine((s, ctx) => {
+    if (isUnsafeUrlText(s)) {
+      ctx.addIssue({ code: "custom", message: `src ${URL_TEXT_MESSAGE}` });
+      return;
+    }
+    let scheme: string | undefined;
+    try {
+      scheme = new URL(s).protocol;
+    } catch {
+      scheme = undefined;
+    }
+    if (!scheme || !SRC_SCHEMES.includes(scheme)) {
+      ctx.addIssue({ code: "custom", message: "src must be an https://, s3:// (or, locally, file://) URL" });
+    }
+  })
   .describe("Source URL: https://…, s3://<bucket>/uploads/…, or file://… in local mode");
 
 const seconds = (max = 4 * 3600) => z.number().min(0).max(max);
@@ -41,6 +62,15 @@ const size = z.number().int().min(1).max(7680);
 const volume = z.number().min(0).max(2).describe("0 = silent, 1 = as recorded, 2 = double");
 const resize = z.enum(["cover", "contain", "stretch", "center", "fit"]).describe("`fit` is `contain`");
 const comment = z.string().max(10_000).optional();
+/** The spoken language, for speech recognition and alignment. */
+const language = z
+  .string()
+  .max(32)
+  .refine((l) => normaliseLanguage(l) !== undefined, {
+    message:
+      "language must be auto or a language whisper knows: an ISO 639-1 code (de), a tag (pt-BR) or a name",
+  })
+  .describe("@default auto (detected from the speech)");
 
 const obj = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ ...shape, comment });
 
@@ -72,6 +102,7 @@ export const audioElementSchema = obj({
   id: z.string().max(128).optional(),
   src: srcSchema,
   volume: volume.optional().describe("@default 1"),
+  language: language.optional(),
   start: seconds().optional(),
   duration: positiveSeconds().optional(),
   fade_in: seconds(600).optional(),
@@ -158,7 +189,7 @@ const wordSchema = obj({
 export const subtitlesElementSchema = obj({
   type: z.literal("subtitles"),
   id: z.string().max(128).optional(),
-  language: z.string().min(2).max(16).optional().describe("@default en"),
+  language: language.optional(),
   settings: subtitleSettingsSchema.optional(),
   text: z.string().min(1).max(100_000).optional(),
   words: z.array(wordSchema).max(100_000).optional(),
@@ -216,7 +247,12 @@ export const projectSchema = obj({
   elements: z.array(elementSchema).max(20).optional(),
   scenes: z.array(sceneSchema).min(1, { message: "a project needs at least one scene" }).max(200),
   webhook: obj({
-    url: z.url({ protocol: /^https?$/ }),
+    // Checked before z.url, which strips tabs and newlines itself.
+    url: z
+      .string()
+      .refine((s) => !isUnsafeUrlText(s), { message: `url ${URL_TEXT_MESSAGE}` })
+      .pipe(z.url({ protocol: /^https?$/ }))
+      .meta({ format: "uri" }),
     secret: z.string().min(16).max(256).optional(),
   }).optional(),
 });

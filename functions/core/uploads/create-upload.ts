@@ -2,6 +2,7 @@ import { monotonicFactory } from "ulid";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { type IssueDetail, ValidationError } from "../errors.js";
+import { presignedUntil } from "../jobs/get-video-link.js";
 import type { Clock } from "../ports/clock.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import { dateTimeField, urlField } from "../schema/response-formats.js";
@@ -99,7 +100,9 @@ export async function createUpload(body: unknown, deps: UploadDeps, basePath = "
     size: request.size,
     content_type: request.content_type,
   };
-  const expiresAt = (seconds: number) => new Date(deps.clock.now().getTime() + seconds * 1000).toISOString();
+  // The URLs are signed with the API's credentials and die with them, whatever lifetime they ask for.
+  const credentialsEnd = await deps.store.signingExpiry?.();
+  const expiresAt = (seconds: number) => presignedUntil(seconds, deps.clock.now(), credentialsEnd);
   if (request.size <= SINGLE_PUT_MAX_BYTES) {
     const url = await deps.store.presignPut(key, {
       contentType: request.content_type,

@@ -326,7 +326,7 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
       doc.totalDuration,
     );
     await runFfmpeg(assemble, ffmpeg());
-    const poster = posterCommand(assemble.output, join(workDir, "poster.jpg"), doc.totalDuration);
+    const poster = posterCommand(assemble.output, join(workDir, "poster.jpg"), doc.totalDuration, doc.fps);
     await runFfmpeg(poster, ffmpeg());
     await step("uploading", 0);
     const video = await store.uploadFile(storageKeys.video(jobId), assemble.output, "video/mp4");

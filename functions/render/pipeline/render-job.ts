@@ -7,12 +7,12 @@ import { type JobRecord, type JobStep, TERMINAL_STATUSES } from "../../core/jobs
 import type { JobStore } from "../../core/jobs/job-store.js";
 import { storageKeys } from "../../core/jobs/storage-keys.js";
 import { buildRenderPlan } from "../../core/plan/build-render-plan.js";
-import type { EncoderSettings } from "../../core/plan/render-plan.js";
+import { encoderFor } from "../../core/plan/encoder-settings.js";
+import { checkRenderMemory } from "../../core/plan/segment-memory.js";
 import type { Clock } from "../../core/ports/clock.js";
 import type { JobQueue } from "../../core/ports/job-queue.js";
 import type { Log } from "../../core/ports/log.js";
 import type { ObjectStore } from "../../core/ports/object-store.js";
-import type { Project } from "../../core/schema/project.js";
 import type { WhisperPaths } from "../speech/whisper-paths.js";
 import { sendJobWebhook, type WebhookTuning } from "../webhook/send-job-webhook.js";
 import { assembleJob, renderSegment, startFanout, wantsFanout } from "./fanout.js";
@@ -67,13 +67,6 @@ export interface RenderAttempt extends RenderPart {
 
 /** Lambda needs a moment after ffmpeg dies to write the final status. */
 export const SHUTDOWN_MARGIN_MS = 15_000;
-
-export function encoderFor(project: Project, config: Config): EncoderSettings {
-  return {
-    preset: project.draft ? "ultrafast" : config.ffmpeg.preset,
-    crf: project.crf ?? config.ffmpeg.crf,
-  };
-}
 
 /**
  * Renders one job end to end. Deterministic failures (bad source, ffmpeg error, timeout) end the
@@ -159,6 +152,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     const sources = await probeSources(paths, {
       ffprobePath: config.ffmpeg.probePath,
       maxPixels: config.limits.maxSourcePixels,
+      signal: cancel.signal,
     });
     checkProbedLimits(project, sources, config.limits);
     await step("transcribing");
@@ -176,6 +170,8 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
       encoder: encoderFor(project, config),
       captions: captioned.captions,
     });
+    const tooHeavy = checkRenderMemory(plan, config.ffmpeg.maxMemoryBytes);
+    if (tooHeavy) throw new JobFailure("SOURCE_TOO_LARGE", `${tooHeavy.path}: ${tooHeavy.message}`);
     const warnings = [...new Set([...progress.current().warnings, ...captioned.warnings, ...plan.warnings])];
 
     const ffmpeg = (onProgress?: (f: number) => void) => ({

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_MEDIA } from "../../../functions/api/studio/studio-files.js";
 import { storageKeys } from "../../../functions/core/jobs/storage-keys.js";
+import { InMemoryObjectStore } from "../../../functions/core/ports/in-memory-object-store.js";
 import { buildStudio, type StudioBuild } from "../../../local/build-studio.js";
-import { createTestApi, minimalProject } from "./test-api.js";
+import { createTestApi, minimalProject, NOW } from "./test-api.js";
 
 let root: string;
 let built: StudioBuild;
@@ -120,5 +121,18 @@ describe("GET /v1/videos/{id}/poster", () => {
     const res = await api.call({ path: `/v1/videos/${id}/poster` });
     expect(res.status).toBe(200);
     expect(res.json.url).toContain(`videos/${id}.jpg`);
+  });
+
+  it("expires when the signing credentials do, if they end before the configured lifetime", async () => {
+    const sessionEnd = new Date(NOW.getTime() + 10 * 60_000);
+    const store = Object.assign(new InMemoryObjectStore(), { signingExpiry: async () => sessionEnd });
+    const api = createTestApi({ store, env: { VIDEOCRAFT_PRESIGN_EXPIRES: "1h" } });
+    const id = await api.createJob();
+    await store.putText(storageKeys.poster(id), "jpeg", "image/jpeg");
+    const res = await api.call({ path: `/v1/videos/${id}/poster` });
+    expect(res.json.expires_at).toBe(sessionEnd.toISOString());
+    store.signingExpiry = async () => new Date(NOW.getTime() + 6 * 3600_000);
+    const later = await api.call({ path: `/v1/videos/${id}/poster` });
+    expect(later.json.expires_at).toBe(new Date(NOW.getTime() + 3600_000).toISOString());
   });
 });

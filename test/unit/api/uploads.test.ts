@@ -1,13 +1,14 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { S3ObjectStore } from "../../../functions/adapters/s3-object-store.js";
+import { InMemoryObjectStore } from "../../../functions/core/ports/in-memory-object-store.js";
 import {
   contentTypeForName,
   SINGLE_PUT_MAX_BYTES,
   safeUploadName,
   uploadPartSize,
 } from "../../../functions/core/uploads/upload-rules.js";
-import { createTestApi } from "./test-api.js";
+import { createTestApi, NOW } from "./test-api.js";
 
 const MIB = 1024 * 1024;
 const upload = (body: unknown, env?: Record<string, string>) =>
@@ -26,6 +27,21 @@ describe("POST /v1/uploads", () => {
     expect(signed.pathname).toBe(`/uploads/${id}/voice.wav`);
     expect(Object.fromEntries(signed.searchParams)).toMatchObject({ type: "audio/wav", length: "1234" });
     expect(res.json.expires_at).toBe("2025-03-04T05:21:07.000Z");
+  });
+
+  it("says the URLs expire with the signing credentials when those end first", async () => {
+    const sessionEnd = new Date(NOW.getTime() + 5 * 60_000);
+    const store = Object.assign(new InMemoryObjectStore(), { signingExpiry: async () => sessionEnd });
+    const api = createTestApi({ store });
+    for (const size of [1234, SINGLE_PUT_MAX_BYTES + 1]) {
+      const res = await api.call({
+        method: "POST",
+        path: "/v1/uploads",
+        body: { file_name: "clip.mp4", content_type: "video/mp4", size },
+      });
+      expect(res.status, String(size)).toBe(201);
+      expect(res.json.expires_at, String(size)).toBe(sessionEnd.toISOString());
+    }
   });
 
   it("refuses a file over VIDEOCRAFT_STORAGE_MAX_FILE_SIZE, a type the renderer does not take and an unsafe name, naming each field", async () => {
