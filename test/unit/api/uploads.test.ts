@@ -29,6 +29,18 @@ describe("POST /v1/uploads", () => {
     expect(res.json.expires_at).toBe("2025-03-04T05:21:07.000Z");
   });
 
+  it("gives uploads made in the same millisecond unrelated ids (not one counted on from the other)", async () => {
+    const api = createTestApi();
+    const body = { file_name: "a.png", content_type: "image/png", size: 10 };
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await api.call({ method: "POST", path: "/v1/uploads", body })).json.id);
+    // The clock is fixed: the time part is the same, the 80 random bits must each be drawn anew.
+    expect(new Set(ids.map((id) => id.slice(0, 10))).size).toBe(1);
+    const random = ids.map((id) => id.slice(10, 20));
+    expect(new Set(random).size).toBe(3);
+  });
+
   it("says the URLs expire with the signing credentials when those end first", async () => {
     const sessionEnd = new Date(NOW.getTime() + 5 * 60_000);
     const store = Object.assign(new InMemoryObjectStore(), { signingExpiry: async () => sessionEnd });
