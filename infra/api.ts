@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Size, Stack, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -29,6 +29,9 @@ export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
  * Gateway has already answered 504. The dry run's probing stops well before (PROBE_DEADLINE_MS).
  */
 export const API_FUNCTION_TIMEOUT_SECONDS = 25;
+
+/** Where the API function finds the built studio: `studio/` beside its code in /var/task. */
+export const STUDIO_DIR = "/var/task/studio";
 
 /** SPEC §4 base paths: `/v1`, and `/api/v1` for VideoCraft's clients. */
 export const API_BASE_PATHS = ["v1", "api/v1"] as const;
@@ -63,12 +66,21 @@ export class Api extends Construct {
 
     this.handler = new ServiceFunction(this, "Handler", {
       description: "VideoCraft HTTP API",
-      code: { kind: "node-entry", entry: "functions/api/handler.ts", handler: "handler" },
+      code: {
+        kind: "node-entry",
+        entry: "functions/api/handler.ts",
+        handler: "handler",
+        // The studio's page, script and style (and the example requests) travel next to the handler;
+        // the function serves them from STUDIO_DIR and never runs esbuild itself.
+        afterBundling: (inputDir, outputDir) => [
+          `cd "${inputDir}" && node_modules/.bin/tsx local/build-studio.ts "${outputDir}/studio"`,
+        ],
+      },
       // Pure JavaScript bundle: Graviton is cheaper per GB-second and needs no other change.
       architecture: lambda.Architecture.ARM_64,
       memoryMb: props.memoryMb,
       timeout: Duration.seconds(API_FUNCTION_TIMEOUT_SECONDS),
-      environment: props.environment,
+      environment: { VIDEOCRAFT_STUDIO_DIR: STUDIO_DIR, ...props.environment },
       logRetention: props.logRetention,
       tracing: props.tracing,
     }).function;
@@ -101,6 +113,8 @@ export class Api extends Construct {
       // on destroy, since other APIs in the account rely on the same setting).
       cloudWatchRole: true,
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      // The studio's script is ~430 kB, ~140 kB gzipped; JSON answers shrink too.
+      minCompressionSize: Size.kibibytes(1),
       deployOptions: {
         stageName: STAGE_NAME,
         tracingEnabled: props.tracing,
@@ -114,10 +128,12 @@ export class Api extends Construct {
         throttlingBurstLimit: STAGE_BURST_LIMIT,
         // Health checks need no key, so nothing else limits what anonymous callers make the Lambda cost.
         methodOptions: Object.fromEntries(
-          API_BASE_PATHS.map((base) => [
-            `/${base}/health/GET`,
-            { throttlingRateLimit: HEALTH_RATE_LIMIT, throttlingBurstLimit: HEALTH_BURST_LIMIT },
-          ]),
+          [...API_BASE_PATHS.map((base) => `/${base}/health/GET`), "/studio/GET", "/studio/{proxy+}/GET"].map(
+            (method) => [
+              method,
+              { throttlingRateLimit: HEALTH_RATE_LIMIT, throttlingBurstLimit: HEALTH_BURST_LIMIT },
+            ],
+          ),
         ),
       },
       defaultCorsPreflightOptions: {
@@ -152,6 +168,15 @@ export class Api extends Construct {
       });
       resource.addResource("{proxy+}").addMethod("ANY", integration, keyed);
     }
+    // The studio's page and assets are static and public (the page asks for the key before it
+    // calls anything); the browser cannot send a key when it loads them.
+    const studio = this.restApi.root.addResource("studio");
+    const open: apigw.MethodOptions = {
+      authorizationType: apigw.AuthorizationType.NONE,
+      apiKeyRequired: false,
+    };
+    studio.addMethod("GET", integration, open);
+    studio.addResource("{proxy+}").addMethod("GET", integration, open);
 
     const apiKey = this.restApi.addApiKey("DefaultKey", {
       description: "VideoCraft default key; read its value with the ApiKeyValueCommand stack output",
@@ -181,7 +206,7 @@ export class Api extends Construct {
       {
         id: "AwsSolutions-APIG4",
         reason:
-          "Only GET /v1/health and /api/v1/health (status and version, no data) and the CORS preflight OPTIONS methods are open; all other methods use the Bearer/x-api-key authorizer plus a required API key.",
+          "Only GET /v1/health and /api/v1/health (status and version, no data), GET /studio and /studio/{proxy+} (the studio's static page, script and style; the page asks for the key before it calls the API) and the CORS preflight OPTIONS methods are open, each throttled like health; all other methods use the Bearer/x-api-key authorizer plus a required API key.",
       },
       {
         id: "AwsSolutions-COG4",

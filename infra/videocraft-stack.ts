@@ -109,11 +109,15 @@ export class VideoCraftStack extends Stack {
     // The API stores requests, statuses, cancel markers and idempotency records (and deletes a
     // half-created job's), presigns video downloads, deletes videos, enqueues jobs and reads the
     // queue's depth for GET /v1/metrics. It does not probe sources (dry runs on AWS do not).
+    // Uploads: it presigns PUTs and UploadParts (signed with this role, so the role needs
+    // s3:PutObject on uploads/), starts and completes multipart uploads (PutObject too), reads the
+    // finished object's size (HeadObject = GetObject) and deletes one that came out over the limit.
+    // It never aborts a multipart upload (the lifecycle rule clears abandoned ones), so `put`, not `upload`.
     const api = this.api.handler;
     bindBucket(api, bucket, {
-      read: ["jobs", "videos"],
-      put: ["jobs"],
-      delete: ["jobs", "videos"],
+      read: ["jobs", "videos", "uploads"],
+      put: ["jobs", "uploads"],
+      delete: ["jobs", "videos", "uploads"],
     });
     bindQueue(api, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", { send: true, depth: true });
     // Only to know that jobs fan out (their scenes are timed one by one); the API never calls it.

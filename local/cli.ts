@@ -14,7 +14,9 @@ import {
 } from "./cli-commands.js";
 import type { DoctorOptions } from "./doctor-command.js";
 import { startLocalService } from "./local-service.js";
+import { buildLocalStudio } from "./local-studio.js";
 import { localModeEnv } from "./request-file.js";
+import { type UploadCommandOptions, uploadCommand } from "./upload-command.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -77,16 +79,25 @@ program
     new Option("--host <address>", "address to listen on").default("127.0.0.1").env("VIDEOCRAFT_SERVER_HOST"),
   )
   .action(async (o: { port: number; host: string }) => {
+    const studio = await buildLocalStudio();
     const service = await startLocalService({
       port: o.port,
       host: o.host,
-      env: localModeEnv(),
+      env: { ...localModeEnv(), VIDEOCRAFT_STUDIO_DIR: studio.dir },
+    });
+    await studio.provideExampleMedia(service).catch((e: unknown) => {
+      console.warn(`examples will need your own media: ${(e as Error).message}`);
     });
     console.log(`VideoCraft API listening on ${service.url}/v1 (VideoCraft's API: ${service.url}/api/v1)`);
+    console.log(`Studio: open ${service.url}/studio in a browser`);
     if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
       console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
     console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
-    const stop = () => void service.stop().then(() => process.exit(0));
+    const stop = () =>
+      void service
+        .stop()
+        .then(() => studio.remove())
+        .then(() => process.exit(0));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
@@ -132,6 +143,15 @@ program
   .addOption(urlOption())
   .addOption(keyOption())
   .action(run((id: string, o: RemoteOptions & { output: string }) => downloadCommand(id, o)));
+
+program
+  .command("upload")
+  .description("upload a media file to the API's bucket; prints the s3:// source to use in a request")
+  .argument("<file>")
+  .option("--content-type <type>", "media type (default: from the file's extension)")
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(run((file: string, o: UploadCommandOptions) => uploadCommand(file, o)));
 
 program
   .command("validate")

@@ -2,6 +2,7 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
 import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { addEmulatorCors } from "./emulator-cors.js";
 
 export const LOCAL_BUCKET = "videocraft-local";
 export const LOCAL_QUEUE = "videocraft-render";
@@ -40,6 +41,7 @@ export async function startEmbeddedStack(options: { port?: number } = {}): Promi
   // `startFauxqs` always binds 0.0.0.0, which would publish unauthenticated storage to the LAN;
   // its app builder lets us choose the loopback interface instead.
   const app = buildApp({ logger: false, defaultRegion: REGION });
+  addEmulatorCors(app);
   const address = await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   const endpoint = `http://127.0.0.1:${new URL(address).port}`;
   const { s3, sqs } = createAwsClients({ region: REGION, awsEndpoint: endpoint });

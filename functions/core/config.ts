@@ -160,6 +160,8 @@ const envSchema = z.object({
   VIDEOCRAFT_LOCAL_ALLOWED_DIR: z.string().optional(),
   VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: bool,
   VIDEOCRAFT_WORK_DIR: z.string().optional(),
+  /** The built studio (local/build-studio.ts) the API serves at /studio; unset: no studio. */
+  VIDEOCRAFT_STUDIO_DIR: z.string().optional(),
   VIDEOCRAFT_VERSION: z.string().default("0.1.0"),
   /** CloudWatch namespace of the EMF metrics; the stack sets one per deployment. */
   VIDEOCRAFT_METRIC_NAMESPACE: z
@@ -245,6 +247,7 @@ export type Config = Readonly<{
   localAllowedDir: string | undefined;
   allowPrivateSources: boolean;
   workDir: string | undefined;
+  studioDir: string | undefined;
   version: string;
   metricNamespace: string;
   /** Origins the API answers CORS requests for; `["*"]` allows any. */
@@ -336,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localAllowedDir: e.VIDEOCRAFT_LOCAL_ALLOWED_DIR,
     allowPrivateSources: e.VIDEOCRAFT_ALLOW_PRIVATE_SOURCES,
     workDir: e.VIDEOCRAFT_WORK_DIR,
+    studioDir: e.VIDEOCRAFT_STUDIO_DIR,
     version: e.VIDEOCRAFT_VERSION,
     metricNamespace: e.VIDEOCRAFT_METRIC_NAMESPACE,
     corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),

@@ -190,19 +190,27 @@ describe("api", () => {
       ).toEqual([]);
     }
     expect(statSync(path.join(dir, "index.mjs")).size).toBeLessThan(5 * 1024 ** 2);
-    expect(readdirSync(dir).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+    expect(readdirSync(dir).sort()).toEqual(["index.mjs", "index.mjs.map", "studio"]);
+    // The built studio travels beside the handler (VIDEOCRAFT_STUDIO_DIR), examples included.
+    expect(readdirSync(path.join(dir, "studio")).sort()).toEqual([
+      "assets",
+      "examples",
+      "index.html",
+      "manifest.json",
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(dir, "studio/manifest.json"), "utf8")) as {
+      js: string;
+    };
+    expect(statSync(path.join(dir, "studio/assets", manifest.js)).size).toBeLessThan(1024 ** 2);
   });
 
-  it("requires an API key on every method except health and CORS preflight", () => {
+  it("requires an API key on every method except health, the studio's static files and CORS preflight", () => {
     const methods = resourcesOfType(json, "AWS::ApiGateway::Method").map(([, r]) => props(r));
     const open = methods.filter((m) => !m.ApiKeyRequired);
     expect(open.every((m) => m.HttpMethod === "OPTIONS" || m.HttpMethod === "GET")).toBe(true);
     const openGets = open.filter((m) => m.HttpMethod === "GET");
-    expect(openGets).toHaveLength(2);
-    for (const m of openGets) {
-      const resource = props(json.Resources[m.ResourceId.Ref]);
-      expect(resource.PathPart).toBe("health");
-    }
+    const paths = openGets.map((m) => props(json.Resources[m.ResourceId.Ref]).PathPart).sort();
+    expect(paths).toEqual(["health", "health", "studio", "{proxy+}"]);
     const keyed = methods.filter((m) => m.ApiKeyRequired);
     expect(keyed).toHaveLength(2);
     for (const m of keyed) {

@@ -1,16 +1,18 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AwsClients, createAwsClients } from "../../functions/adapters/aws-clients.js";
 import { CloudWatchMetricsReader } from "../../functions/adapters/cloudwatch-metrics-reader.js";
+import type { Upload } from "../../functions/core/uploads/create-upload.js";
+import { SINGLE_PUT_MAX_BYTES } from "../../functions/core/uploads/upload-rules.js";
 import { DEAD_LETTER_HANDLER, RENDER_HANDLER } from "../../infra/render-worker.js";
 import type { VideoCraftStack } from "../../infra/videocraft-stack.js";
 import { ApiClient, type JobView } from "../../local/api-client.js";
@@ -18,6 +20,7 @@ import { LOCAL_BUCKET } from "../../local/embedded-stack.js";
 import { generateImage } from "../../local/generate-media.js";
 import { LOCAL_FUNCTIONS, LOCAL_ONLY, runAsLocalFunction } from "../../local/lambda-context.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
+import { uploadLocalFile } from "../../local/upload-file.js";
 import { buildApp, FAST_APP, NO_BUNDLING } from "../infra/synth-app.js";
 import { AwsCallRecorder, type RecordedAwsCall } from "../support/aws-call-recorder.js";
 import { cannedRequestHandler } from "../support/canned-aws.js";
@@ -65,6 +68,11 @@ const holds = new Promise<void>((resolve) => {
 });
 const ids: Record<string, string> = {};
 const finals: Record<string, JobView> = {};
+/** What the upload runs ended with: each upload's s3:// source, and the oversize one's answer. */
+const uploads: { single?: string; multipart?: string; oversize?: { status: number; key: string } } = {};
+/** Small enough that an upload whose parts outgrow their signed sizes passes it. */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const MIB = 1024 * 1024;
 
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   Stack.of(construct as never).resolve(
@@ -113,6 +121,7 @@ beforeAll(async () => {
       VIDEOCRAFT_FFMPEG_PRESET: "ultrafast",
       // The webhook receiver listens on loopback.
       VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: "true",
+      VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: String(MAX_FILE_BYTES),
     },
     fanout: true,
     workers: 2,
@@ -220,7 +229,41 @@ async function exercise() {
   expect((await client.request("GET", `/v1/videos/${ids.fanout}`)).status).toBe(302);
   expect((await client.request("DELETE", `/v1/videos/${ids.fanout}`)).status).toBe(204);
   expect((await client.request("GET", "/v1/metrics?period=1h")).status).toBe(200);
+  // The studio's routes: a job's request back, its poster's presigned link, the examples.
+  expect((await client.request("GET", `/v1/jobs/${ids.single}/request`)).status).toBe(200);
+  expect((await client.request("GET", `/v1/videos/${ids.single}/poster`)).status).toBe(200);
+  expect((await client.request("GET", "/v1/examples")).status).toBe(200);
   await readCloudWatchMetricsAsTheApi();
+  await uploadFiles();
+}
+
+/**
+ * Uploads as a client makes them: one presigned PUT, a multipart upload (presigned UploadParts,
+ * then the completion, which reads the joined object's size), and a multipart upload whose parts
+ * outgrow what was signed (the emulator checks no signature), which the completion deletes.
+ */
+async function uploadFiles() {
+  uploads.single = (await uploadLocalFile(client, join(dir, "dot.png"))).source;
+  const big = join(dir, "big.mp4");
+  await writeFile(big, Buffer.alloc(SINGLE_PUT_MAX_BYTES + MIB, 7));
+  uploads.multipart = (await uploadLocalFile(client, big)).source;
+
+  const created = await client.request("POST", "/v1/uploads", {
+    file_name: "grown.mp4",
+    content_type: "video/mp4",
+    size: SINGLE_PUT_MAX_BYTES + MIB,
+  });
+  expect(created.status).toBe(201);
+  const upload = created.body as Upload;
+  if (upload.method !== "multipart") throw new Error(`expected a multipart upload, got ${upload.method}`);
+  const parts = [];
+  for (const part of upload.parts) {
+    const res = await fetch(part.url, { method: "PUT", body: new Uint8Array(part.size + 3 * MIB) });
+    expect(res.status).toBe(200);
+    parts.push({ part_number: part.part_number, etag: res.headers.get("etag") ?? "" });
+  }
+  const done = await client.request("POST", upload.complete_path, { upload_id: upload.upload_id, parts });
+  uploads.oversize = { status: done.status, key: upload.source.replace(`s3://${LOCAL_BUCKET}/`, "") };
 }
 
 /**
@@ -301,6 +344,31 @@ describe("IAM replay: every AWS call of every function against its role in the s
     ]);
     expect(webhook("failed")).toEqual([expect.objectContaining({ status: "failed" })]);
     expect(webhook("crash")).toEqual([expect.objectContaining({ status: "failed" })]);
+  });
+
+  it("ran the uploads to the expected end, the one over the limit deleted", async () => {
+    const source = new RegExp(`^s3://${LOCAL_BUCKET}/uploads/[0-9A-Z]{26}/`);
+    expect(uploads.single).toMatch(source);
+    expect(uploads.multipart).toMatch(source);
+    expect(uploads.oversize?.status).toBe(400);
+    // Through the setup client, not the service's store: its calls would be recorded as no function's.
+    const head = setup.s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: uploads.oversize?.key }));
+    await expect(head).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
+
+  it("exercises every S3 call the API makes for uploads, under uploads/", () => {
+    const apiUploadCalls = recorder.calls.filter(
+      (c) => c.functionName === LOCAL_FUNCTIONS.api && c.input.Key?.startsWith("uploads/"),
+    );
+    const seen = new Set(apiUploadCalls.map((c) => `${c.operation}${c.presigned ? " (presigned)" : ""}`));
+    expect([...seen].sort()).toEqual([
+      "CompleteMultipartUpload",
+      "CreateMultipartUpload",
+      "DeleteObject",
+      "HeadObject",
+      "PutObject (presigned)",
+      "UploadPart (presigned)",
+    ]);
   });
 
   it("attributes every call to a function, or to what only local mode does", () => {

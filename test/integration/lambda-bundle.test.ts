@@ -141,4 +141,29 @@ describe("API handler, bundled by the CDK app's NodejsFunction", () => {
     const emf = result.stdout.filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l));
     expect(emf.map((d) => d._aws.CloudWatchMetrics[0].Metrics[0].Name)).toEqual(["RequestDuration"]);
   });
+
+  it("serves the studio page from the studio/ folder built beside it, as /var/task/studio on Lambda", async () => {
+    const result = await invokeBundledHandler({
+      bundle,
+      handlerName: "handler",
+      event: apiEvent({ path: "/studio", stage: "/prod" }),
+      env: {
+        VIDEOCRAFT_BUCKET: "videocraft-sim",
+        VIDEOCRAFT_QUEUE_URL: "http://127.0.0.1:9/000000000000/videocraft-render",
+        VIDEOCRAFT_AUTH: "gateway",
+        VIDEOCRAFT_STUDIO_DIR: path.join(path.dirname(bundle), "studio"),
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "example",
+      },
+    });
+    expect(result.error).toBeUndefined();
+    const page = result.result as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<script type="module" src="\/prod\/studio\/assets\/app-\w+\.js"><\/script>/);
+    // The CSP names the bucket's S3 endpoint, where presigned links point.
+    expect(page.headers["content-security-policy"]).toContain(
+      "https://videocraft-sim.s3.us-east-1.amazonaws.com",
+    );
+  });
 });

@@ -476,6 +476,27 @@ describe("VideoCraft's probes and token route", () => {
       "GET /health": expect.any(String),
     });
   });
+
+  it("sends a browser at / to the studio under the stage; API clients keep the listing", async () => {
+    const api = createTestApi({ env: { VIDEOCRAFT_STUDIO_DIR: "/srv/studio" } });
+    const root = (accept?: string) =>
+      api.call({ path: "/", stage: "/prod", auth: false, headers: accept ? { accept } : {} });
+    const browser = await root("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    expect(browser.status).toBe(302);
+    expect(browser.headers).toMatchObject({ Location: "/prod/studio", vary: "accept" });
+    for (const accept of [undefined, "*/*", "application/json", "text/html, application/json"]) {
+      const res = await root(accept);
+      expect(res.status, String(accept)).toBe(200);
+      expect(res.headers.vary, String(accept)).toBe("accept");
+      expect(res.json.endpoints, String(accept)).toBeTruthy();
+    }
+  });
+
+  it("lists the routes to a browser too where no studio is served", async () => {
+    const res = await createTestApi().call({ path: "/", auth: false, headers: { accept: "text/html" } });
+    expect(res.status).toBe(200);
+    expect(res.json.endpoints).toBeTruthy();
+  });
 });
 
 describe("VideoCraft's auth forms", () => {
