@@ -242,9 +242,9 @@ export class Api extends Construct {
   /**
    * Methods for every route of the list. Public routes and streamed ones get their own resource;
    * keyed routes under a base path reach the handler through its `{proxy+}`. Every resource made
-   * here also forwards its other methods (keyed) to the handler, because API Gateway answers a
-   * path that ends on a resource without a matching method itself instead of trying a wider
-   * `{proxy+}`: `GET /api/v1/videos` must not stop at the resource `/api/v1/videos/{id}` needs.
+   * here also forwards its other methods (keyed) to the handler, so no request relies on API
+   * Gateway falling back from a matched resource without the method to a wider `{proxy+}`:
+   * `GET /api/v1/videos` lands on the resource `/api/v1/videos/{id}` needs, and is served there.
    */
   private routeRequests(authorizer: apigw.IAuthorizer): void {
     // One permission per function for the whole API: a statement per method would grow the
