@@ -89,6 +89,17 @@ export function bindQueue(
   if (access.depth) queue.grant(fn, "sqs:GetQueueAttributes");
 }
 
+/**
+ * Sets `envName` to `target`'s ARN and lets `fn` invoke it, that one function (unqualified) only.
+ */
+export function bindFunction(fn: lambda.Function, target: lambda.IFunction, envName: string): void {
+  fn.addEnvironment(envName, target.functionArn);
+  // Not grantInvoke: it also allows every version and alias (`<arn>:*`), which nothing here calls.
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [target.functionArn] }),
+  );
+}
+
 export interface ConsumeOptions {
   /** Concurrent invocations this source may start; SQS requires 2 to 1000. */
   readonly maxConcurrency: number;

@@ -99,8 +99,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       log,
       metrics,
       metricsReader: metrics,
-      // The API runs next to the worker here, so a dry run probes sources as the worker would. The
-      // deployed API function does not probe: its calls are local mode's own, no function's.
+      // The API runs next to the worker here, so a dry run probes sources in-process, as the probe
+      // function the deployed API invokes would.
       probeSources: (srcs) =>
         runAsLocalFunction(LOCAL_ONLY.dryRunProbe, () => sourceHeadProber({ config, store })(srcs)),
       // The local HTTP server pipes a download's bytes (VideoCraft's clients expect them, not a redirect).

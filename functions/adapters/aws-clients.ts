@@ -1,4 +1,5 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "../core/config.js";
@@ -10,7 +11,7 @@ export interface AwsClients {
 }
 
 /** Any SDK v3 client: what `AwsClientOptions.instrument` receives. */
-export type AnyAwsClient = S3Client | SQSClient | CloudWatchClient;
+export type AnyAwsClient = S3Client | SQSClient | CloudWatchClient | LambdaClient;
 
 export interface AwsClientOptions {
   /**

@@ -94,6 +94,8 @@ const envSchema = z.object({
   /** FIFO queue of "assemble this job" messages; set, it turns fan-out across workers on. */
   VIDEOCRAFT_ASSEMBLY_QUEUE_URL: z.url().optional(),
   VIDEOCRAFT_FANOUT_MIN_SCENES: int(2, HARD_LIMITS.maxScenes + 1).default(2),
+  /** The function a dry run invokes to probe sources (the API on AWS; CDK sets it). */
+  VIDEOCRAFT_PROBE_FUNCTION: z.string().min(1).optional(),
   /** The render function's timeout and memory (the stack's settings; Lambda's maximum and a 3 GB worker locally). */
   VIDEOCRAFT_RENDER_TIMEOUT: durationSeconds
     .refine((s) => s >= 1 && s <= 900, { message: "must be from 1 s to 900 s, Lambda's longest timeout" })
@@ -201,6 +203,11 @@ export type Config = Readonly<{
    */
   fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
   /**
+   * The probe function (name or ARN) a dry run invokes on AWS, where the API function carries no
+   * fetcher or ffprobe of its own; unset, the caller's wiring decides (local mode probes in process).
+   */
+  probeFunction: string | undefined;
+  /**
    * What one render invocation gets. The API refuses work estimated to need more than a share of
    * `timeoutSeconds` on `memoryMb` (check-render-time.ts), which would otherwise end TIMEOUT.
    */
@@ -297,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       assemblyQueueUrl: e.VIDEOCRAFT_ASSEMBLY_QUEUE_URL,
       minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
     }),
+    probeFunction: e.VIDEOCRAFT_PROBE_FUNCTION,
     render: Object.freeze({
       timeoutSeconds: e.VIDEOCRAFT_RENDER_TIMEOUT,
       memoryMb: e.VIDEOCRAFT_RENDER_MEMORY_MB,

@@ -10,12 +10,17 @@ function synth() {
 }
 
 describe("the studio on API Gateway", () => {
-  it("serves /studio and /studio/{proxy+} by GET without a key, to the API function", () => {
+  it("serves /studio and /studio/assets/{file} by GET without a key, to the API function", () => {
     const { template } = synth();
     const resources = template.findResources("AWS::ApiGateway::Resource");
-    const idOf = (part: string) =>
-      Object.entries(resources).find(([, r]) => r.Properties.PathPart === part)?.[0];
-    for (const id of [idOf("studio"), Object.keys(resources).find((k) => k.includes("studioproxy"))]) {
+    const idOf = (part: string, parent?: string) =>
+      Object.entries(resources).find(
+        ([, r]) =>
+          r.Properties.PathPart === part && (parent === undefined || r.Properties.ParentId?.Ref === parent),
+      )?.[0];
+    const studio = idOf("studio");
+    const assets = studio && idOf("assets", studio);
+    for (const id of [studio, assets && idOf("{file}", assets)]) {
       expect(id).toBeDefined();
       template.hasResourceProperties("AWS::ApiGateway::Method", {
         HttpMethod: "GET",

@@ -296,6 +296,17 @@ describe("VideoCraft video routes", () => {
     expect(res.headers.Location).toContain(storageKeys.video(id));
   });
 
+  it("redirects a video over the streaming limit even where the server streams (Lambda streams 200 MB at most)", async () => {
+    const api = createTestApi({ downloads: "stream", maxStreamedBytes: MP4.length - 1 });
+    const id = await completedJob(api);
+    const res = await api.call({ path: `/api/v1/videos/${id}/download` });
+    expect(res.status).toBe(302);
+    expect(res.headers.Location).toContain(storageKeys.video(id));
+    const fits = createTestApi({ downloads: "stream", maxStreamedBytes: MP4.length });
+    const small = await completedJob(fits);
+    expect((await fits.call({ path: `/api/v1/videos/${small}/download` })).status).toBe(200);
+  });
+
   it("answers the video's details as JSON when asked for JSON (VideoCraft's endpoint docs)", async () => {
     const api = createTestApi({ downloads: "stream" });
     const id = await completedJob(api);
