@@ -19,11 +19,19 @@ type LinkDeps = Pick<JobDeps, "config" | "store" | "clock">;
  * (a Lambda role's session) expire first.
  */
 export async function presignVideo(id: string, deps: LinkDeps): Promise<VideoLink | undefined> {
-  const key = storageKeys.video(id);
+  return presignObject(storageKeys.video(id), `${id}.mp4`, deps);
+}
+
+/** A presigned link to any stored output of a job (its GIF preview), as `presignVideo` makes them. */
+export async function presignObject(
+  key: string,
+  downloadName: string,
+  deps: LinkDeps,
+): Promise<VideoLink | undefined> {
   if (!(await deps.store.exists(key))) return undefined;
   const seconds = deps.config.presignExpiresSeconds;
   const [url, credentialsEnd] = await Promise.all([
-    deps.store.presignGet(key, seconds, `${id}.mp4`),
+    deps.store.presignGet(key, seconds, downloadName),
     deps.store.signingExpiry?.(),
   ]);
   const lifetimeEnd = deps.clock.now().getTime() + seconds * 1000;

@@ -15,6 +15,8 @@ export const storageKeys = {
   ownedJobsPrefix: (ownerDigest: string) => `jobs/owners/${ownerDigest}/`,
   video: (id: string) => `videos/${id}.mp4`,
   poster: (id: string) => `videos/${id}.jpg`,
+  /** The short animated preview a project may ask for (`output.gif_preview`). */
+  gifPreview: (id: string) => `videos/${id}.gif`,
   jobsPrefix: "jobs/",
   /** Fan-out (issue 6): what segment workers and the assembler need from the coordinator. */
   fanoutPlan: (id: string) => `jobs/${id}/work/plan.json`,

@@ -14,6 +14,8 @@ export interface AudioTrack {
   filters: string[];
   /** Seconds on the output timeline where the track begins. */
   start: number;
+  /** Seconds it plays. */
+  length: number;
 }
 
 const SAMPLE_RATE = 48000;
@@ -58,6 +60,7 @@ export function sceneAudioTrack(
       ...levelAndFades(el.volume ?? 1, el, length),
     ],
     start: sceneStart + start,
+    length,
   };
 }
 
@@ -76,6 +79,7 @@ export function videoAudioTrack(
     inputArgs: input.args,
     filters: levelAndFades(volume, el, input.playable),
     start: window.start,
+    length: input.playable,
   };
 }
 
@@ -92,7 +96,13 @@ export function musicTrack(
   const loop = source.durationSeconds === undefined || source.durationSeconds < length;
   const input = clipInput(source, loop, 0, length);
   if (!input) return undefined;
-  return { at, inputArgs: input.args, filters: levelAndFades(el.volume ?? 1, el, input.playable), start };
+  return {
+    at,
+    inputArgs: input.args,
+    filters: levelAndFades(el.volume ?? 1, el, input.playable),
+    start,
+    length: input.playable,
+  };
 }
 
 /**

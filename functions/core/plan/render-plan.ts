@@ -1,4 +1,5 @@
 import type { SubtitleSettings } from "../schema/request-schema.js";
+import type { LoudnessPlan } from "./loudness.js";
 
 /**
  * What the planner produces: every ffmpeg invocation of a render, as argument arrays.
@@ -81,10 +82,19 @@ export interface RenderPlan {
   audio: FfmpegCommand;
   /** What `audio` is estimated to hold in memory (one decoder per track). */
   audioMemory: SegmentMemory;
+  /**
+   * Normalises the mixed soundtrack to the project's `loudness` (two passes, the first run by the
+   * worker to measure); `assemble` then muxes its output instead of `audio`'s.
+   */
+  loudness?: LoudnessPlan;
   /** `concat -c copy` of the segments + the mixed audio, `+faststart` MP4. */
   assemble: FfmpegCommand;
   /** One JPEG frame of the finished video. */
   poster: FfmpegCommand;
+  /** Whether the poster is made and stored (the project's `output.poster`, default true). */
+  posterWanted: boolean;
+  /** A short animated GIF of the video's start, when the project's `output.gif_preview` asks for one. */
+  gifPreview?: FfmpegCommand;
   /** Non-fatal notes for the job status (e.g. captions not rendered yet). */
   warnings: string[];
 }
