@@ -55,7 +55,8 @@ export function duckingFilters(windows: readonly Window[], trackStart: number, d
   // Merged windows never share a ramp, so the ducked share is the sum of each window's share.
   const share = merged
     .map((w) => {
-      const down = `clip((t-${num(w.start - trackStart - attack)})/${num(attack)},0,1)`;
+      const from = w.start - trackStart - attack;
+      const down = `clip((t${from < 0 ? "+" : "-"}${num(Math.abs(from))})/${num(attack)},0,1)`;
       const up = `clip((${num(w.end - trackStart + release)}-t)/${num(release)},0,1)`;
       return `min(${down},${up})`;
     })
