@@ -3,7 +3,13 @@ import { mkdir, readdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { ApiClient } from "./api-client.js";
-import { generateImage, generateSpeech, generateTone, generateVideo } from "./generate-media.js";
+import {
+  generateImage,
+  generatePhoto,
+  generateSpeech,
+  generateTone,
+  generateVideo,
+} from "./generate-media.js";
 import { startLocalService } from "./local-service.js";
 import { createJobProgressBar } from "./progress-bar.js";
 
@@ -14,6 +20,13 @@ import { createJobProgressBar } from "./progress-bar.js";
 const root = resolve(import.meta.dirname, "..");
 const outDir = join(root, "out");
 const mediaDir = join(outDir, "demo-media");
+
+/** The product short's narration, scene by scene (also its caption scripts in examples/product-short.json). */
+const PRODUCT_LINES = [
+  "Meet the Keeper, the bottle that keeps drinks cold all day.",
+  "Steel walls, a leak proof lid, and it fits every cup holder.",
+  "Order today and get free shipping.",
+];
 
 async function makeDemoMedia(): Promise<void> {
   await mkdir(mediaDir, { recursive: true });
@@ -31,6 +44,26 @@ async function makeDemoMedia(): Promise<void> {
       join(mediaDir, "details.wav"),
       "Every scene is encoded on its own, the sound is mixed once, and the result lands in S3.",
     ),
+    // The product short: three stills (portrait, landscape, square) and one line of narration each.
+    generatePhoto(join(mediaDir, "product-1.png"), {
+      width: 1200,
+      height: 1800,
+      from: "#1d3557",
+      to: "#e63946",
+    }),
+    generatePhoto(join(mediaDir, "product-2.png"), {
+      width: 2400,
+      height: 1200,
+      from: "#2a9d8f",
+      to: "#264653",
+    }),
+    generatePhoto(join(mediaDir, "product-3.png"), {
+      width: 1500,
+      height: 1500,
+      from: "#f4a261",
+      to: "#6d597a",
+    }),
+    ...PRODUCT_LINES.map((line, i) => generateSpeech(join(mediaDir, `product-${i + 1}.wav`), line)),
   ]);
 }
 

@@ -204,7 +204,12 @@ const everyOption = (comment: string) => {
         duration: 1,
         elements: [
           { type: "image", src: upload("blue.png"), animation: { type: "zoom-in", easing: "ease-in-out" } },
-          { type: "text", text: "Every option", position: "center-top", animation: { in: "pop", out: "fade" } },
+          {
+            type: "text",
+            text: "Every option",
+            position: "center-top",
+            animation: { in: "pop", out: "fade" },
+          },
           { type: "audio", src: upload("voice.wav"), start: 0.2 },
           {
             type: "subtitles",

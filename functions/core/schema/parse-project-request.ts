@@ -18,6 +18,7 @@ import {
   requestBodySchema,
   type SceneInput,
 } from "./request-schema.js";
+import { type TextElementInput, textPixels } from "./text-element-schema.js";
 
 /** A key that `unknownKeys: "strip"` dropped, spelled as the client sent it. */
 export interface IgnoredKey {
@@ -204,6 +205,7 @@ function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): Iss
       ]),
     ]),
     ...(p.elements ?? []).flatMap((el, j) => checkMotion(el, `elements[${j}]`)),
+    ...checkTextMargins(p),
   ];
   return issues.map((i) => ({ ...i, path: base ? (i.path ? `${base}.${i.path}` : base) : i.path }));
 }
@@ -322,6 +324,32 @@ function checkMotion(el: ElementInput, at: string): IssueDetail[] {
   return [
     { path: `${at}.resize`, message: "an animated picture fills its box: leave resize out or use cover" },
   ];
+}
+
+/**
+ * A named position keeps `margin` from every edge of the frame: margins that meet in the middle
+ * leave the text no room at all (it would be shrunk to nothing).
+ */
+function checkTextMargins(p: ProjectInput): IssueDetail[] {
+  const { width, height } = resolveSize(p);
+  const marginOf = (el: TextElementInput) => el.margin ?? p.text_style?.margin;
+  const lists: [string, readonly ElementInput[]][] = [
+    ["elements", p.elements ?? []],
+    ...p.scenes.map((s, i): [string, readonly ElementInput[]] => [`scenes[${i}].elements`, s.elements]),
+  ];
+  return lists.flatMap(([path, elements]) =>
+    elements.flatMap((el, j) => {
+      if (el.type !== "text" || el.x !== undefined || el.y !== undefined) return [];
+      const margin = marginOf(el);
+      if (margin === undefined || 2 * textPixels(margin) < Math.min(width, height)) return [];
+      return [
+        {
+          path: el.margin !== undefined ? `${path}[${j}].margin` : "text_style.margin",
+          message: `a margin of ${textPixels(margin)} px on every side leaves no room on a ${width}x${height} frame; use x/y to place the text`,
+        },
+      ];
+    }),
+  );
 }
 
 /** Ducking lowers background music under the scenes' narration: a scene's own audio is narration. */

@@ -26,6 +26,11 @@ const textLength = (min: number, max: number) =>
       }),
   ]);
 
+/** A text length as pixels: `48` or `"48px"`. */
+export function textPixels(length: number | string): number {
+  return typeof length === "number" ? length : Number(PIXELS.exec(length.trim())?.[1] ?? 0);
+}
+
 export const TEXT_ANIMATIONS = [
   "fade",
   "slide-up",

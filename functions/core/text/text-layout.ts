@@ -44,7 +44,8 @@ export function layoutText(
   frame: { width: number; height: number },
 ): TextLayout {
   const pad = style.boxColor ? style.boxPadding : 0;
-  const maxWidth = Math.max(1, placement.width ?? frame.width - 2 * style.margin - 2 * pad);
+  // Never narrower than one font size: margins that leave less are refused at validation.
+  const maxWidth = Math.max(style.fontSize, placement.width ?? frame.width - 2 * style.margin - 2 * pad);
   const text = style.allCaps ? placement.text.toUpperCase() : placement.text;
   const paragraphs = text.split(/\r\n|\r|\n|\u2028|\u2029/).map((p) => p.replace(/\s+/g, " ").trim());
   const wrap = (fontSize: number) => {

@@ -1,6 +1,11 @@
 import { type CaptionPosition, parseCaptionPosition } from "../captions/caption-position.js";
 import { type ResolvedFont, resolveFont } from "../captions/font-map.js";
-import { TEXT_STYLE_KEYS, type TextElementInput, type TextStyle } from "../schema/text-element-schema.js";
+import {
+  TEXT_STYLE_KEYS,
+  type TextElementInput,
+  type TextStyle,
+  textPixels,
+} from "../schema/text-element-schema.js";
 
 /**
  * Every look setting of a text element with its default filled in, sizes in output pixels:
@@ -44,9 +49,6 @@ export function inheritTextStyle(el: TextElementInput, project: TextStyle | unde
   return { ...inherited, ...(own as TextStyle) };
 }
 
-const px = (length: number | string): number =>
-  typeof length === "number" ? length : Number(/^(\d+(?:\.\d+)?)px$/.exec(length.trim())?.[1] ?? 0);
-
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function resolveTextStyle(
@@ -59,7 +61,7 @@ export function resolveTextStyle(
   const font = resolveFont(s.font_family);
   if (font.fallback) warnings.push(`font "${s.font_family}" is not available; using ${font.family} instead`);
   const shorter = Math.min(frame.width, frame.height);
-  const fontSize = round2(s.font_size !== undefined ? px(s.font_size) : shorter * 0.06);
+  const fontSize = round2(s.font_size !== undefined ? textPixels(s.font_size) : shorter * 0.06);
   const weight = s.font_weight ?? "bold";
   const placedByXY = el.x !== undefined || el.y !== undefined;
   const position = placedByXY ? undefined : parseCaptionPosition(s.position ?? "center-center");
@@ -71,16 +73,16 @@ export function resolveTextStyle(
       fontSize,
       color: s.color ?? "#FFFFFF",
       boxColor: s.box_color,
-      boxPadding: round2(s.box_padding !== undefined ? px(s.box_padding) : fontSize * 0.3),
-      boxRadius: round2(s.box_radius !== undefined ? px(s.box_radius) : 0),
+      boxPadding: round2(s.box_padding !== undefined ? textPixels(s.box_padding) : fontSize * 0.3),
+      boxRadius: round2(s.box_radius !== undefined ? textPixels(s.box_radius) : 0),
       outlineColor: s.outline_color ?? "#000000",
-      outlineWidth: round2(s.outline_width !== undefined ? px(s.outline_width) : 0),
+      outlineWidth: round2(s.outline_width !== undefined ? textPixels(s.outline_width) : 0),
       shadowColor: s.shadow_color ?? "#00000080",
-      shadowOffset: round2(s.shadow_offset !== undefined ? px(s.shadow_offset) : 0),
+      shadowOffset: round2(s.shadow_offset !== undefined ? textPixels(s.shadow_offset) : 0),
       align: s.text_align ?? column ?? "left",
       lineSpacing: s.line_spacing ?? DEFAULT_LINE_SPACING,
       position,
-      margin: round2(s.margin !== undefined ? px(s.margin) : shorter * 0.05),
+      margin: round2(s.margin !== undefined ? textPixels(s.margin) : shorter * 0.05),
       allCaps: s.all_caps ?? false,
     },
     warnings,

@@ -152,3 +152,27 @@ describe("motion, ducking, loudness and output options", () => {
     ).toBe("output.gif_preview.seconds");
   });
 });
+
+describe("text margins", () => {
+  it("refuse margins that leave a named position no room (own or inherited)", () => {
+    const text = { type: "text", text: "Free shipping", position: "center-bottom", margin: 620 };
+    expect(issuesOf({ width: 1080, height: 1920, scenes: [{ duration: 1, elements: [text] }] })).toEqual([
+      {
+        path: "scenes[0].elements[0].margin",
+        message:
+          "a margin of 620 px on every side leaves no room on a 1080x1920 frame; use x/y to place the text",
+      },
+    ]);
+    expect(
+      issuesOf({
+        width: 640,
+        height: 360,
+        "text-style": { margin: "200px" },
+        scenes: [{ duration: 1, elements: [{ type: "text", text: "x" }] }],
+      })[0]?.path,
+    ).toBe("text_style.margin");
+    expect(
+      parse({ width: 640, height: 360, scenes: [{ duration: 1, elements: [{ ...text, margin: 100 }] }] }).ok,
+    ).toBe(true);
+  });
+});
