@@ -1,6 +1,6 @@
 import { BASE_ARGS } from "./base-args.js";
 import { num } from "./ffmpeg-escape.js";
-import type { FfmpegCommand } from "./render-plan.js";
+import type { FfmpegCommand, LoudnessPlan } from "./render-plan.js";
 
 /**
  * Loudness normalisation of the finished mix, in two passes: the mix is measured (EBU R128:
@@ -9,20 +9,6 @@ import type { FfmpegCommand } from "./render-plan.js";
  * target by several LU. When the gain would push the true peak past the ceiling, loudnorm
  * switches to its dynamic mode and limits the peaks instead.
  */
-export interface LoudnessPlan {
-  /** Integrated loudness target, LUFS. */
-  target: number;
-  /** Ceiling for the true peak, dBTP: below -1 with room for the AAC encoder's overshoot. */
-  truePeak: number;
-  /** Loudness range target (LU), used only if loudnorm falls back to its dynamic mode. */
-  range: number;
-  /** The mixed soundtrack. */
-  input: string;
-  /** The normalised soundtrack the assembly muxes. */
-  output: string;
-  durationSeconds: number;
-}
-
 export const LOUDNESS_TRUE_PEAK = -1.5;
 const LOUDNESS_RANGE = 11;
 

@@ -1,5 +1,4 @@
 import type { SubtitleSettings } from "../schema/request-schema.js";
-import type { LoudnessPlan } from "./loudness.js";
 
 /**
  * What the planner produces: every ffmpeg invocation of a render, as argument arrays.
@@ -97,6 +96,21 @@ export interface RenderPlan {
   gifPreview?: FfmpegCommand;
   /** Non-fatal notes for the job status (e.g. captions not rendered yet). */
   warnings: string[];
+}
+
+/** The loudness step of a plan (loudness.ts builds its two ffmpeg passes). */
+export interface LoudnessPlan {
+  /** Integrated loudness target, LUFS. */
+  target: number;
+  /** Ceiling for the true peak, dBTP: below -1 with room for the AAC encoder's overshoot. */
+  truePeak: number;
+  /** Loudness range target (LU), used only if loudnorm falls back to its dynamic mode. */
+  range: number;
+  /** The mixed soundtrack. */
+  input: string;
+  /** The normalised soundtrack the assembly muxes. */
+  output: string;
+  durationSeconds: number;
 }
 
 /** What one ffmpeg command is estimated to hold in memory (segment-memory.ts estimates it). */
