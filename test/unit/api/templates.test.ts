@@ -146,6 +146,35 @@ describe("templates on POST /v1/videos", () => {
     expect(api.queue.messages).toHaveLength(3);
   });
 
+  it("dry-runs a batch as one project per row, nothing queued", async () => {
+    const api = createTestApi();
+    const res = await api.call({
+      ...post("/v1/videos", {
+        ...template(),
+        variables: { seconds: 1, color: "#FFFFFF", picture: "p" },
+        data: [{ title: "a" }, { title: "b" }],
+      }),
+      query: { dry_run: "true" },
+    });
+    expect(res.status).toBe(200);
+    expect(
+      res.json.projects.map(
+        (p: { project: { scenes: { elements: { text?: string }[] }[] } }) =>
+          p.project.scenes[0]?.elements[1]?.text,
+      ),
+    ).toEqual(["a", "b"]);
+    expect(api.queue.messages).toHaveLength(0);
+  });
+
+  it("documents the template routes in the OpenAPI document", async () => {
+    const api = createTestApi();
+    const doc = (await api.call({ method: "GET", path: "/v1/openapi.json" })).json;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/templates", "/v1/templates/{id}", "/v1/templates/{id}/videos"]),
+    );
+    expect(doc.paths["/v1/templates/{id}/videos"].post.responses["202"]).toBeDefined();
+  });
+
   it("publishes variables and data in the request's JSON Schema", async () => {
     const api = createTestApi();
     const schema = (await api.call({ method: "GET", path: "/v1/schema" })).json;
