@@ -19,6 +19,17 @@ export interface AudioTrack {
 }
 
 const SAMPLE_RATE = 48000;
+/** How the soundtrack is encoded, by the mix and again by the loudness step (loudness.ts). */
+export const SOUNDTRACK_ENCODING: readonly string[] = [
+  "-c:a",
+  "aac",
+  "-b:a",
+  "192k",
+  "-ar",
+  String(SAMPLE_RATE),
+  "-ac",
+  "2",
+];
 /** Every track is brought to one format so `adelay`'s per-channel list always has two entries. */
 const TRACK_FORMAT = `aformat=sample_fmts=fltp:sample_rates=${SAMPLE_RATE}:channel_layouts=stereo`;
 
@@ -136,14 +147,7 @@ export function audioMixCommand(
     graph.join(";"),
     "-map",
     "[aout]",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "192k",
-    "-ar",
-    String(SAMPLE_RATE),
-    "-ac",
-    "2",
+    ...SOUNDTRACK_ENCODING,
     "-t",
     total,
     output,

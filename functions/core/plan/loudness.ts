@@ -1,3 +1,4 @@
+import { SOUNDTRACK_ENCODING } from "./audio-mix.js";
 import { BASE_ARGS } from "./base-args.js";
 import { num } from "./ffmpeg-escape.js";
 import type { FfmpegCommand, LoudnessPlan } from "./render-plan.js";
@@ -83,14 +84,7 @@ export function loudnessApplyCommand(
         `${loudnorm(p)}:measured_I=${num(measured.inputI)}:measured_TP=${num(measured.inputTp)}:` +
           `measured_LRA=${num(measured.inputLra)}:measured_thresh=${num(measured.inputThresh)}:` +
           `offset=${num(measured.targetOffset)}:linear=true,aresample=48000`,
-        "-c:a",
-        "aac",
-        "-b:a",
-        "192k",
-        "-ar",
-        "48000",
-        "-ac",
-        "2",
+        ...SOUNDTRACK_ENCODING,
       ]
     : ["-c:a", "copy"];
   const args = [...BASE_ARGS, "-i", p.input, ...treatment, p.output];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  captionLength,
   colorSchema,
   obj,
   PIXELS,
@@ -11,20 +12,11 @@ import {
 } from "./schema-parts.js";
 
 /**
- * A text length in output pixels: a number, or `"48px"` (the caption settings' spelling). Unlike
- * caption sizes there is no VideoCraft unit here: a text element is ours, placed in pixels like
- * images and videos.
+ * A text length in output pixels: a number, or `"48px"` (the caption settings' spelling). The
+ * check is captions' own; the meaning differs: unlike a caption size there is no VideoCraft unit
+ * here, a text element is ours and is placed in pixels like images and videos.
  */
-const textLength = (min: number, max: number) =>
-  z.union([
-    z.number().min(min).max(max),
-    z
-      .string()
-      .regex(PIXELS, { message: 'expected a number of pixels or "48px"' })
-      .refine((s) => Number(PIXELS.exec(s)?.[1]) <= max && Number(PIXELS.exec(s)?.[1]) >= min, {
-        message: `pixels must be between ${min} and ${max}`,
-      }),
-  ]);
+const textLength = (min: number, max: number) => captionLength(max, max, min);
 
 /** A text length as pixels: `48` or `"48px"`. */
 export function textPixels(length: number | string): number {
