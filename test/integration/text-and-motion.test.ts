@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateImage } from "../../local/generate-media.js";
 import { type Box, type Frame, pixelBox, type Rgb } from "../support/burn-captions.js";
 import { grabFrame, near } from "../support/media-probe.js";
 import { brightCentroid, greyFrames, renderScenes, stillSource } from "../support/render-scene.js";
@@ -40,7 +39,12 @@ beforeAll(async () => {
     ].join(","),
     ...["-frames:v", "1", join(dir, "quadrants.png")],
   ]);
-  await generateImage(join(dir, "unused.png"), { width: 2, height: 2, color: "#000000" });
+  // A clip of a still scene with one bright square, for tracking a pan over a video.
+  await run("ffmpeg", [
+    ...["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=black:s=960x540:r=25:d=2"],
+    ...["-vf", "drawbox=x=600:y=300:w=16:h=16:color=white:t=fill", "-c:v", "libx264", "-preset", "ultrafast"],
+    ...["-pix_fmt", "yuv420p", join(dir, "dot.mp4")],
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -245,6 +249,40 @@ describe("motion on stills", () => {
     const steps = xs.slice(1).map((x, i) => x - (xs[i] ?? 0));
     expect(Math.max(...steps)).toBeLessThan(0);
     expect(xs[0]! - xs.at(-1)!).toBeGreaterThan(60);
+  }, 60_000);
+
+  it("pans over a video smoothly too: output-rate frames, the picture moving every frame", async () => {
+    const clip = {
+      path: join(dir, "dot.mp4"),
+      format: "mov",
+      durationSeconds: 2,
+      hasVideo: true,
+      hasAudio: false,
+      width: 960,
+      height: 540,
+      isStill: false,
+    };
+    const { segments } = await renderScenes(
+      join(dir, "video-pan"),
+      {
+        width: W,
+        height: H,
+        fps: 25,
+        scenes: [
+          {
+            duration: 2,
+            elements: [{ type: "video", src: "https://x/dot.mp4", animation: { type: "pan-left" } }],
+          },
+        ],
+      },
+      new Map([["https://x/dot.mp4", clip]]),
+    );
+    const xs = (await greyFrames(segments[0]!, W, H)).map((fr) => brightCentroid(fr, W, H).x);
+    expect(xs).toHaveLength(50);
+    const steps = xs.slice(1).map((x, i) => x - (xs[i] ?? 0));
+    // pan-left: the view travels left, so the picture moves right.
+    expect(Math.min(...steps)).toBeGreaterThan(0);
+    expect(xs.at(-1)! - xs[0]!).toBeGreaterThan(40);
   }, 60_000);
 
   it("shows the requested rectangle at the start and at the end", async () => {
