@@ -12,7 +12,7 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
  */
 
 /** The bucket's top-level prefixes (functions/core/jobs/storage-keys.ts). */
-export type Prefix = "jobs" | "videos" | "uploads" | "cache";
+export type Prefix = "jobs" | "videos" | "uploads" | "cache" | "templates";
 
 export interface BucketAccess {
   /**

@@ -122,10 +122,11 @@ export class VideoCraftStack extends Stack {
     const api = this.api.handler;
     const probe = this.renderWorker.probeFunction;
     bindFunction(api, probe, "VIDEOCRAFT_PROBE_FUNCTION");
+    // Stored templates: created, listed, read and deleted under templates/ (owner-scoped keys).
     bindBucket(api, bucket, {
-      read: ["jobs", "videos", "uploads"],
-      put: ["jobs", "uploads"],
-      delete: ["jobs", "videos", "uploads"],
+      read: ["jobs", "videos", "uploads", "templates"],
+      put: ["jobs", "uploads", "templates"],
+      delete: ["jobs", "videos", "uploads", "templates"],
     });
     bindQueue(api, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", { send: true, depth: true });
     // Only to know that jobs fan out (their scenes are timed one by one); the API never calls it.

@@ -15,6 +15,11 @@ import { metricsRoute } from "./routes/metrics.js";
 import { openApiRoute } from "./routes/openapi.js";
 import { schemaRoute } from "./routes/schema.js";
 import { studioAssetRoute, studioPageRoute } from "./routes/studio-page.js";
+import { createTemplateRoute } from "./routes/templates/create-template.js";
+import { createTemplateVideosRoute } from "./routes/templates/create-template-videos.js";
+import { deleteTemplateRoute } from "./routes/templates/delete-template.js";
+import { getTemplateRoute } from "./routes/templates/get-template.js";
+import { listTemplatesRoute } from "./routes/templates/list-templates.js";
 import { videoCraftCancelJobRoute, videoCraftDeleteJobRoute } from "./routes/videocraft/cancel-job.js";
 import { videoCraftCreateVideoRoute } from "./routes/videocraft/create-video.js";
 import { videoCraftCsrfTokenRoute } from "./routes/videocraft/csrf-token.js";
@@ -43,6 +48,11 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   listJobsRoute,
   getJobRoute,
   cancelJobRoute,
+  createTemplateRoute,
+  listTemplatesRoute,
+  getTemplateRoute,
+  deleteTemplateRoute,
+  createTemplateVideosRoute,
   healthRoute,
   schemaRoute,
   metricsRoute,

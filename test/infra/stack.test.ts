@@ -395,7 +395,7 @@ describe("IAM", () => {
       for (const resource of resourcesOf(s)) {
         const text = JSON.stringify(resource);
         if (text.includes("StorageBucket") && text.includes("/")) {
-          expect(text).toMatch(/\/(jobs|videos|uploads|cache)\/\*"/);
+          expect(text).toMatch(/\/(jobs|videos|uploads|cache|templates)\/\*"/);
         }
       }
     }

@@ -276,6 +276,7 @@ async function exercise() {
   expect((await client.request("GET", `/v1/jobs/${ids.single}/request`)).status).toBe(200);
   expect((await client.request("GET", `/v1/videos/${ids.single}/poster`)).status).toBe(200);
   expect((await client.request("GET", "/v1/examples")).status).toBe(200);
+  await useStoredTemplate();
   await readCloudWatchMetricsAsTheApi();
   await uploadFiles();
   await exerciseDeployedPaths();
@@ -406,6 +407,27 @@ async function exerciseDeployedPaths() {
   answers.deleteVideo = await deployed.call({ ...a, method: "DELETE", path: `/api/v1/videos/${id}` });
   answers.deleteJob = await deployed.call({ ...a, method: "DELETE", path: `/api/v1/jobs/${cancelId}` });
   ids.vcA = id;
+}
+
+/**
+ * A stored template's life on the API: stored, listed, read, rendered with a missing variable (read,
+ * then refused before any job is made) and deleted.
+ */
+async function useStoredTemplate() {
+  const created = await client.request("POST", "/v1/templates", {
+    name: "iam",
+    template: {
+      width: 160,
+      height: 90,
+      scenes: [{ duration: 1, elements: [{ type: "text", text: "{{title}}" }] }],
+    },
+  });
+  expect(created.status).toBe(201);
+  const { id } = created.body as { id: string };
+  expect((await client.request("GET", "/v1/templates")).status).toBe(200);
+  expect((await client.request("GET", `/v1/templates/${id}`)).status).toBe(200);
+  expect((await client.request("POST", `/v1/templates/${id}/videos`, { variables: {} })).status).toBe(400);
+  expect((await client.request("DELETE", `/v1/templates/${id}`)).status).toBe(204);
 }
 
 /**

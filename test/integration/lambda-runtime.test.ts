@@ -155,13 +155,17 @@ beforeAll(async () => {
   client = new ApiClient(service.url, service.apiKey);
   aws = createAwsClients(service.config);
   await generateImage(path.join(root, "blue.png"), { width: 32, height: 32, color: "#0000ff" });
-  await aws.s3.send(
-    new PutObjectCommand({
-      Bucket: service.config.bucket,
-      Key: "uploads/blue.png",
-      Body: await readFile(path.join(root, "blue.png")),
-    }),
-  );
+  await generateTone(path.join(root, "music.wav"), { seconds: 2, hz: 220 });
+  await generateTone(path.join(root, "voice.wav"), { seconds: 0.6, hz: 2000 });
+  for (const name of ["blue.png", "music.wav", "voice.wav"]) {
+    await aws.s3.send(
+      new PutObjectCommand({
+        Bucket: service.config.bucket,
+        Key: `uploads/${name}`,
+        Body: await readFile(path.join(root, name)),
+      }),
+    );
+  }
   await generateTone(path.join(root, "tone.wav"), { seconds: 1 });
   const tone = await readFile(path.join(root, "tone.wav"));
   media = http.createServer((_req, res) => {
@@ -202,6 +206,51 @@ const project = (comment: string) => ({
   ],
 });
 
+/**
+ * A project using every option of the request format at once: a template variable, text with a
+ * project text_style and animations, motion on a still, narration with captions, ducked music
+ * that fades out, loudness normalisation and a GIF preview.
+ */
+const everyOption = (comment: string) => {
+  const upload = (name: string) => `s3://${service.config.bucket}/uploads/${name}`;
+  return {
+    comment,
+    width: 160,
+    height: 90,
+    fps: 10,
+    loudness: -16,
+    output: { gif_preview: { seconds: 1, width: 80 } },
+    "text-style": { "font-size": 12, "box-color": "#00000080", "box-radius": 3 },
+    variables: { brand: "VideoCraft" },
+    elements: [
+      { type: "audio", src: upload("music.wav"), volume: 0.5, ducking: true, "fade-out": 0.3 },
+      { type: "text", text: "© {{brand}}", position: "right-bottom", margin: 2 },
+    ],
+    scenes: [
+      {
+        duration: 1,
+        elements: [
+          { type: "image", src: upload("blue.png"), animation: { type: "zoom-in", easing: "ease-in-out" } },
+          {
+            type: "text",
+            text: "Every option",
+            position: "center-top",
+            animation: { in: "pop", out: "fade" },
+          },
+          { type: "audio", src: upload("voice.wav"), start: 0.2 },
+          {
+            type: "subtitles",
+            words: [
+              { word: "every", start: 0, end: 0.3 },
+              { word: "option", start: 0.3, end: 0.6 },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+};
+
 describe("the render image's runtime (aws-lambda-ric, image ENTRYPOINT, ENV and CMD)", () => {
   it("marks a dead-lettered job failed through CMD handler.deadLetterHandler", async () => {
     const { api, output } = await startRuntime([DEAD_LETTER_HANDLER], "videocraft-dead-letter");
@@ -230,9 +279,12 @@ describe("the render image's runtime (aws-lambda-ric, image ENTRYPOINT, ENV and 
     const { api, output } = await startRuntime(image.cmd, "videocraft-render");
     const outcomes: unknown[] = [];
     feed(service.config.queueUrl, api, outcomes);
-    const { id } = await client.submit(project("rendered"));
+    const { id } = await client.submit(everyOption("rendered"));
     const job = await client.waitForJob(id, { timeoutMs: 90_000, intervalMs: 200 });
     expect(job.status, output()).toBe("completed");
+    expect(job.warnings).toEqual([]);
+    expect(job.gif_url).toBeTruthy();
+    expect(await service.store.exists(storageKeys.gifPreview(id))).toBe(true);
     // The dead-lettered job's render message was dropped: that job had already ended.
     expect(outcomes).toContainEqual({ ok: true, response: { batchItemFailures: [] } });
 
@@ -247,6 +299,7 @@ describe("the render image's runtime (aws-lambda-ric, image ENTRYPOINT, ENV and 
     const probe = await ffprobe(file);
     const video = probe.streams.find((s) => s.codec_type === "video");
     expect(video).toMatchObject({ codec_name: "h264", width: 160, height: 90 });
+    expect(probe.streams.find((s) => s.codec_type === "audio")).toMatchObject({ codec_name: "aac" });
     expect(probe.duration).toBeGreaterThan(0.9);
     expect(probe.duration).toBeLessThan(1.2);
   }, 120_000);

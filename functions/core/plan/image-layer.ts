@@ -1,7 +1,9 @@
+import type { MotionInput } from "../schema/motion-schema.js";
 import type { ImageElementInput } from "../schema/request-schema.js";
 import { elementBox, type Size } from "./element-box.js";
 import { num } from "./ffmpeg-escape.js";
 import type { Layer } from "./layer-stack.js";
+import { type MotionContext, motionFilters } from "./motion-filter.js";
 import type { SourceInfo } from "./render-plan.js";
 import { resizeFilters, resizeScale } from "./resize-filter.js";
 import { sourceInputArgs } from "./source-input.js";
@@ -14,6 +16,8 @@ export interface ImageLayerSpec {
   /** Seconds within the scene. */
   from: number;
   to: number;
+  /** For `animation`: the frame rate, and the element's time before this layer and in all. */
+  motion: MotionContext;
 }
 
 /**
@@ -24,6 +28,7 @@ export interface ImageLayerSpec {
  * 4000×4000 logo placed on a 1080p frame is converted and composited at 1920×1080 at most.
  */
 export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
+  if (spec.element.animation) return movingImageLayer(spec, spec.element.animation);
   const { element: el, source, from, to, frame } = spec;
   const natural = { width: source.width, height: source.height };
   const sized = el.width !== undefined || el.height !== undefined;
@@ -67,3 +72,39 @@ export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
     overlay: { x, y, from, to, eofAction: "repeat" },
   };
 }
+
+/**
+ * An image with `animation`: it fills its box (the frame when it has no width or height) with a
+ * moving view of the picture, one frame per output frame (see motion-filter.ts).
+ */
+function movingImageLayer(spec: ImageLayerSpec, motion: MotionInput): Layer {
+  const { element: el, source, from, to, frame } = spec;
+  const picture = { width: source.width ?? frame.width, height: source.height ?? frame.height };
+  const sized = el.width !== undefined || el.height !== undefined;
+  const box = sized ? elementBox(el, picture, frame) : { x: el.x ?? 0, y: el.y ?? 0, ...frame };
+  const context = spec.motion;
+  const moving = motionFilters({
+    motion,
+    picture,
+    box,
+    fps: context.fps,
+    elapsed: context.elapsed,
+    length: context.length,
+    still: {
+      frames: Math.ceil((to - from) * context.fps) + 1,
+      alpha: !OPAQUE_FORMATS.has(source.format),
+    },
+  });
+  return {
+    at: spec.at,
+    inputArgs: sourceInputArgs(source),
+    filters: [...moving.filters, `setpts=PTS-STARTPTS+${num(from)}/TB`],
+    decoded: { ...picture, still: true, scale: moving.scale },
+    drawn: { width: box.width, height: box.height },
+    extraBytes: moving.extraBytes,
+    overlay: { x: box.x, y: box.y, from, to, eofAction: "repeat" },
+  };
+}
+
+/** Still formats that never carry alpha: their moving copy can stay 4:2:0 without an alpha plane. */
+const OPAQUE_FORMATS = new Set(["jpeg_pipe", "bmp_pipe"]);

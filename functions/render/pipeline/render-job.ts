@@ -17,6 +17,8 @@ import type { WhisperPaths } from "../speech/whisper-paths.js";
 import { sendJobWebhook, type WebhookTuning } from "../webhook/send-job-webhook.js";
 import { assembleJob, renderSegment, startFanout, wantsFanout } from "./fanout.js";
 import { fetchSources } from "./fetch-sources.js";
+import { makePreviews, type PreviewKeys } from "./make-previews.js";
+import { mixSoundtrack } from "./mix-soundtrack.js";
 import { checkProbedLimits, probeSources } from "./probe-media.js";
 import { createProgressReporter } from "./progress-reporter.js";
 import { resolveCaptions } from "./resolve-captions.js";
@@ -186,7 +188,11 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     if (wantsFanout(plan, cache, deps)) {
       await step("rendering");
       handedOff = true;
-      await startFanout({ jobId, plan, cache, warnings, sourceHashes: hashes }, deps, ffmpeg);
+      await startFanout(
+        { jobId, plan, cache, warnings, sourceHashes: hashes, output: project.output },
+        deps,
+        ffmpeg,
+      );
       log.info("job fanned out", {
         jobId,
         segments: plan.scenes.length,
@@ -213,8 +219,8 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     }
     const segments: JobRecord["segments"] = { total: plan.scenes.length, cached };
     await step("mixing");
-    await runFfmpeg(
-      plan.audio,
+    await mixSoundtrack(
+      plan,
       ffmpeg((f) => void progress.report("mixing", f)),
     );
     await step("assembling");
@@ -222,11 +228,14 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
       plan.assemble,
       ffmpeg((f) => void progress.report("assembling", f * 0.8)),
     );
-    await runFfmpeg(plan.poster, ffmpeg());
     await step("uploading");
     const video = await deps.store.uploadFile(storageKeys.video(jobId), plan.assemble.output, "video/mp4");
     await progress.report("uploading", 0.9);
-    await deps.store.uploadFile(storageKeys.poster(jobId), plan.poster.output, "image/jpeg");
+    const previews = await makePreviews(
+      jobId,
+      { poster: plan.posterWanted ? plan.poster : undefined, gif: plan.gifPreview },
+      { store: deps.store, ffmpeg: () => ffmpeg() },
+    );
     await progress.flush();
     await jobs.putStatus({
       ...completed(progress.current(), jobId, {
@@ -234,6 +243,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
         warnings,
         seconds: plan.totalDuration,
         bytes: video.bytes,
+        previews,
       }),
       segments,
     });
@@ -271,7 +281,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
 export function completed(
   record: JobRecord,
   jobId: string,
-  o: { at: string; warnings: string[]; seconds: number; bytes: number },
+  o: { at: string; warnings: string[]; seconds: number; bytes: number; previews: PreviewKeys },
 ): JobRecord {
   return {
     ...finish(record, "completed", o.at),
@@ -279,7 +289,7 @@ export function completed(
     step: "done",
     warnings: o.warnings,
     duration_seconds: o.seconds,
-    output: { video_key: storageKeys.video(jobId), poster_key: storageKeys.poster(jobId), bytes: o.bytes },
+    output: { video_key: storageKeys.video(jobId), ...o.previews, bytes: o.bytes },
   };
 }
 
