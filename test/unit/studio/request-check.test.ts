@@ -97,7 +97,10 @@ describe("the page's schema check", () => {
       scenes: [{ duration: 1, elements: [{ type: "vidoe", src: "https://example.com/a.mp4" }] }],
     };
     expect(checkAgainstSchema(schema, bad)).toEqual([
-      { path: "scenes[0].elements[0].type", message: "type must be one of video, audio, image, subtitles" },
+      {
+        path: "scenes[0].elements[0].type",
+        message: "type must be one of video, audio, image, subtitles, text",
+      },
     ]);
   });
 
