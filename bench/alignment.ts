@@ -1,25 +1,40 @@
 /**
  * Speech timing benchmark (not a test): seconds of compute per minute of narration for
- *   1. forced alignment of a known script (pocketsphinx, SPEC §7; goal ≤ 1 s per audio minute on 2 cores),
- *   2. whisper.cpp with generated random-weight models: the test model's small dimensions, and
+ *   1. forced alignment of a known script (pocketsphinx; goal ≤ 1 CPU s per audio minute with the
+ *      pronunciation dictionary warm), against one decoder run with the previous settings (one
+ *      beam, pocketsphinx's own noise removal and silence skipping) measured in the same run;
+ *   2. the ground-truth set (test/support/speech-ground-truth.ts): word-start error per script, which
+ *      pass won, CPU per audio minute;
+ *   3. whisper.cpp with generated random-weight models: the test model's small dimensions, and
  *      tiny.en's dimensions (so tiny.en's encoder compute; decoding is short by construction).
- * The baseline is the audio itself: each figure is also printed as a real-time factor.
+ * The other baseline is the audio itself: each figure is also printed as a real-time factor.
  *
- *   npx tsx bench/alignment.ts [minutes=1]
+ *   npx tsx bench/alignment.ts [minutes=1] [--no-whisper]
  *
- * Needs espeak-ng, ffmpeg, pocketsphinx (+ pocketsphinx-en-us) and whisper-cli
- * (`bash scripts/build-whisper.sh`).
+ * Needs espeak-ng (+ libespeak-ng-dev and a C compiler for the ground truth), ffmpeg, pocketsphinx
+ * (+ pocketsphinx-en-us) and whisper-cli (`bash scripts/build-whisper.sh`).
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { alignScript, DEFAULT_SPHINX_DICT, loadDictionary } from "../functions/render/speech/align-script.js";
+import { InMemoryObjectStore } from "../functions/core/ports/in-memory-object-store.js";
+import { alignScript } from "../functions/render/speech/align-script.js";
 import { extractSpeechAudio, wavDurationSeconds } from "../functions/render/speech/extract-speech-audio.js";
+import { DEFAULT_SPHINX_DICT, loadDictionary } from "../functions/render/speech/pronunciation-dictionary.js";
+import { resolveWordTimings } from "../functions/render/speech/resolve-word-timings.js";
+import { tokenizeScript } from "../functions/render/speech/script-tokens.js";
+import { buildGrammar, buildScriptDictionary } from "../functions/render/speech/sphinx-grammar.js";
 import { transcribeWhisper } from "../functions/render/speech/transcribe-whisper.js";
 import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
+import {
+  buildGroundTruth,
+  GROUND_TRUTH_SCRIPTS,
+  OTHER_LANGUAGE_SCRIPTS,
+  startErrors,
+} from "../test/support/speech-ground-truth.js";
 import { ensureTinyWhisperModel, TEST_MODEL_DIMS, TINY_EN_DIMS } from "../test/support/tiny-whisper-model.js";
 
 const run = promisify(execFile);
@@ -44,26 +59,101 @@ function childCpuSeconds(): number {
 
 interface Timing {
   wall: number;
+  /** Children's CPU seconds (pocketsphinx, whisper-cli, ffmpeg). */
   cpu: number;
+  /** This process's own CPU seconds (dictionary, grammar, plausibility checks). */
+  own: number;
 }
 
 async function seconds<T>(f: () => Promise<T>): Promise<[Timing, T]> {
   const t0 = performance.now();
   const c0 = childCpuSeconds();
+  const o0 = process.cpuUsage();
   const value = await f();
-  return [{ wall: (performance.now() - t0) / 1000, cpu: childCpuSeconds() - c0 }, value];
+  const o = process.cpuUsage(o0);
+  return [
+    { wall: (performance.now() - t0) / 1000, cpu: childCpuSeconds() - c0, own: (o.user + o.system) / 1e6 },
+    value,
+  ];
 }
 
+const perMinute = (s: number, audio: number) => (s / audio) * 60;
+
 function report(label: string, t: Timing, audio: number): void {
-  const perMinute = (s: number) => ((s / audio) * 60).toFixed(2);
+  const total = t.cpu + t.own;
   console.log(
-    `${label.padEnd(44)} wall ${t.wall.toFixed(2).padStart(6)} s, child CPU ${t.cpu.toFixed(2).padStart(6)} s for ${audio.toFixed(1)} s audio → ` +
-      `${perMinute(t.wall)} s wall / ${perMinute(t.cpu)} s CPU per audio minute (${(audio / t.wall).toFixed(1)}× real time)`,
+    `${label.padEnd(46)} wall ${t.wall.toFixed(2).padStart(6)} s, CPU ${total.toFixed(2).padStart(5)} s ` +
+      `(children ${t.cpu.toFixed(2)}, node ${t.own.toFixed(2)}) for ${audio.toFixed(1)} s audio → ` +
+      `${perMinute(total, audio).toFixed(2)} CPU s per audio minute (${(audio / t.wall).toFixed(1)}× real time)`,
   );
 }
 
+/** One pocketsphinx run with the settings used before plausibility-judged passes. */
+async function previousSinglePass(wav: string, script: string, dir: string): Promise<void> {
+  const dictionary = await loadDictionary();
+  const tokens = tokenizeScript(script, dictionary);
+  const gram = join(dir, "baseline.gram");
+  const dict = join(dir, "baseline.dict");
+  await writeFile(gram, buildGrammar(tokens.map((t) => t.forms)));
+  await writeFile(
+    dict,
+    buildScriptDictionary(
+      tokens.flatMap((t) => t.forms.flat()),
+      dictionary,
+    ).text,
+  );
+  await run("pocketsphinx_continuous", [
+    ...["-infile", wav, "-jsgf", gram, "-dict", dict, "-time", "yes", "-vad_postspeech", "3000"],
+    ...["-beam", "1e-100", "-wbeam", "1e-80", "-pbeam", "1e-100", "-logfn", "/dev/null"],
+  ]);
+}
+
+async function groundTruthTable(dir: string): Promise<void> {
+  console.log("\nground truth (word-start error per script; see test/support/speech-ground-truth.ts)");
+  console.log(
+    `${"script".padEnd(52)} ${"words".padStart(5)} ${"mean".padStart(6)} ${"p90".padStart(6)} ${"max".padStart(6)}  method / pass      CPU s per audio min`,
+  );
+  const deps = {
+    store: new InMemoryObjectStore(),
+    workDir: dir,
+    ffmpegPath: "ffmpeg",
+    whisper: { binary: "/nonexistent/whisper-cli", modelPath: join(dir, "no-model.bin"), model: "none" },
+    timeoutMs: 600_000,
+  };
+  for (const script of [...GROUND_TRUTH_SCRIPTS, ...OTHER_LANGUAGE_SCRIPTS]) {
+    const truth = await buildGroundTruth(script, dir);
+    const wav = join(dir, "truth-16k.wav");
+    await extractSpeechAudio(truth.wavPath, wav, { ffmpegPath: "ffmpeg" });
+    const duration = wavDurationSeconds(await readFile(wav));
+    let method: string;
+    let words: { word: string; start: number }[];
+    const [t] = await seconds(async () => {
+      if (script.language) {
+        const element = { type: "subtitles" as const, text: truth.text, language: script.language };
+        const r = await resolveWordTimings(element, { path: truth.wavPath, offset: 0 }, deps);
+        method = r.engine;
+        words = r.words;
+      } else {
+        const r = await alignScript(wav, truth.text, {
+          workDir: dir,
+          audioDuration: duration,
+          timeoutMs: 600_000,
+        });
+        method = `${r.report.pass} of ${r.report.passes.length}${r.report.repaired ? `, ${r.report.repaired} fixed` : ""}`;
+        words = r.words;
+      }
+    });
+    const e = startErrors(words!, truth.truth);
+    const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`.padStart(6);
+    console.log(
+      `${script.name.padEnd(52)} ${String(e.counted).padStart(5)} ${ms(e.mean)} ${ms(e.p90)} ${ms(e.max)}  ${method!.padEnd(18)} ${perMinute(t.cpu + t.own, duration).toFixed(2)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
-  const minutes = Number(process.argv[2] ?? 1);
+  const minutes = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 1);
+  const withWhisper = !process.argv.includes("--no-whisper");
   const dir = await mkdtemp(join(tmpdir(), "vc-bench-speech-"));
   try {
     // About 150 words a minute at espeak's 160 wpm.
@@ -83,14 +173,26 @@ async function main(): Promise<void> {
         `load average ${loadavg()[0]?.toFixed(1)} (wall times inflate under load; CPU times less so)`,
     );
 
-    const [dictLoad] = await seconds(() => loadDictionary(DEFAULT_SPHINX_DICT));
-    console.log(`pronunciation dictionary load (once per process): ${dictLoad.wall.toFixed(2)} s`);
+    const [dictLoad, dictionary] = await seconds(() => loadDictionary(DEFAULT_SPHINX_DICT));
+    console.log(
+      `pronunciation dictionary: ${dictionary.size} words indexed in ${dictLoad.wall.toFixed(2)} s wall, ` +
+        `${dictLoad.own.toFixed(2)} s CPU (once per process; warm from here on)`,
+    );
+    const [baseline] = await seconds(() => previousSinglePass(wav, script, dir));
+    report("baseline: one pass, previous settings", baseline, audio);
     const [align, aligned] = await seconds(() =>
       alignScript(wav, script, { workDir: dir, audioDuration: audio, timeoutMs: 600_000 }),
     );
-    report("forced alignment (pocketsphinx)", align, audio);
-    console.log(`  ${aligned.words.length} words timed, ${aligned.interpolated} interpolated`);
+    report("forced alignment (pocketsphinx, judged passes)", align, audio);
+    console.log(
+      `  ${aligned.words.length} words timed, ${aligned.interpolated} interpolated; pass ${aligned.report.pass} ` +
+        `of ${aligned.report.passes.length}; ${((align.cpu + align.own) / (baseline.cpu + baseline.own)).toFixed(2)}× the baseline's CPU`,
+    );
 
+    await groundTruthTable(dir);
+    if (!withWhisper) return;
+
+    console.log("");
     const paths = resolveWhisperPaths("tiny.en", process.env);
     await access(paths.binary).catch(() => {
       throw new Error(`whisper-cli is missing at ${paths.binary}: run \`bash scripts/build-whisper.sh\``);
@@ -100,7 +202,7 @@ async function main(): Promise<void> {
       ["whisper.cpp, tiny.en dimensions (random)", TINY_EN_DIMS],
     ] as const) {
       const [generate, model] = await seconds(() => ensureTinyWhisperModel(dims));
-      const [whisper, out] = await seconds(() =>
+      const [whisper, { words: out }] = await seconds(() =>
         transcribeWhisper(wav, {
           binary: paths.binary,
           modelPath: model,

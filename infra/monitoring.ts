@@ -7,15 +7,25 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { FAILURE_CODE_DIMENSION, METRIC_NAMESPACE, METRICS } from "../functions/core/metric-names.js";
+import { RENDER_TIME_SHARE } from "../functions/core/jobs/check-render-time.js";
+import { FAILURE_CODE_DIMENSION, METRICS } from "../functions/core/metric-names.js";
+
+/** A queue of work and the dead-letter queue behind it. */
+export interface MonitoredQueue {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+}
 
 export interface MonitoringProps {
   readonly api: apigw.RestApi;
-  readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
+  /** The EMF namespace the functions write to (this stack's own). */
+  readonly metricNamespace: string;
+  /** Every work queue, by a short label used in alarm ids and titles; the first is the render queue. */
+  readonly queues: Record<string, MonitoredQueue>;
   /** Functions whose errors and throttles alarm, by a short label used in alarm ids. */
   readonly functions: Record<string, lambda.IFunction>;
   readonly renderFunction: lambda.IFunction;
+  readonly renderTimeoutSeconds: number;
   readonly queueAgeAlarmSeconds: number;
   readonly failureRateAlarmPercent: number;
   readonly alarmEmail?: string | undefined;
@@ -47,38 +57,47 @@ export class Monitoring extends Construct {
 
     const emf = (key: keyof typeof METRICS, statistic: string, dimensionsMap?: Record<string, string>) =>
       new cw.Metric({
-        namespace: METRIC_NAMESPACE,
+        namespace: props.metricNamespace,
         metricName: METRICS[key].name,
         statistic,
         period: FIVE_MINUTES,
         ...(dimensionsMap ? { dimensionsMap } : {}),
       });
 
-    // A message in the DLQ means a job was given up after every retry (the DLQ consumer marks it failed).
-    this.alarm("DeadLetterQueueDepth", {
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: "Maximum",
-      }),
-      threshold: 0,
-      alarmDescription:
-        "Render messages are waiting in the dead-letter queue (its consumer is failing or behind).",
-    });
-    // The DLQ consumer empties the queue within seconds, which the depth metric can miss between
-    // samples; counting receives catches every dead-lettered job.
-    this.alarm("DeadLetteredJobs", {
-      metric: props.deadLetterQueue.metricNumberOfMessagesReceived({
-        period: FIVE_MINUTES,
-        statistic: "Sum",
-      }),
-      threshold: 0,
-      alarmDescription:
-        "A render job failed on every attempt and was dead-lettered; its status is now failed.",
-    });
-    this.alarm("OldestQueuedJobAge", {
-      metric: props.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: "Maximum" }),
-      threshold: props.queueAgeAlarmSeconds,
-      alarmDescription: `A render job has waited more than ${props.queueAgeAlarmSeconds} s in the queue.`,
+    const queues = Object.entries(props.queues);
+    for (const [label, { queue, deadLetterQueue }] of queues) {
+      // A message in a DLQ means a job (or one part of it) was given up after every retry; the DLQ
+      // consumer marks the job failed.
+      this.alarm(`${label}DeadLetterQueueDepth`, {
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: "Maximum",
+        }),
+        threshold: 0,
+        alarmDescription: `Messages are waiting in the ${label.toLowerCase()} dead-letter queue (its consumer is failing or behind).`,
+      });
+      // The DLQ consumer empties the queue within seconds, which the depth metric can miss between
+      // samples; counting receives catches every dead-lettered message.
+      this.alarm(`${label}DeadLetters`, {
+        metric: deadLetterQueue.metricNumberOfMessagesReceived({ period: FIVE_MINUTES, statistic: "Sum" }),
+        threshold: 0,
+        alarmDescription: `A ${label.toLowerCase()} message failed on every attempt and was dead-lettered; its job is now failed.`,
+      });
+      this.alarm(`${label}OldestMessageAge`, {
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: "Maximum" }),
+        threshold: props.queueAgeAlarmSeconds,
+        alarmDescription: `A ${label.toLowerCase()} message has waited more than ${props.queueAgeAlarmSeconds} s in its queue.`,
+      });
+    }
+    const renderDuration = (statistic: string) =>
+      props.renderFunction.metricDuration({ period: Duration.minutes(15), statistic });
+    // The share of the timeout the API lets a unit of work be estimated at: renders above it mean
+    // the estimate runs low for this workload, and a somewhat larger job will time out.
+    const slowRenderMs = Math.round(RENDER_TIME_SHARE * props.renderTimeoutSeconds * 1000);
+    this.alarm("RenderDurationNearTimeout", {
+      metric: renderDuration("p99"),
+      threshold: slowRenderMs,
+      alarmDescription: `The slowest renders (p99 over 15 minutes) took more than ${RENDER_TIME_SHARE * 100}% of the ${props.renderTimeoutSeconds} s timeout; larger jobs will time out.`,
     });
 
     // JobSeconds is emitted once per completed job, so its sample count is the completed jobs.
@@ -150,17 +169,20 @@ export class Monitoring extends Construct {
         left: [
           // One heartbeat per rendering invocation per minute: the per-minute Sum is the concurrency.
           new cw.Metric({
-            namespace: METRIC_NAMESPACE,
+            namespace: props.metricNamespace,
             metricName: METRICS.activeJobs.name,
             statistic: "Sum",
             period: Duration.minutes(1),
             label: "Rendering (jobs per minute)",
           }),
           props.renderFunction.metric("ConcurrentExecutions", { period: FIVE_MINUTES, statistic: "Maximum" }),
-          props.queue.metricApproximateNumberOfMessagesVisible({
-            period: FIVE_MINUTES,
-            statistic: "Maximum",
-          }),
+          ...queues.map(([label, { queue }]) =>
+            queue.metricApproximateNumberOfMessagesVisible({
+              period: FIVE_MINUTES,
+              statistic: "Maximum",
+              label: `${label} queue: waiting`,
+            }),
+          ),
         ],
         right: [failureRate],
         ...wide,
@@ -171,7 +193,7 @@ export class Monitoring extends Construct {
         title: "Job failures by code",
         left: [
           new cw.MathExpression({
-            expression: `SEARCH('{${METRIC_NAMESPACE},${FAILURE_CODE_DIMENSION}} MetricName="${METRICS.jobFailures.name}"', 'Sum', 300)`,
+            expression: `SEARCH('{"${props.metricNamespace}",${FAILURE_CODE_DIMENSION}} MetricName="${METRICS.jobFailures.name}"', 'Sum', 300)`,
             label: "",
             period: FIVE_MINUTES,
           }),
@@ -186,18 +208,34 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new cw.GraphWidget({
-        title: "Queue: oldest message age (s) / dead letters",
-        left: [
-          props.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: "Maximum" }),
-        ],
-        right: [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        title: "Queues: oldest message age (s) / dead letters waiting",
+        left: queues.map(([label, { queue }]) =>
+          queue.metricApproximateAgeOfOldestMessage({
             period: FIVE_MINUTES,
             statistic: "Maximum",
+            label: `${label} queue: oldest (s)`,
           }),
+        ),
+        right: queues.map(([label, { deadLetterQueue }]) =>
+          deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: FIVE_MINUTES,
+            statistic: "Maximum",
+            label: `${label} DLQ: waiting`,
+          }),
+        ),
+        ...wide,
+      }),
+      new cw.GraphWidget({
+        title: "Render duration (ms) against the timeout",
+        left: [renderDuration("p50"), renderDuration("p99")],
+        leftAnnotations: [
+          { value: props.renderTimeoutSeconds * 1000, label: "timeout" },
+          { value: slowRenderMs, label: "alarm" },
         ],
         ...wide,
       }),
+    );
+    this.dashboard.addWidgets(
       new cw.GraphWidget({
         title: "Function errors and throttles",
         left: Object.values(props.functions).flatMap((fn) => [

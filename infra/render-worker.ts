@@ -1,32 +1,26 @@
-import { type Duration, IgnoreMode, RemovalPolicy, Size } from "aws-cdk-lib";
+import { Duration, IgnoreMode } from "aws-cdk-lib";
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import * as logs from "aws-cdk-lib/aws-logs";
-import type * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { WhisperModelName } from "../functions/core/whisper-models.js";
 import { REPO_ROOT } from "./repo-root.js";
+import { ServiceFunction } from "./service-function.js";
 
 export interface RenderWorkerProps {
-  readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-  /** Fan-out: the FIFO assembly queue (consumed by the render function) and its dead-letter queue. */
-  readonly assemblyQueue?: sqs.IQueue;
-  readonly assemblyDeadLetterQueue?: sqs.IQueue;
-  /** Settings the handlers read through `loadConfig`; the stack adds bucket and queues. */
+  /** Plain settings the handlers read through `loadConfig`; the stack binds bucket and queues. */
   readonly environment: Record<string, string>;
   readonly memoryMb: number;
   readonly timeout: Duration;
   readonly deadLetterTimeout: Duration;
   readonly ephemeralStorageMb: number;
-  /** 0 = no reservation. */
-  readonly reservedConcurrency: number;
-  readonly maxConcurrency: number;
+  /** Unset: no reservation. */
+  readonly reservedConcurrency?: number;
   readonly architecture: "x86_64" | "arm64";
   /** Baked into the image (build arg `WHISPER_MODEL`). */
   readonly whisperModel: WhisperModelName;
   readonly logRetention: logs.RetentionDays;
+  readonly tracing: boolean;
 }
 
 /**
@@ -46,16 +40,27 @@ export const RENDER_IMAGE_CONTEXT_EXCLUDES = [
 ];
 
 /** The handler module the Dockerfile bundles into the image's task root. */
-const RENDER_HANDLER = "handler.handler";
-const DEAD_LETTER_HANDLER = "handler.deadLetterHandler";
+export const RENDER_HANDLER = "handler.handler";
+export const DEAD_LETTER_HANDLER = "handler.deadLetterHandler";
+export const PROBE_HANDLER = "handler.probeHandler";
 
 /**
- * The render worker (container image: ffmpeg, fonts, whisper.cpp) on the render queue, and the same
- * image with another handler on the dead-letter queue, which marks given-up jobs `failed`.
+ * The probe function answers a dry run the API is waiting for (its invocation gives up after
+ * 20 s, the API function after 25 s): heads of at most 1 MiB, eight at a time, and ffprobe on
+ * each, for which 1024 MB (more than half a vCPU) is plenty.
+ */
+const PROBE_MEMORY_MB = 1024;
+const PROBE_TIMEOUT = Duration.seconds(25);
+
+/**
+ * The render worker (container image: ffmpeg, fonts, whisper.cpp), and the same image with other
+ * handlers: for the dead-letter queues, which marks given-up jobs `failed`, and for the API's dry
+ * runs, which probes their sources. The stack binds their queues and bucket (bind.ts).
  */
 export class RenderWorker extends Construct {
-  readonly function: lambda.DockerImageFunction;
-  readonly deadLetterFunction: lambda.DockerImageFunction;
+  readonly function: lambda.Function;
+  readonly deadLetterFunction: lambda.Function;
+  readonly probeFunction: lambda.Function;
 
   constructor(scope: Construct, id: string, props: RenderWorkerProps) {
     super(scope, id);
@@ -70,60 +75,38 @@ export class RenderWorker extends Construct {
         buildArgs: { WHISPER_MODEL: props.whisperModel },
         cmd: [cmd],
       });
-    const architecture = arm ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+    const common = {
+      architecture: arm ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      environment: props.environment,
+      logRetention: props.logRetention,
+      tracing: props.tracing,
+    };
 
-    this.function = new lambda.DockerImageFunction(this, "Function", {
+    this.function = new ServiceFunction(this, "Render", {
+      ...common,
       description: "VideoCraft render worker: one job per SQS message",
-      code: image(RENDER_HANDLER),
-      architecture,
-      memorySize: props.memoryMb,
+      code: { kind: "image", code: image(RENDER_HANDLER) },
+      memoryMb: props.memoryMb,
       timeout: props.timeout,
-      ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMb),
-      // Caps spend and keeps renders from starving the account's other functions.
-      ...(props.reservedConcurrency > 0 ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
-      environment: props.environment,
-      logGroup: new logs.LogGroup(this, "FunctionLogs", {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
-    });
-    // One message per invocation, render and assembly alike (assembly group = job, so jobs assemble in
-    // parallel); failures are reported per item so SQS retries only that message.
-    for (const queue of [props.queue, ...(props.assemblyQueue ? [props.assemblyQueue] : [])]) {
-      this.function.addEventSource(
-        new SqsEventSource(queue, {
-          batchSize: 1,
-          reportBatchItemFailures: true,
-          maxConcurrency: props.maxConcurrency,
-        }),
-      );
-    }
+      ephemeralStorageMb: props.ephemeralStorageMb,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrency: props.reservedConcurrency } : {}),
+    }).function;
 
-    this.deadLetterFunction = new lambda.DockerImageFunction(this, "DeadLetterFunction", {
+    this.deadLetterFunction = new ServiceFunction(this, "DeadLetter", {
+      ...common,
       description: "VideoCraft: marks jobs whose render message was dead-lettered as failed",
-      code: image(DEAD_LETTER_HANDLER),
-      architecture,
+      code: { kind: "image", code: image(DEAD_LETTER_HANDLER) },
       // Reads and writes one small status object per message.
-      memorySize: 512,
+      memoryMb: 512,
       timeout: props.deadLetterTimeout,
-      environment: props.environment,
-      logGroup: new logs.LogGroup(this, "DeadLetterLogs", {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
-    });
-    this.deadLetterFunction.addEventSource(
-      new SqsEventSource(props.deadLetterQueue, {
-        // The handler throws when a status write fails, so the message returns to the DLQ and is
-        // retried until its 14-day retention runs out; one per batch keeps a retry to that one job.
-        batchSize: 1,
-        maxConcurrency: 2,
-      }),
-    );
-    if (props.assemblyDeadLetterQueue) {
-      this.deadLetterFunction.addEventSource(
-        new SqsEventSource(props.assemblyDeadLetterQueue, { batchSize: 1, maxConcurrency: 2 }),
-      );
-    }
+    }).function;
+
+    this.probeFunction = new ServiceFunction(this, "Probe", {
+      ...common,
+      description: "VideoCraft: probes a dry run's sources (fetcher and ffprobe of the render image)",
+      code: { kind: "image", code: image(PROBE_HANDLER) },
+      memoryMb: PROBE_MEMORY_MB,
+      timeout: PROBE_TIMEOUT,
+    }).function;
   }
 }

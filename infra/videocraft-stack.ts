@@ -2,17 +2,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
-import type * as lambda from "aws-cdk-lib/aws-lambda";
-import * as logs from "aws-cdk-lib/aws-logs";
-import type * as s3 from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
+import { metricNamespaceFor } from "../functions/core/metric-names.js";
 import { Api } from "./api.js";
+import { bindBucket, bindFunction, bindQueue, consumeQueue } from "./bind.js";
 import { Monitoring } from "./monitoring.js";
-import { AssemblyQueue, MAX_RECEIVE_COUNT, RenderQueue } from "./render-queue.js";
+import { ffmpegMemoryMb, jobSourceMb } from "./render-caps.js";
 import { RenderWorker } from "./render-worker.js";
 import { REPO_ROOT } from "./repo-root.js";
+import { logRetentionFor } from "./service-function.js";
 import type { Settings } from "./settings.js";
 import { Storage } from "./storage.js";
+import { MAX_RECEIVE_COUNT, WorkQueue } from "./work-queue.js";
 
 export interface VideoCraftStackProps extends StackProps {
   readonly settings: Settings;
@@ -20,72 +21,80 @@ export interface VideoCraftStackProps extends StackProps {
 
 /** Marks a job failed; one status read and write. */
 const DEAD_LETTER_TIMEOUT = Duration.minutes(1);
+/** Dead letters are rare; two at a time drain a burst without competing with renders. */
+const DEAD_LETTER_CONCURRENCY = 2;
 
 /**
  * The whole service in one stack. Constructs own their resources; this class only composes them,
- * passes configuration in as environment variables and wires IAM, so every permission is visible here.
+ * passes configuration in as environment variables and binds resources to functions (bind.ts), so
+ * every permission is visible here.
  */
 export class VideoCraftStack extends Stack {
   readonly storage: Storage;
-  readonly renderQueue: RenderQueue;
-  readonly assemblyQueue: AssemblyQueue;
+  readonly renderQueue: WorkQueue;
+  readonly assemblyQueue: WorkQueue;
   readonly api: Api;
   readonly renderWorker: RenderWorker;
   readonly monitoring: Monitoring;
+  /** Where both functions' EMF metrics go; per stack, so two stacks in one region never mix. */
+  readonly metricNamespace: string;
 
   constructor(scope: Construct, id: string, props: VideoCraftStackProps) {
     super(scope, id, props);
     const s = props.settings;
     const logRetention = logRetentionFor(s.logRetentionDays);
     const renderTimeout = Duration.seconds(s.renderTimeoutSeconds);
+    this.metricNamespace = metricNamespaceFor(this.stackName);
 
     this.storage = new Storage(this, "Storage", {
       videoRetentionDays: s.retentionDays,
       corsOrigins: s.corsOrigins,
     });
-    this.renderQueue = new RenderQueue(this, "RenderQueue", {
-      workerTimeout: renderTimeout,
-      deadLetterWorkerTimeout: DEAD_LETTER_TIMEOUT,
-    });
-    this.assemblyQueue = new AssemblyQueue(this, "AssemblyQueue", {
-      workerTimeout: renderTimeout,
-      deadLetterWorkerTimeout: DEAD_LETTER_TIMEOUT,
-    });
+    const workQueue = (queueId: string, fifo: boolean) =>
+      new WorkQueue(this, queueId, {
+        workerTimeout: renderTimeout,
+        deadLetterWorkerTimeout: DEAD_LETTER_TIMEOUT,
+        fifo,
+      });
+    this.renderQueue = workQueue("RenderQueue", false);
+    // Fan-out: "assemble job X" requests, deduplicated per job (work-queue.ts).
+    this.assemblyQueue = workQueue("AssemblyQueue", true);
     const { bucket } = this.storage;
-    const { queue, deadLetterQueue } = this.renderQueue;
 
-    // What both functions' `loadConfig` reads (functions/core/config.ts); a test runs loadConfig on it.
-    const shared: Record<string, string> = {
-      VIDEOCRAFT_BUCKET: bucket.bucketName,
-      VIDEOCRAFT_QUEUE_URL: queue.queueUrl,
-      VIDEOCRAFT_DLQ_URL: deadLetterQueue.queueUrl,
+    // Plain settings every function's `loadConfig` reads (functions/core/config.ts; a test runs
+    // loadConfig on each function's environment). Resource names come with their grants below.
+    const settings: Record<string, string> = {
       // API Gateway checks keys; local mode's own key check stays off.
       VIDEOCRAFT_AUTH: "gateway",
       VIDEOCRAFT_STORAGE_RETENTION_DAYS: String(s.retentionDays),
       VIDEOCRAFT_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       VIDEOCRAFT_TRANSCRIPTION_MODEL: s.whisperModel,
+      VIDEOCRAFT_METRIC_NAMESPACE: this.metricNamespace,
+      // The API refuses work a render invocation could not finish (check-render-time.ts).
+      VIDEOCRAFT_RENDER_TIMEOUT: String(s.renderTimeoutSeconds),
+      VIDEOCRAFT_RENDER_MEMORY_MB: String(s.renderMemoryMb),
+      VIDEOCRAFT_PRESIGN_EXPIRES: String(s.presignExpiresSeconds),
+      // What one render invocation can hold (render-caps.ts): the API and the probe refuse the
+      // same work at submit and in dry runs that the worker would refuse after probing.
+      VIDEOCRAFT_FFMPEG_MAX_MEMORY: `${ffmpegMemoryMb(s.renderMemoryMb, s.whisperModel)}MB`,
+      VIDEOCRAFT_MAX_JOB_SOURCE_BYTES: `${jobSourceMb(s.renderEphemeralStorageMb)}MB`,
       VIDEOCRAFT_VERSION: packageVersion(),
     };
 
     this.api = new Api(this, "Api", {
-      environment: { ...shared, VIDEOCRAFT_CORS_ORIGIN: s.corsOrigins.join(",") },
+      environment: { ...settings, VIDEOCRAFT_CORS_ORIGIN: s.corsOrigins.join(",") },
       memoryMb: s.apiMemoryMb,
       rateLimit: s.apiRateLimit,
       burstLimit: s.apiBurstLimit,
       quotaPerDay: s.apiQuotaPerDay,
       corsOrigins: s.corsOrigins,
       logRetention,
+      tracing: s.tracing,
     });
 
     this.renderWorker = new RenderWorker(this, "RenderWorker", {
-      queue,
-      deadLetterQueue,
-      assemblyQueue: this.assemblyQueue.queue,
-      assemblyDeadLetterQueue: this.assemblyQueue.deadLetterQueue,
       environment: {
-        ...shared,
-        // Fan-out across invocations (issue 6): segment tasks on the render queue, assembly via FIFO.
-        VIDEOCRAFT_ASSEMBLY_QUEUE_URL: this.assemblyQueue.queue.queueUrl,
+        ...settings,
         // render-job also stops at the Lambda deadline; this caps a single ffmpeg run.
         VIDEOCRAFT_FFMPEG_TIMEOUT: String(s.renderTimeoutSeconds),
         // Batch size 1: each invocation renders one job; Lambda scales out instead.
@@ -95,46 +104,81 @@ export class VideoCraftStack extends Stack {
       timeout: renderTimeout,
       deadLetterTimeout: DEAD_LETTER_TIMEOUT,
       ephemeralStorageMb: s.renderEphemeralStorageMb,
-      reservedConcurrency: s.renderReservedConcurrency,
-      maxConcurrency: s.renderMaxConcurrency,
+      ...(s.renderReservedConcurrency > 0 ? { reservedConcurrency: s.renderReservedConcurrency } : {}),
       architecture: s.renderArchitecture,
       whisperModel: s.whisperModel,
       logRetention,
+      tracing: s.tracing,
     });
 
-    // IAM, least privilege by prefix (storage-keys.ts). The API stores requests, statuses and cancel
-    // markers, rolls back a half-created job, presigns video downloads and asset uploads, deletes videos.
+    // The API stores requests, statuses, cancel markers and idempotency records (and deletes a
+    // half-created job's), presigns video downloads, deletes videos, enqueues jobs and reads the
+    // queue's depth for GET /v1/metrics. A dry run's sources are probed by the probe function,
+    // which the API invokes (it carries no fetcher or ffprobe itself).
+    // Uploads: it presigns PUTs and UploadParts (signed with this role, so the role needs
+    // s3:PutObject on uploads/), starts and completes multipart uploads (PutObject too), reads the
+    // finished object's size (HeadObject = GetObject) and deletes one that came out over the limit.
+    // It never aborts a multipart upload (the lifecycle rule clears abandoned ones), so `put`, not `upload`.
     const api = this.api.handler;
-    grantPrefixes(api, bucket, {
-      read: ["jobs", "videos"],
-      put: ["jobs", "uploads"],
-      delete: ["jobs", "videos"],
+    const probe = this.renderWorker.probeFunction;
+    bindFunction(api, probe, "VIDEOCRAFT_PROBE_FUNCTION");
+    // Stored templates: created, listed, read and deleted under templates/ (owner-scoped keys).
+    bindBucket(api, bucket, {
+      read: ["jobs", "videos", "uploads", "templates"],
+      put: ["jobs", "uploads", "templates"],
+      delete: ["jobs", "videos", "uploads", "templates"],
     });
-    queue.grantSendMessages(api);
-    // GET /v1/metrics reports the render queue's depth (ApproximateNumberOfMessages). The send grant
-    // includes this action today; stated here because the API depends on it.
-    queue.grant(api, "sqs:GetQueueAttributes");
+    bindQueue(api, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", { send: true, depth: true });
+    // Only to know that jobs fan out (their scenes are timed one by one); the API never calls it.
+    bindQueue(api, this.assemblyQueue.queue, "VIDEOCRAFT_ASSEMBLY_QUEUE_URL", {});
     // GET /v1/metrics reads the EMF metrics back; GetMetricData has no resource-level permissions.
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }));
     Validations.of(api).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
       reason:
-        "cloudwatch:GetMetricData (GET /v1/metrics) supports no resource-level permissions; it is read-only.",
+        "cloudwatch:GetMetricData (GET /v1/metrics) supports no resource-level permissions and is read-only; so do the X-Ray trace uploads of active tracing.",
     });
 
-    // The render worker reads the request, uploaded sources and caches, and writes statuses, videos and
-    // caches. Consuming its queue is granted by the event source.
+    // The download function reads a job's status (and request, for the details it answers as
+    // JSON) and streams or presigns its video; it writes nothing. Its configuration requires the
+    // render queue's address, which it never calls.
+    const download = this.api.downloadFunction;
+    bindBucket(download, bucket, { read: ["jobs", "videos"] });
+    bindQueue(download, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", {});
+
+    // The render worker reads the request, uploaded sources (s3:// sources) and caches, writes
+    // statuses, videos and caches, and presigns the finished video for the job's webhook (a
+    // presigned URL only works if its signer may read the object). It consumes the render queue and,
+    // with fan-out, sends segment tasks back to it; the last segment finisher asks the assembly
+    // queue, which the same function consumes.
     const worker = this.renderWorker.function;
-    grantPrefixes(worker, bucket, { read: ["jobs", "uploads", "cache"], put: ["jobs", "videos", "cache"] });
-    // Fan-out: the coordinator enqueues segment tasks, the last finisher requests assembly.
-    queue.grantSendMessages(worker);
-    this.assemblyQueue.queue.grantSendMessages(worker);
+    bindBucket(worker, bucket, {
+      read: ["jobs", "uploads", "cache", "videos"],
+      put: ["jobs"],
+      upload: ["jobs", "videos", "cache"],
+    });
+    bindQueue(worker, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", { send: true });
+    bindQueue(worker, this.assemblyQueue.queue, "VIDEOCRAFT_ASSEMBLY_QUEUE_URL", { send: true });
+    for (const queue of [this.renderQueue.queue, this.assemblyQueue.queue]) {
+      consumeQueue(worker, queue, { maxConcurrency: s.renderMaxConcurrency, reportBatchItemFailures: true });
+    }
 
-    // The dead-letter consumer reads and rewrites job statuses.
+    // The dead-letter handler reads and rewrites job statuses. It throws when a status write fails,
+    // so the message returns to its DLQ and is retried until the DLQ's 14-day retention runs out.
     const deadLetter = this.renderWorker.deadLetterFunction;
-    grantPrefixes(deadLetter, bucket, { read: ["jobs"], put: ["jobs"] });
+    bindBucket(deadLetter, bucket, { read: ["jobs"], put: ["jobs"] });
+    // Its configuration requires the render queue's address; it never calls the queue.
+    bindQueue(deadLetter, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", {});
+    for (const dlq of [this.renderQueue.deadLetterQueue, this.assemblyQueue.deadLetterQueue]) {
+      consumeQueue(deadLetter, dlq, { maxConcurrency: DEAD_LETTER_CONCURRENCY });
+    }
 
-    for (const fn of [api, this.api.authorizerFunction, worker, deadLetter]) {
+    // The probe function reads uploaded sources (`s3://` ones) and nothing else; https sources go
+    // through its SSRF-safe fetcher. Its configuration requires the render queue's address.
+    bindBucket(probe, bucket, { read: ["uploads"] });
+    bindQueue(probe, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", {});
+
+    for (const fn of [api, this.api.authorizerFunction, download, worker, deadLetter, probe]) {
       Validations.of(fn).acknowledge({
         id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
         reason:
@@ -144,15 +188,18 @@ export class VideoCraftStack extends Stack {
 
     this.monitoring = new Monitoring(this, "Monitoring", {
       api: this.api.restApi,
-      queue,
-      deadLetterQueue,
+      metricNamespace: this.metricNamespace,
+      queues: { Render: this.renderQueue, Assembly: this.assemblyQueue },
       functions: {
         Api: api,
         Authorizer: this.api.authorizerFunction,
+        Download: download,
         Render: worker,
         DeadLetter: deadLetter,
+        Probe: probe,
       },
       renderFunction: worker,
+      renderTimeoutSeconds: s.renderTimeoutSeconds,
       queueAgeAlarmSeconds: s.queueAgeAlarmSeconds,
       failureRateAlarmPercent: s.failureRateAlarmPercent,
       alarmEmail: s.alarmEmail,
@@ -181,62 +228,7 @@ export class VideoCraftStack extends Stack {
   }
 }
 
-type Prefix = "jobs" | "videos" | "uploads" | "cache";
-
-/**
- * Grants object access under whole prefixes only, and acknowledges exactly the cdk-nag wildcard
- * findings those grants produce, so any other wildcard still fails synth.
- */
-function grantPrefixes(
-  fn: lambda.IFunction,
-  bucket: s3.Bucket,
-  access: { read?: Prefix[]; put?: Prefix[]; delete?: Prefix[] },
-) {
-  const stack = Stack.of(bucket);
-  const bucketId = stack.resolve(stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)) as string;
-  const acks = new Map<string, string>();
-  const actions = (ids: string[], reason: string) => {
-    for (const id of ids) acks.set(`AwsSolutions-IAM5[Action::${id}]`, reason);
-  };
-  for (const prefix of access.read ?? []) bucket.grantRead(fn, `${prefix}/*`);
-  for (const prefix of access.put ?? []) bucket.grantPut(fn, `${prefix}/*`);
-  for (const prefix of access.delete ?? []) bucket.grantDelete(fn, `${prefix}/*`);
-  for (const prefix of new Set([...(access.read ?? []), ...(access.put ?? []), ...(access.delete ?? [])])) {
-    acks.set(
-      `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
-      `Objects under ${prefix}/ are named by job id or content hash, known only at run time; the grant covers this one prefix of the stack's own bucket.`,
-    );
-  }
-  if (access.read?.length) {
-    actions(
-      ["s3:GetObject*", "s3:GetBucket*", "s3:List*"],
-      "CDK's read grant: read-only object and bucket actions (GetObject for downloads and presigned GETs, ListBucket for job listing), on this bucket only.",
-    );
-  }
-  if (access.put?.length) {
-    actions(
-      ["s3:Abort*"],
-      "s3:AbortMultipartUpload, which @aws-sdk/lib-storage calls to clean up a failed multipart upload, scoped to the granted prefixes.",
-    );
-  }
-  if (access.delete?.length) {
-    actions(
-      ["s3:DeleteObject*"],
-      "DeleteObject (and DeleteObjectVersion, inert on this unversioned bucket) on the granted prefixes only.",
-    );
-  }
-  Validations.of(fn).acknowledge(...[...acks].map(([id, reason]) => ({ id, reason })));
-}
-
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string };
   return pkg.version ?? "0.0.0";
-}
-
-/** CloudWatch only accepts certain retention lengths; pick the shortest one that keeps logs long enough. */
-function logRetentionFor(days: number): logs.RetentionDays {
-  const allowed = Object.values(logs.RetentionDays)
-    .filter((v): v is logs.RetentionDays => typeof v === "number" && v > 0)
-    .sort((a, b) => a - b);
-  return allowed.find((d) => d >= days) ?? logs.RetentionDays.INFINITE;
 }

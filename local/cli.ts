@@ -13,8 +13,11 @@ import {
   validateCommand,
 } from "./cli-commands.js";
 import { DEFAULT_DATA_DIR } from "./data-dir.js";
+import type { DoctorOptions } from "./doctor-command.js";
 import { startLocalService } from "./local-service.js";
+import { buildLocalStudio } from "./local-studio.js";
 import { localModeEnv } from "./request-file.js";
+import { type UploadCommandOptions, uploadCommand } from "./upload-command.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -68,7 +71,14 @@ const program = new Command()
 program
   .command("serve")
   .description("run the API and render workers locally on an embedded S3+SQS emulator")
-  .option("-p, --port <port>", "HTTP port on 127.0.0.1", port, 8080)
+  // VideoCraft's VIDEOCRAFT_SERVER_PORT/HOST are honoured; unlike VideoCraft's 0.0.0.0, the
+  // default host is loopback: a development server should not be reachable from the network.
+  .addOption(
+    new Option("-p, --port <port>", "HTTP port").argParser(port).default(8080).env("VIDEOCRAFT_SERVER_PORT"),
+  )
+  .addOption(
+    new Option("--host <address>", "address to listen on").default("127.0.0.1").env("VIDEOCRAFT_SERVER_HOST"),
+  )
   .addOption(
     new Option("--data-dir <dir>", "keep jobs, videos and queues here; a restart resumes unfinished jobs")
       .env("VIDEOCRAFT_DATA_DIR")
@@ -78,14 +88,23 @@ program
     new Option("--ephemeral", "keep everything in memory: nothing survives a stop").conflicts("dataDir"),
   )
   .action(
-    run(async (o: { port: number; dataDir: string; ephemeral?: boolean }) => {
+    run(async (o: { port: number; host: string; dataDir: string; ephemeral?: boolean }) => {
+      const studio = await buildLocalStudio();
       const service = await startLocalService({
         port: o.port,
-        env: localModeEnv(),
+        host: o.host,
+        env: { ...localModeEnv(), VIDEOCRAFT_STUDIO_DIR: studio.dir },
         ...(o.ephemeral ? {} : { dataDir: o.dataDir }),
+      }).catch(async (e: unknown) => {
+        await studio.remove();
+        throw e;
       });
-      console.log(`VideoCraft API listening on ${service.url}/v1`);
-      if (!process.env.VIDEOCRAFT_API_KEY)
+      await studio.provideExampleMedia(service).catch((e: unknown) => {
+        console.warn(`examples will need your own media: ${(e as Error).message}`);
+      });
+      console.log(`VideoCraft API listening on ${service.url}/v1 (VideoCraft's API: ${service.url}/api/v1)`);
+      console.log(`Studio: open ${service.url}/studio in a browser`);
+      if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
         console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
       console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
       console.log(
@@ -96,7 +115,7 @@ program
       const { redelivered, requeued } = service.recovered;
       if (redelivered + requeued.length > 0)
         console.log(`resuming ${redelivered + requeued.length} unfinished job(s) from the last run`);
-      handleStopSignals(service);
+      handleStopSignals(service, () => studio.remove());
       return EXIT.OK;
     }),
   );
@@ -144,22 +163,52 @@ program
   .action(run((id: string, o: RemoteOptions & { output: string }) => downloadCommand(id, o)));
 
 program
+  .command("upload")
+  .description("upload a media file to the API's bucket; prints the s3:// source to use in a request")
+  .argument("<file>")
+  .option("--content-type <type>", "media type (default: from the file's extension)")
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(run((file: string, o: UploadCommandOptions) => uploadCommand(file, o)));
+
+program
   .command("validate")
   .description("check a request file as render would, offline: schema, placeholders, local files (exit 2)")
   .argument("<request.json>")
   .action(run((file: string) => validateCommand(file)));
 
+program
+  .command("doctor")
+  .description("check what rendering needs here; with --aws, what `cdk deploy` needs from your account")
+  .option("--aws", "also check region, credentials, CDK bootstrap, Lambda concurrency and a container engine")
+  .option(
+    "-c, --context <key=value>",
+    "a deployment setting, as given to `cdk deploy -c` (repeatable)",
+    (value: string, all: string[]) => [...all, value],
+    [] as string[],
+  )
+  .option("--toolkit-stack-name <name>", "the CDK bootstrap stack's name", "CDKToolkit")
+  .addHelpText("after", "\nExit code 1 when a check fails; each failing line says how to fix it.")
+  // Loaded on demand: the AWS SDK clients it needs would slow every other command's start.
+  .action(run(async (o: DoctorOptions) => (await import("./doctor-command.js")).doctorCommand(o)));
+
 /**
  * Ctrl-C (or SIGTERM) once: stop taking requests and let renders in progress finish; twice: stop
  * now (with a data directory, the abandoned renders run again at the next start).
  */
-function handleStopSignals(service: Awaited<ReturnType<typeof startLocalService>>): void {
+function handleStopSignals(
+  service: Awaited<ReturnType<typeof startLocalService>>,
+  afterStop: () => Promise<void>,
+): void {
   let signals = 0;
   const onSignal = () => {
     signals++;
     if (signals === 1) {
       console.error("stopping: renders in progress finish first (Ctrl-C again to stop now)");
-      void service.stop().then(() => process.exit(EXIT.OK));
+      void service
+        .stop()
+        .then(afterStop)
+        .then(() => process.exit(EXIT.OK));
     } else {
       void service.stop({ now: true });
     }

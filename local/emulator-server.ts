@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
 import { buildApp } from "fauxqs";
+import { addEmulatorCors } from "./emulator-cors.js";
 import type { EmulatorStores } from "./emulator-stores.js";
 import { payloadIsSigned, readSigV4Claim, type SigV4Failure, verifySignature } from "./sigv4-verifier.js";
 
@@ -46,6 +47,9 @@ interface Reply {
 export async function startEmulatorServer(options: EmulatorServerOptions): Promise<EmulatorServer> {
   const { stores, credentials } = options;
   const app = buildApp({ logger: false, defaultRegion: options.region, stores: stores as never });
+  // Before the signature check: a browser's preflight carries no credentials, and a refusal
+  // should still be readable by the page that made the request.
+  addEmulatorCors(app);
 
   app.addHook("preParsing", async (request, reply, payload) => {
     // A browser's CORS preflight carries no credentials and neither reads nor writes anything.

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { pipeline } from "node:stream/promises";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { isStreamed } from "../functions/api/http-response.js";
 import type { Log } from "../functions/core/ports/log.js";
-import { createLambdaContext } from "./lambda-context.js";
+import { createLambdaContext, LOCAL_FUNCTIONS, runAsLocalFunction } from "./lambda-context.js";
 
 /**
  * Above the handler's own 1 MiB limit, so the handler's 413 is what clients normally see; this one
@@ -96,17 +98,15 @@ async function serve(
   const event = toEvent(req, body);
   let result: APIGatewayProxyResult;
   try {
-    result = await handler(
-      event,
-      createLambdaContext("videocraft-api-local", API_TIMEOUT_MS, event.requestContext.requestId),
-    );
+    const context = createLambdaContext(LOCAL_FUNCTIONS.api, API_TIMEOUT_MS, event.requestContext.requestId);
+    result = await runAsLocalFunction(LOCAL_FUNCTIONS.api, () => handler(event, context));
   } catch (err) {
     // What API Gateway answers when the integration throws; the detail only goes to the log.
     log?.error("api handler threw", err instanceof Error ? err : { err: String(err) });
     sendJson(res, 502, { message: "Internal server error" });
     return;
   }
-  writeResult(res, result);
+  await writeResult(res, result);
 }
 
 /** Buffers the body up to the cap; past it, drains (bounded) without keeping anything. */
@@ -238,7 +238,8 @@ function isText(contentType: string | undefined, body: Buffer): boolean {
   }
 }
 
-function writeResult(res: http.ServerResponse, result: APIGatewayProxyResult): void {
+/** Writes the handler's answer; a streamed body (a video download) is piped, never buffered. */
+async function writeResult(res: http.ServerResponse, result: APIGatewayProxyResult): Promise<void> {
   const merged = new Map<string, { name: string; values: string[] }>();
   const add = (name: string, value: boolean | number | string) => {
     const lower = name.toLowerCase();
@@ -252,6 +253,15 @@ function writeResult(res: http.ServerResponse, result: APIGatewayProxyResult): v
   }
   for (const { name, values } of merged.values())
     res.setHeader(name, values.length === 1 ? values[0]! : values);
+  if (isStreamed(result)) {
+    res.statusCode = result.statusCode;
+    // A client that goes away mid-download ends the pipeline; the storage stream is closed with it.
+    await pipeline(result.stream, res).catch(() => {
+      result.stream.destroy();
+      res.destroy();
+    });
+    return;
+  }
   const body = Buffer.from(result.body ?? "", result.isBase64Encoded ? "base64" : "utf8");
   res.statusCode = result.statusCode;
   res.setHeader("content-length", body.length);

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { type AwsClientOptions, createAwsClients } from "../functions/adapters/aws-clients.js";
 import { createLog } from "../functions/adapters/powertools-log.js";
 import { createApiHandler } from "../functions/api/create-api-handler.js";
 import { type Config, loadConfig } from "../functions/core/config.js";
+import { resolveEnvAliases } from "../functions/core/env-aliases.js";
 import { JobStore } from "../functions/core/jobs/job-store.js";
 import { retentionRules } from "../functions/core/jobs/retention-rules.js";
 import { systemClock } from "../functions/core/ports/clock.js";
@@ -20,6 +21,7 @@ import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";
 import { claimDataDir, type DataDir, sweepWorkDir } from "./data-dir.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
+import { LOCAL_ONLY, runAsLocalFunction } from "./lambda-context.js";
 import { startRenderLoops } from "./render-loops.js";
 import { type RenderWorkers, startRenderWorkerProcess } from "./render-workers.js";
 import { requeueStrandedJobs } from "./requeue-stranded-jobs.js";
@@ -28,8 +30,10 @@ import { startRetentionSweeper } from "./retention-sweeper.js";
 export interface LocalServiceOptions {
   /** Variables as on AWS (VIDEOCRAFT_*); the emulator's bucket/queue/endpoint override theirs. */
   env?: Record<string, string | undefined>;
-  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  /** HTTP port; 0 picks a free one. @default VIDEOCRAFT_SERVER_PORT, else 0 */
   port?: number;
+  /** Address to listen on. @default VIDEOCRAFT_SERVER_HOST, else 127.0.0.1 */
+  host?: string;
   /**
    * Keep jobs, videos and queues in this folder, so a restart resumes where the last run stopped
    * (`videocraft serve` uses `.videocraft/`). Without it everything lives in memory and is gone
@@ -45,15 +49,17 @@ export interface LocalServiceOptions {
   fanout?: boolean;
   log?: Log;
   /**
-   * Test seams. They are functions that run inside the render handler, so giving any of them runs
-   * the render loops in this process; otherwise they run in a render worker process of their own
-   * and never share the API's event loop.
+   * Test seams. They are functions that run inside the render handler (or its SDK clients), so
+   * giving any of them runs the render loops in this process; otherwise they run in a render
+   * worker process of their own and never share the API's event loop.
    */
   faults?: RenderDeps["faults"];
   /** DNS override for the render workers' source fetches (tests: a name rebinding to a private address). */
   resolver?: RenderDeps["resolver"];
   /** Webhook retry/network overrides (tests: short backoff). */
   webhook?: WebhookTuning;
+  /** SDK client options (tests: middleware that records every AWS call, the render workers' included). */
+  clients?: AwsClientOptions;
 }
 
 export interface LocalService {
@@ -82,13 +88,14 @@ export interface LocalService {
  * queue pollers (in a render worker process of their own).
  */
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
-  const env = options.env ?? {};
+  // VideoCraft's names for our settings (VIDEOCRAFT_SECURITY_API_KEY, …) count as ours.
+  const env = resolveEnvAliases(options.env ?? {});
   const seams = {
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.resolver ? { resolver: options.resolver } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
   };
-  const inProcess = Object.keys(seams).length > 0;
+  const inProcess = Object.keys(seams).length > 0 || options.clients !== undefined;
 
   const cleanup: (() => Promise<unknown>)[] = [];
   const undo = async () => {
@@ -126,7 +133,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         "VIDEOCRAFT_ALLOW_PRIVATE_SOURCES=true: sources on loopback and private networks can be fetched. Never enable this on a deployed service.",
       );
     }
-    const clients = createAwsClients(config);
+    const clients = createAwsClients(config, options.clients);
     cleanup.push(async () => {
       clients.s3.destroy();
       clients.sqs.destroy();
@@ -160,12 +167,19 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         log,
         metrics,
         metricsReader: metrics,
-        // The API runs next to the worker here, so a dry run probes sources as the worker would.
-        probeSources: sourceHeadProber({ config, store }),
+        // The API runs next to the worker here, so a dry run probes sources in-process, as the probe
+        // function the deployed API invokes would.
+        probeSources: (srcs) =>
+          runAsLocalFunction(LOCAL_ONLY.dryRunProbe, () => sourceHeadProber({ config, store })(srcs)),
+        // The local HTTP server pipes a download's bytes (VideoCraft's clients expect them, not a redirect).
+        downloads: "stream",
       }),
     );
     // Before the workers start, so a port in use is reported before anything else is spawned.
-    const http = await startHttpServer(api, { port: options.port ?? 0 });
+    const http = await startHttpServer(api, {
+      port: options.port ?? Number(env.VIDEOCRAFT_SERVER_PORT || 0),
+      host: options.host ?? (env.VIDEOCRAFT_SERVER_HOST || "127.0.0.1"),
+    });
     cleanup.push(() => http.close());
     const concurrency = options.workers ?? Number(env.VIDEOCRAFT_LOCAL_WORKERS ?? 1);
     // 0 workers = an API-only node (jobs wait in the queue), used to measure the API on its own.
@@ -196,12 +210,15 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       cleanup.push(() => started.stop());
     }
 
-    const sweeper = startRetentionSweeper({
-      s3: clients.s3,
-      bucket: config.bucket,
-      rules: retentionRules(config.retentionDays),
-      log,
-    });
+    // S3 lifecycle rules do this on AWS: no function does.
+    const sweeper = runAsLocalFunction(LOCAL_ONLY.retentionSweeper, () =>
+      startRetentionSweeper({
+        s3: clients.s3,
+        bucket: config.bucket,
+        rules: retentionRules(config.retentionDays),
+        log,
+      }),
+    );
     cleanup.push(async () => sweeper.stop());
 
     let stopped: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import type { Metrics } from "../functions/core/ports/metrics.js";
 import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
 import { createRenderHandler } from "../functions/render/create-render-handler.js";
 import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
+import { LOCAL_FUNCTIONS } from "./lambda-context.js";
 import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
 
 export interface RenderLoopsOptions {
@@ -27,13 +28,30 @@ export function startRenderLoops(o: RenderLoopsOptions): { stop(): Promise<void>
   const { config, clients, deps, concurrency, log } = o;
   const render = createRenderHandler(deps);
   const deadLetter: SqsHandler = createDeadLetterHandler(deps);
-  const loop = (queueUrl: string, handler: SqsHandler, n = 1) =>
-    startWorkerLoop({ sqs: clients.sqs, queueUrl, handler, concurrency: n, log });
-  const loops = [loop(config.queueUrl, render, concurrency)];
-  if (config.dlqUrl) loops.push(loop(config.dlqUrl, deadLetter));
+  // Named like the deployed functions that consume these queues, so every AWS call a loop makes
+  // is attributed to the function that would make it on AWS (lambda-context.ts).
+  const renderLoop = (queueUrl: string) =>
+    startWorkerLoop({
+      sqs: clients.sqs,
+      queueUrl,
+      handler: render,
+      concurrency,
+      functionName: LOCAL_FUNCTIONS.render,
+      log,
+    });
+  const deadLetterLoop = (queueUrl: string) =>
+    startWorkerLoop({
+      sqs: clients.sqs,
+      queueUrl,
+      handler: deadLetter,
+      functionName: LOCAL_FUNCTIONS.deadLetter,
+      log,
+    });
+  const loops = [renderLoop(config.queueUrl)];
+  if (config.dlqUrl) loops.push(deadLetterLoop(config.dlqUrl));
   if (config.fanout.assemblyQueueUrl) {
-    loops.push(loop(config.fanout.assemblyQueueUrl, render, concurrency));
-    if (o.assemblyDlqUrl) loops.push(loop(o.assemblyDlqUrl, deadLetter));
+    loops.push(renderLoop(config.fanout.assemblyQueueUrl));
+    if (o.assemblyDlqUrl) loops.push(deadLetterLoop(o.assemblyDlqUrl));
   }
   return {
     async stop() {

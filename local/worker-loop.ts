@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
 import type { Log } from "../functions/core/ports/log.js";
-import { createLambdaContext } from "./lambda-context.js";
+import { createLambdaContext, runAsLocalFunction } from "./lambda-context.js";
 
 // biome-ignore lint/suspicious/noConfusingVoidType: Lambda SQS handlers that never report partial failures are typed Promise<void>, which `undefined` would reject.
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -64,7 +64,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
       wakeSleepers.add(done);
     });
 
-  const queueInfo = describeQueue(sqs, queueUrl);
+  const queueInfo = runAsLocalFunction(functionName, () => describeQueue(sqs, queueUrl));
 
   async function pollOnce(): Promise<void> {
     const received = await sqs.send(
@@ -152,7 +152,8 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
     }
   }
 
-  const loops = Array.from({ length: concurrency }, () => loop());
+  // Lambda's event source mapping polls with the function's own role: the polling counts as the function's.
+  const loops = Array.from({ length: concurrency }, () => runAsLocalFunction(functionName, loop));
   let stopping: Promise<void> | undefined;
   return {
     stop() {

@@ -1,7 +1,7 @@
 /**
  * Downloads a released whisper.cpp ggml model for local use and verifies its sha256:
  *
- *   npx tsx scripts/download-whisper-model.ts base.en      (or: npm run whisper:model -- base.en)
+ *   npx tsx scripts/download-whisper-model.ts base      (or: npm run whisper:model -- base)
  *
  * Writes `.cache/whisper/models/ggml-<model>.bin`, where `resolveWhisperPaths` looks by default.
  * Needs internet; never run by the tests (they generate a tiny random-weight model instead).
@@ -13,7 +13,11 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { isWhisperModelName, WHISPER_MODELS } from "../functions/core/whisper-models.js";
+import {
+  DEFAULT_WHISPER_MODEL,
+  isWhisperModelName,
+  WHISPER_MODELS,
+} from "../functions/core/whisper-models.js";
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash("sha256");
@@ -22,7 +26,7 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const name = process.argv[2] ?? "base.en";
+  const name = process.argv[2] ?? DEFAULT_WHISPER_MODEL;
   if (!isWhisperModelName(name)) {
     console.error(`unknown model "${name}"; known: ${Object.keys(WHISPER_MODELS).join(", ")}`);
     process.exit(2);

@@ -34,6 +34,7 @@ import { generateImage } from "../local/generate-media.js";
 import { startHttpServer } from "../local/http-server.js";
 import { startWorkerLoop } from "../local/worker-loop.js";
 import { bundleRenderHandler } from "./lambda-bundles.js";
+import { xrayTraceHeader } from "./render-image-runtime.js";
 
 /** The render function's timeout on AWS (infra/settings.ts renderTimeoutSeconds default). */
 const RENDER_TIMEOUT_MS = 900_000;
@@ -77,6 +78,9 @@ export async function invokeBundledHandler(options: {
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "3008",
     NODE_OPTIONS: "--enable-source-maps",
+    // What Lambda sets for a traced invocation; the tracer's segments go to an X-Ray daemon
+    // address nothing listens on here (UDP, so nothing waits for it).
+    _X_AMZN_TRACE_ID: xrayTraceHeader(),
     ...options.env,
   };
   try {
@@ -182,7 +186,19 @@ export async function runRenderLambda(options: { project?: unknown; timeoutMs?: 
     const { store } = ports;
     const metrics = new InProcessMetrics();
     const api = createApiHandler(apiDeps(config, ports, { log: silentLog, metrics, metricsReader: metrics }));
-    const http = await startHttpServer(api);
+    // Standing in for API Gateway, which has checked the key and passes its id to the function.
+    const http = await startHttpServer((event, context) =>
+      api(
+        {
+          ...event,
+          requestContext: {
+            ...event.requestContext,
+            identity: { ...event.requestContext.identity, apiKeyId: "sim-key-id" },
+          },
+        },
+        context,
+      ),
+    );
     const invocations: BundledInvocation[] = [];
     let jobId: string;
     try {

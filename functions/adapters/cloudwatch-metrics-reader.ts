@@ -5,7 +5,7 @@ import {
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
 import { JOB_ERROR_CODES } from "../core/errors.js";
-import { FAILURE_CODE_DIMENSION, METRIC_NAMESPACE, METRICS, type MetricKey } from "../core/metric-names.js";
+import { FAILURE_CODE_DIMENSION, METRICS, type MetricKey } from "../core/metric-names.js";
 import type { MetricFigures, MetricsReader, MetricsWindow } from "../core/ports/metrics-reader.js";
 
 /**
@@ -27,7 +27,11 @@ const ACTIVE_LOOKBACK_MINUTES = 3;
  * invocation per minute); EMF ingestion makes it a minute or two old.
  */
 export class CloudWatchMetricsReader implements MetricsReader {
-  constructor(private readonly client: CloudWatchClient) {}
+  /** `namespace`: the one this stack's functions write to (VIDEOCRAFT_METRIC_NAMESPACE). */
+  constructor(
+    private readonly client: CloudWatchClient,
+    private readonly namespace: string,
+  ) {}
 
   async read(window: MetricsWindow): Promise<MetricFigures> {
     const end = Math.ceil(window.end.getTime() / MINUTE_MS) * MINUTE_MS;
@@ -39,7 +43,7 @@ export class CloudWatchMetricsReader implements MetricsReader {
       Id: id,
       MetricStat: {
         Metric: {
-          Namespace: METRIC_NAMESPACE,
+          Namespace: this.namespace,
           MetricName: METRICS[key].name,
           ...(code ? { Dimensions: [{ Name: FAILURE_CODE_DIMENSION, Value: code }] } : {}),
         },
@@ -69,7 +73,7 @@ export class CloudWatchMetricsReader implements MetricsReader {
         {
           Id: "active",
           MetricStat: {
-            Metric: { Namespace: METRIC_NAMESPACE, MetricName: METRICS.activeJobs.name },
+            Metric: { Namespace: this.namespace, MetricName: METRICS.activeJobs.name },
             Period: 60,
             Stat: "Sum",
           },

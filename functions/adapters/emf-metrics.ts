@@ -1,5 +1,5 @@
 import { Metrics as PowertoolsMetrics } from "@aws-lambda-powertools/metrics";
-import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../core/metric-names.js";
+import { METRICS, type MetricKey } from "../core/metric-names.js";
 import type { Metrics } from "../core/ports/metrics.js";
 
 type Unit = Parameters<PowertoolsMetrics["addMetric"]>[1];
@@ -12,7 +12,8 @@ interface Pending {
 
 /**
  * Metrics as CloudWatch Embedded Metric Format lines on stdout, written by Powertools. The Lambda
- * log agent turns them into metrics in the `VideoCraft` namespace; no API call, no extra latency.
+ * log agent turns them into metrics in the configured namespace (one per deployed stack,
+ * VIDEOCRAFT_METRIC_NAMESPACE); no API call, no extra latency.
  *
  * Dimensions follow functions/core/metric-names.ts, not Powertools' defaults: its `service` default
  * dimension is removed (the alarms read the undimensioned series), undimensioned values are published
@@ -24,9 +25,13 @@ interface Pending {
 export class EmfMetrics implements Metrics {
   private pending: Pending[] = [];
   /** Created at cold start, so a bad POWERTOOLS_* variable fails there, not in a request. */
-  private readonly emf = new PowertoolsMetrics({ namespace: METRIC_NAMESPACE });
+  private readonly emf: PowertoolsMetrics;
 
-  constructor(private readonly service: string) {
+  constructor(
+    private readonly service: string,
+    namespace: string,
+  ) {
+    this.emf = new PowertoolsMetrics({ namespace });
     this.emf.clearDefaultDimensions();
   }
 

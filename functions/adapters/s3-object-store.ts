@@ -3,6 +3,8 @@ import { open, stat, unlink, writeFile } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
@@ -10,14 +12,31 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { type ObjectStore, ObjectTooLargeError } from "../core/ports/object-store.js";
+import { NotFoundError, ValidationError } from "../core/errors.js";
+import {
+  type DownloadOptions,
+  type ObjectStore,
+  ObjectTooLargeError,
+  type PresignedPutOptions,
+  type UploadedPart,
+} from "../core/ports/object-store.js";
 
 /** Large enough that a 2 GiB render is ~256 parts (S3 allows 10 000), small enough to keep memory flat. */
 const PART_SIZE = 8 * 1024 * 1024;
 const PART_QUEUE = 4;
+/**
+ * Headers signed into presigned upload URLs besides `host`: S3 then refuses a body of another
+ * length or type. The presigner leaves content-type unsigned unless told; a part has no type of
+ * its own (the upload's was set when it started), so its URL binds the length alone.
+ */
+const SIGNED_PUT_HEADERS = new Set(["content-type", "content-length"]);
+const SIGNED_PART_HEADERS = new Set(["content-length"]);
+/** S3's answers to a CompleteMultipartUpload whose part list does not match what was uploaded. */
+const BAD_PART_LIST = new Set(["InvalidPart", "InvalidPartOrder", "EntityTooSmall"]);
 
 export interface S3ObjectStoreOptions {
   client: S3Client;
@@ -67,6 +86,84 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
+  async sizeOf(key: string): Promise<number | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return out.ContentLength ?? 0;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async presignPut(key: string, upload: PresignedPutOptions): Promise<string> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ContentType: upload.contentType,
+      ContentLength: upload.contentLength,
+    });
+    return getSignedUrl(this.client, command, {
+      expiresIn: Math.floor(upload.expiresSeconds),
+      signableHeaders: SIGNED_PUT_HEADERS,
+    });
+  }
+
+  async startMultipartUpload(key: string, contentType: string): Promise<string> {
+    const out = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+    );
+    if (!out.UploadId) throw new Error(`no upload id for ${key}`);
+    return out.UploadId;
+  }
+
+  async presignUploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    contentLength: number,
+    expiresSeconds: number,
+  ): Promise<string> {
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      ContentLength: contentLength,
+    });
+    return getSignedUrl(this.client, command, {
+      expiresIn: Math.floor(expiresSeconds),
+      signableHeaders: SIGNED_PART_HEADERS,
+    });
+  }
+
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly UploadedPart[],
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      );
+    } catch (err) {
+      const name = (err as AwsErrorShape)?.name ?? "";
+      if (name === "NoSuchUpload")
+        throw new NotFoundError("no such multipart upload (completed, aborted or never started)");
+      if (BAD_PART_LIST.has(name)) {
+        throw new ValidationError("the parts do not match the upload", [
+          { path: "parts", message: `${name}: ${(err as Error).message}` },
+        ]);
+      }
+      throw err;
+    }
+  }
+
   async list(
     prefix: string,
     options: { delimiter?: string } = {},
@@ -92,12 +189,35 @@ export class S3ObjectStore implements ObjectStore {
     return { keys: [...keys].sort(byteOrder), prefixes: [...prefixes].sort(byteOrder) };
   }
 
-  async downloadToFile(key: string, path: string, maxBytes: number): Promise<{ bytes: number }> {
+  async openRead(key: string): Promise<{ body: Readable; bytes: number } | undefined> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    // In Node the SDK hands back the response socket stream itself.
+    const body = out.Body as Readable | undefined;
+    if (!body || out.ContentLength === undefined) {
+      body?.destroy();
+      throw new Error(`object ${key} came without a body or a length`);
+    }
+    return { body, bytes: out.ContentLength };
+  }
+
+  async downloadToFile(
+    key: string,
+    path: string,
+    maxBytes: number,
+    options: DownloadOptions = {},
+  ): Promise<{ bytes: number }> {
     const abort = new AbortController();
+    const stop = options.signal ? AbortSignal.any([abort.signal, options.signal]) : abort.signal;
     let out: GetObjectCommandOutput;
     try {
       out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-        abortSignal: abort.signal,
+        abortSignal: stop,
       });
     } catch (err) {
       if (isNotFound(err)) throw noSuchKey(key);
@@ -122,11 +242,18 @@ export class S3ObjectStore implements ObjectStore {
           done(tooLarge());
           return;
         }
+        try {
+          options.onBytes?.(chunk.length);
+        } catch (e) {
+          abort.abort();
+          done(e as Error);
+          return;
+        }
         done(null, chunk);
       },
     });
     try {
-      await pipeline(body, cap, createWriteStream(path));
+      await pipeline(body, cap, createWriteStream(path), { signal: stop });
     } catch (err) {
       await unlink(path).catch(() => {});
       if (err instanceof ObjectTooLargeError) throw err;
@@ -200,6 +327,11 @@ export class S3ObjectStore implements ObjectStore {
       ResponseContentDisposition: downloadName ? attachment(downloadName) : undefined,
     });
     return getSignedUrl(this.client, command, { expiresIn: Math.floor(expiresSeconds) });
+  }
+
+  async signingExpiry(): Promise<Date | undefined> {
+    // The same memoised provider getSignedUrl signs with; it refreshes a session before it expires.
+    return (await this.client.config.credentials()).expiration;
   }
 
   private async conditionalPut(key: string, body: string, contentType: string): Promise<boolean> {

@@ -1,10 +1,17 @@
-import { ConflictError, type IssueDetail, NotFoundError, ValidationError } from "../core/errors.js";
+import {
+  ConflictError,
+  type IssueDetail,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../core/errors.js";
 
 /** Machine-readable codes of the HTTP API's error bodies. */
 export const API_ERROR_CODES = [
   "INVALID_JSON",
   "VALIDATION_FAILED",
   "UNAUTHORIZED",
+  "FORBIDDEN",
   "NOT_FOUND",
   "METHOD_NOT_ALLOWED",
   "CONFLICT",
@@ -24,6 +31,11 @@ export class ApiError extends Error {
     message: string,
     readonly details?: IssueDetail[],
     readonly headers?: Record<string, string>,
+    /**
+     * A finer code than `code`, for error formats that tell more cases apart than ours
+     * (VideoCraft's MISSING_API_KEY and INVALID_API_KEY are both our UNAUTHORIZED).
+     */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -32,6 +44,8 @@ export class ApiError extends Error {
 /** The HTTP answer to an error thrown by a route or by core; undefined for an unexpected one (a 500). */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  if (err instanceof UnprocessableError)
+    return new ApiError(422, "VALIDATION_FAILED", err.message, err.details);
   if (err instanceof ValidationError) return new ApiError(400, "VALIDATION_FAILED", err.message, err.details);
   if (err instanceof NotFoundError) return new ApiError(404, "NOT_FOUND", err.message);
   if (err instanceof ConflictError) return new ApiError(409, "CONFLICT", err.message);

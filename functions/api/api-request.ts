@@ -4,7 +4,8 @@ import type { AuthForm } from "./auth-forms.js";
 export interface Caller {
   /**
    * A stable id of the key: `key:<first 16 hex digits of its SHA-256>`, or `gateway:<API Gateway
-   * key id>` when API Gateway checked it. Scopes Idempotency-Keys (and anything else per caller).
+   * key id>` when API Gateway checked it. The owner of the jobs it creates: they and its
+   * Idempotency-Keys are visible to this principal only.
    */
   readonly principal: string;
   /** How the key came: the form the route accepted it in, or `gateway` when API Gateway checked it. */
@@ -32,4 +33,10 @@ export interface ApiRequest {
   caller?: Caller;
   /** Set by the body middleware on routes that take JSON. */
   body?: { text: string; json: unknown };
+}
+
+/** The caller of a route that needs a key; the auth middleware has set it before any such route runs. */
+export function callerOf(req: ApiRequest): Caller {
+  if (!req.caller) throw new Error(`no caller on ${req.method} ${req.path}: the route must not be public`);
+  return req.caller;
 }

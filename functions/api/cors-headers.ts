@@ -4,7 +4,16 @@
  */
 
 /** Request headers a browser may send. */
-export const CORS_ALLOW_HEADERS = ["Content-Type", "Authorization", "X-Api-Key", "Idempotency-Key", "Accept"];
+export const CORS_ALLOW_HEADERS = [
+  "Content-Type",
+  "Authorization",
+  "X-Api-Key",
+  "Idempotency-Key",
+  "Accept",
+  // VideoCraft's browser clients send these.
+  "X-CSRF-Token",
+  "X-Requested-With",
+];
 /** Response headers a browser script may read besides the CORS-safelisted ones. */
-export const CORS_EXPOSE_HEADERS = ["x-request-id", "location"];
+export const CORS_EXPOSE_HEADERS = ["x-request-id", "location", "content-length", "content-disposition"];
 export const CORS_MAX_AGE_SECONDS = 3600;

@@ -11,6 +11,7 @@ import { requestContext } from "./middlewares/request-context.js";
 import { routing } from "./middlewares/routing.js";
 import { API_ROUTES } from "./route-list.js";
 import { createRouter } from "./router.js";
+import { errorFormatOfPath } from "./videocraft/videocraft-errors.js";
 
 export type ApiHandler = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 
@@ -26,7 +27,7 @@ export function createApiHandler(deps: ApiDeps, routes: readonly RouteDefinition
     .use([
       requestContext(deps.log, deps.metrics),
       cors(deps.config, router),
-      errorEnvelope(deps.log),
+      errorEnvelope(deps.log, errorFormatOfPath),
       routing(router),
       auth(deps.config),
       jsonBody(),

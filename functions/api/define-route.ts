@@ -2,7 +2,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import type { z } from "zod";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiRequest } from "./api-request.js";
-import { AUTH_FORMS, type AuthForm } from "./auth-forms.js";
+import { type AuthForm, STANDARD_AUTH_FORMS } from "./auth-forms.js";
 import { type ErrorFormat, standardErrors } from "./error-format.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
@@ -12,11 +12,17 @@ export type RouteHandler = (req: ApiRequest, deps: ApiDeps) => Promise<APIGatewa
 export const ROUTE_TAGS = {
   videos: "create renders and fetch their output",
   jobs: "job status, listing and cancellation",
+  uploads: "send source files straight to the bucket with presigned URLs",
+  templates: "stored templates with {{placeholders}}, rendered with variables or one job per data row",
   meta: "health, schemas",
+  videocraft:
+    "VideoCraft's own API (/api/v1/… and root probes): its request and response shapes, status names and error body, so its clients run unchanged",
 } as const;
 
 export interface ResponseDoc {
   description: string;
+  /** A body that is not JSON (`video/mp4`, `text/plain`), documented as that media type. */
+  mediaType?: string;
   /**
    * The JSON body's zod schema (one with `meta({ id })` is shared as a component), or several
    * alternatives (`oneOf`). The type the handler returns derives from the same schema.
@@ -54,7 +60,7 @@ export interface RouteInit {
   aliases?: readonly string[];
   /** Answered without an API key (health checks, the published contract). */
   public?: boolean;
-  /** How the key may be presented. @default every AUTH_FORMS entry */
+  /** How the key may be presented. @default STANDARD_AUTH_FORMS (x-api-key or Bearer) */
   auth?: readonly AuthForm[];
   /** The route reads a JSON body (size-capped and parsed before the handler runs). */
   json?: boolean;
@@ -94,7 +100,7 @@ export function defineRoute(init: RouteInit): RouteDefinition {
       throw new Error(`route alias ${path} must have the same {parameters} as ${init.path}`);
     }
   }
-  const auth = init.auth ?? AUTH_FORMS;
+  const auth = init.auth ?? STANDARD_AUTH_FORMS;
   if (!init.public && auth.length === 0) throw new Error(`route ${init.path} accepts no way to send a key`);
   return Object.freeze({
     method: init.method,

@@ -10,8 +10,13 @@ import { API_ERROR_CODES, type ApiError } from "./api-error.js";
 export interface ErrorFormat {
   /** The body's schema; give it `meta({ id })` so the OpenAPI document shares it as a component. */
   readonly schema: z.ZodType;
-  body(error: Pick<ApiError, "code" | "message" | "details">, requestId: string): unknown;
+  body(error: ErrorInfo, requestId: string): unknown;
+  /** The status this format answers an error with, when it differs from ours. @default ours */
+  statusCode?(status: number, error: ErrorInfo): number;
 }
+
+/** What an error format is told about an error. */
+export type ErrorInfo = Pick<ApiError, "code" | "message" | "details" | "reason">;
 
 export const errorEnvelopeSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { webhookBodySchema } from "../core/jobs/webhook-payload.js";
-import { AUTH_FORMS, type AuthForm } from "./auth-forms.js";
+import { API_KEY_QUERY_PARAMETER, type AuthForm, STANDARD_AUTH_FORMS } from "./auth-forms.js";
 import { type ResponseDoc, ROUTE_TAGS, type RouteDefinition } from "./define-route.js";
 import { type MountedRoute, mountRoutes } from "./router.js";
 
@@ -35,6 +35,24 @@ const SECURITY_SCHEMES: Record<AuthForm, { name: string; scheme: Json }> = {
   bearer: {
     name: "bearer",
     scheme: { type: "http", scheme: "bearer", description: "the API key as a bearer token" },
+  },
+  authorization: {
+    name: "rawAuthorization",
+    scheme: {
+      type: "apiKey",
+      in: "header",
+      name: "Authorization",
+      description: "the API key as the whole Authorization header (VideoCraft routes only)",
+    },
+  },
+  query: {
+    name: "apiKeyQuery",
+    scheme: {
+      type: "apiKey",
+      in: "query",
+      name: API_KEY_QUERY_PARAMETER,
+      description: "the API key in the URL (VideoCraft routes only; prefer a header, URLs get logged)",
+    },
   },
 };
 
@@ -100,6 +118,9 @@ function response(doc: ResponseDoc): Json {
         }
       : {}),
     ...(schema ? { content: jsonContent(schema) } : {}),
+    ...(doc.mediaType
+      ? { content: { [doc.mediaType]: { schema: { type: "string", format: "binary" } } } }
+      : {}),
   };
 }
 
@@ -113,11 +134,13 @@ function operationId(route: MountedRoute): string {
   return `${route.method.toLowerCase()}_${slug}`;
 }
 
-/** Public routes opt out of the document's key requirement; others inherit it unless they narrow the forms. */
+/** Public routes opt out of the document's key requirement; others inherit it unless their forms differ. */
 function security(route: RouteDefinition): Json[] | undefined {
   if (route.public) return [];
-  const all = AUTH_FORMS.every((form) => route.auth.includes(form));
-  return all ? undefined : route.auth.map((form) => ({ [SECURITY_SCHEMES[form].name]: [] }));
+  const standard =
+    route.auth.length === STANDARD_AUTH_FORMS.length &&
+    STANDARD_AUTH_FORMS.every((form) => route.auth.includes(form));
+  return standard ? undefined : route.auth.map((form) => ({ [SECURITY_SCHEMES[form].name]: [] }));
 }
 
 function operation(mounted: MountedRoute, components: Record<string, Json>): Json {
@@ -186,7 +209,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
       },
     ],
     tags: Object.entries(ROUTE_TAGS).map(([name, description]) => ({ name, description })),
-    security: AUTH_FORMS.map((form) => ({ [SECURITY_SCHEMES[form].name]: [] })),
+    security: STANDARD_AUTH_FORMS.map((form) => ({ [SECURITY_SCHEMES[form].name]: [] })),
     paths,
     webhooks: {
       jobFinished: {

@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { resolveEnvAliases } from "./env-aliases.js";
+import { METRIC_NAMESPACE } from "./metric-names.js";
 import { DEFAULT_LIMITS, HARD_LIMITS, type ProjectLimits } from "./schema/limits.js";
+import { DEFAULT_WHISPER_MODEL } from "./whisper-models.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
- * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing.
+ * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing,
+ * and VideoCraft's other names for our settings are read too (env-aliases.ts).
  * An invalid value fails start-up with a message naming the variable.
  */
 
@@ -68,6 +72,9 @@ const pixelCount = z.string().transform((raw, ctx) => {
   return n;
 });
 
+/** S3 refuses a SigV4 presigned URL that lives longer than 7 days. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
 const PRESETS = [
   "ultrafast",
   "superfast",
@@ -87,6 +94,13 @@ const envSchema = z.object({
   /** FIFO queue of "assemble this job" messages; set, it turns fan-out across workers on. */
   VIDEOCRAFT_ASSEMBLY_QUEUE_URL: z.url().optional(),
   VIDEOCRAFT_FANOUT_MIN_SCENES: int(2, HARD_LIMITS.maxScenes + 1).default(2),
+  /** The function a dry run invokes to probe sources (the API on AWS; CDK sets it). */
+  VIDEOCRAFT_PROBE_FUNCTION: z.string().min(1).optional(),
+  /** The render function's timeout and memory (the stack's settings; Lambda's maximum and a 3 GB worker locally). */
+  VIDEOCRAFT_RENDER_TIMEOUT: durationSeconds
+    .refine((s) => s >= 1 && s <= 900, { message: "must be from 1 s to 900 s, Lambda's longest timeout" })
+    .default(900),
+  VIDEOCRAFT_RENDER_MEMORY_MB: int(128, 10240).default(3008),
   /** Only for the embedded emulator; unset on AWS. */
   VIDEOCRAFT_AWS_ENDPOINT: z.url().optional(),
   /** The secret requests to VIDEOCRAFT_AWS_ENDPOINT are signed with (the embedded emulator makes one per run). */
@@ -95,14 +109,33 @@ const envSchema = z.object({
   /** `api-key`: the handler checks VIDEOCRAFT_API_KEY itself (local mode); `gateway`: API Gateway already did. */
   VIDEOCRAFT_AUTH: z.enum(["api-key", "gateway"]).default("api-key"),
   VIDEOCRAFT_API_KEY: z.string().min(16).optional(),
+  /** More keys for `api-key` mode, comma-separated: one per client, each sees only its own jobs. */
+  VIDEOCRAFT_API_KEYS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(16, { message: "each key needs 16+ characters" })))
+    .default([]),
   VIDEOCRAFT_FFMPEG_PRESET: z.enum(PRESETS).default("veryfast"),
   VIDEOCRAFT_FFMPEG_QUALITY: int(0, 51).default(23),
   VIDEOCRAFT_FFMPEG_TIMEOUT: durationSeconds.default(900),
   VIDEOCRAFT_FFMPEG_PATH: z.string().default("ffmpeg"),
   VIDEOCRAFT_FFPROBE_PATH: z.string().default("ffprobe"),
-  VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default("base.en"),
+  VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default(DEFAULT_WHISPER_MODEL),
   VIDEOCRAFT_STORAGE_RETENTION_DAYS: int(1, 3650).default(7),
   VIDEOCRAFT_STORAGE_MAX_FILE_SIZE: byteSize.default(2 * 1024 ** 3),
+  VIDEOCRAFT_MAX_SOURCES_PER_JOB: int(
+    1,
+    HARD_LIMITS.maxScenes * HARD_LIMITS.maxElementsPerScene + 20,
+  ).default(500),
+  VIDEOCRAFT_MAX_JOB_SOURCE_BYTES: byteSize.default(4 * 1024 ** 3),
+  VIDEOCRAFT_FFMPEG_MAX_MEMORY: byteSize
+    .refine((n) => n >= 64 * 1024 ** 2, { message: "must be at least 64MB" })
+    .default(2.5 * 1024 ** 3),
   VIDEOCRAFT_JOB_MAX_CONCURRENT: int(1, 1000).default(1),
   VIDEOCRAFT_MAX_PROJECTS_PER_REQUEST: int(1, 1000).default(20),
   VIDEOCRAFT_MAX_SCENES: int(1, HARD_LIMITS.maxScenes).default(HARD_LIMITS.maxScenes),
@@ -120,14 +153,27 @@ const envSchema = z.object({
   }),
   VIDEOCRAFT_MAX_SOURCE_PIXELS: pixelCount.default(DEFAULT_LIMITS.maxSourcePixels),
   VIDEOCRAFT_MAX_RECEIVE_COUNT: int(1, 100).default(3),
-  VIDEOCRAFT_PRESIGN_EXPIRES: durationSeconds.default(3600),
+  VIDEOCRAFT_PRESIGN_EXPIRES: durationSeconds
+    .refine((s) => s >= 1 && s <= MAX_PRESIGN_SECONDS, {
+      message: `must be from 1 s to 7 days (${MAX_PRESIGN_SECONDS} s), the longest S3 accepts for a signed URL`,
+    })
+    .default(3600),
   VIDEOCRAFT_FETCH_CONNECT_TIMEOUT: durationSeconds.default(10),
   VIDEOCRAFT_FETCH_READ_TIMEOUT: durationSeconds.default(30),
   VIDEOCRAFT_FETCH_TOTAL_TIMEOUT: durationSeconds.default(600),
   VIDEOCRAFT_LOCAL_ALLOWED_DIR: z.string().optional(),
   VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: bool,
   VIDEOCRAFT_WORK_DIR: z.string().optional(),
+  /** The built studio (local/build-studio.ts) the API serves at /studio; unset: no studio. */
+  VIDEOCRAFT_STUDIO_DIR: z.string().optional(),
   VIDEOCRAFT_VERSION: z.string().default("0.1.0"),
+  /** CloudWatch namespace of the EMF metrics; the stack sets one per deployment. */
+  VIDEOCRAFT_METRIC_NAMESPACE: z
+    .string()
+    .regex(/^(?!AWS\/)[A-Za-z0-9._/#:\- ]{1,255}$/, {
+      message: 'letters, digits and . _ / # : - or space, not starting with "AWS/"',
+    })
+    .default(METRIC_NAMESPACE),
   /** `*` or comma-separated origins (`https://app.example.com,https://admin.example.com`). */
   VIDEOCRAFT_CORS_ORIGIN: z
     .string()
@@ -139,6 +185,13 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.union([z.literal("*"), z.url()])).min(1))
     .default(["*"]),
+  /** VideoCraft's switch; off, it cannot be honoured: every route but health checks needs a key here. */
+  VIDEOCRAFT_SECURITY_ENABLE_AUTH: z
+    .enum(["true", "1"], { message: "authentication cannot be turned off; unset it or set true" })
+    .optional(),
+  /** VideoCraft's CSRF check on its state-changing routes (X-CSRF-Token from GET /api/v1/csrf-token). */
+  VIDEOCRAFT_SECURITY_ENABLE_CSRF: bool,
+  VIDEOCRAFT_SECURITY_CSRF_SECRET: z.string().min(32).optional(),
 });
 
 export type Config = Readonly<{
@@ -151,35 +204,69 @@ export type Config = Readonly<{
    * Off (single-worker render) while `assemblyQueueUrl` is unset.
    */
   fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
+  /**
+   * The probe function (name or ARN) a dry run invokes on AWS, where the API function carries no
+   * fetcher or ffprobe of its own; unset, the caller's wiring decides (local mode probes in process).
+   */
+  probeFunction: string | undefined;
+  /**
+   * What one render invocation gets. The API refuses work estimated to need more than a share of
+   * `timeoutSeconds` on `memoryMb` (check-render-time.ts), which would otherwise end TIMEOUT.
+   */
+  render: Readonly<{ timeoutSeconds: number; memoryMb: number }>;
   awsEndpoint: string | undefined;
   awsEndpointSecret: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
+  /** The key `api-key` mode prints and local clients use (VIDEOCRAFT_API_KEY). */
   apiKey: string | undefined;
+  /** Every key `api-key` mode accepts: VIDEOCRAFT_API_KEY, then VIDEOCRAFT_API_KEYS. */
+  apiKeys: readonly string[];
   ffmpeg: Readonly<{
     preset: (typeof PRESETS)[number];
     crf: number;
     timeoutSeconds: number;
     path: string;
     probePath: string;
+    /**
+     * What one ffmpeg command may need for its decoded pictures (VIDEOCRAFT_FFMPEG_MAX_MEMORY);
+     * a scene estimated above it is refused after probing. The default leaves the default 3 GB
+     * render Lambda room for the Node worker beside one ffmpeg command.
+     */
+    maxMemoryBytes: number;
   }>;
   transcriptionModel: string;
   retentionDays: number;
   maxSourceBytes: number;
+  /** Distinct sources one project may name (VIDEOCRAFT_MAX_SOURCES_PER_JOB): each is a download and a probe. */
+  maxSourcesPerJob: number;
+  /** Bytes all of one job's sources may take on the worker's disk together (VIDEOCRAFT_MAX_JOB_SOURCE_BYTES). */
+  maxJobSourceBytes: number;
   maxConcurrentJobs: number;
   maxProjectsPerRequest: number;
   /** Per-project limits (VIDEOCRAFT_MAX_*), each at most the schema's hard cap. */
   limits: Readonly<ProjectLimits>;
   maxReceiveCount: number;
+  /**
+   * Lifetime asked of presigned URLs. A URL signed with temporary credentials (a Lambda role's)
+   * dies with them sooner; the store reports the real expiry.
+   */
   presignExpiresSeconds: number;
   /** `totalTimeoutMs`: all of a job's downloads together (a source trickling bytes never idles out). */
   fetch: Readonly<{ connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number }>;
   localAllowedDir: string | undefined;
   allowPrivateSources: boolean;
   workDir: string | undefined;
+  studioDir: string | undefined;
   version: string;
+  metricNamespace: string;
   /** Origins the API answers CORS requests for; `["*"]` allows any. */
   corsOrigins: readonly string[];
+  /**
+   * VideoCraft's CSRF tokens: `required` makes its POST/DELETE routes demand a valid X-CSRF-Token
+   * signed with `secret` (one secret for every API instance, so any instance verifies any token).
+   */
+  csrf: Readonly<{ required: boolean; secret: string | undefined }>;
 }>;
 
 export class ConfigError extends Error {
@@ -189,7 +276,9 @@ export class ConfigError extends Error {
 /** Parses the environment into a frozen Config, or throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== ""),
+    Object.entries(resolveEnvAliases(env)).filter(
+      ([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== "",
+    ),
   );
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
@@ -197,7 +286,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
-  if (e.VIDEOCRAFT_AUTH === "api-key" && !e.VIDEOCRAFT_API_KEY) {
+  if (e.VIDEOCRAFT_SECURITY_ENABLE_CSRF && !e.VIDEOCRAFT_SECURITY_CSRF_SECRET) {
+    throw new ConfigError(
+      "invalid configuration:\n  VIDEOCRAFT_SECURITY_CSRF_SECRET: required (32+ characters) when VIDEOCRAFT_SECURITY_ENABLE_CSRF=true",
+    );
+  }
+  const apiKeys = [
+    ...new Set([e.VIDEOCRAFT_API_KEY, ...e.VIDEOCRAFT_API_KEYS].filter((k) => k !== undefined)),
+  ];
+  if (e.VIDEOCRAFT_AUTH === "api-key" && apiKeys.length === 0) {
     throw new ConfigError(
       "invalid configuration:\n  VIDEOCRAFT_API_KEY: required (16+ characters) when VIDEOCRAFT_AUTH=api-key",
     );
@@ -210,21 +307,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       assemblyQueueUrl: e.VIDEOCRAFT_ASSEMBLY_QUEUE_URL,
       minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
     }),
+    probeFunction: e.VIDEOCRAFT_PROBE_FUNCTION,
+    render: Object.freeze({
+      timeoutSeconds: e.VIDEOCRAFT_RENDER_TIMEOUT,
+      memoryMb: e.VIDEOCRAFT_RENDER_MEMORY_MB,
+    }),
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
     awsEndpointSecret: e.VIDEOCRAFT_AWS_ENDPOINT_SECRET,
     region: e.AWS_REGION,
     auth: e.VIDEOCRAFT_AUTH,
-    apiKey: e.VIDEOCRAFT_API_KEY,
+    apiKey: e.VIDEOCRAFT_API_KEY ?? apiKeys[0],
+    apiKeys: Object.freeze(apiKeys),
     ffmpeg: Object.freeze({
       preset: e.VIDEOCRAFT_FFMPEG_PRESET,
       crf: e.VIDEOCRAFT_FFMPEG_QUALITY,
       timeoutSeconds: e.VIDEOCRAFT_FFMPEG_TIMEOUT,
       path: e.VIDEOCRAFT_FFMPEG_PATH,
       probePath: e.VIDEOCRAFT_FFPROBE_PATH,
+      maxMemoryBytes: e.VIDEOCRAFT_FFMPEG_MAX_MEMORY,
     }),
     transcriptionModel: e.VIDEOCRAFT_TRANSCRIPTION_MODEL,
     retentionDays: e.VIDEOCRAFT_STORAGE_RETENTION_DAYS,
     maxSourceBytes: e.VIDEOCRAFT_STORAGE_MAX_FILE_SIZE,
+    maxSourcesPerJob: e.VIDEOCRAFT_MAX_SOURCES_PER_JOB,
+    maxJobSourceBytes: e.VIDEOCRAFT_MAX_JOB_SOURCE_BYTES,
     maxConcurrentJobs: e.VIDEOCRAFT_JOB_MAX_CONCURRENT,
     maxProjectsPerRequest: e.VIDEOCRAFT_MAX_PROJECTS_PER_REQUEST,
     limits: Object.freeze({
@@ -245,7 +351,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localAllowedDir: e.VIDEOCRAFT_LOCAL_ALLOWED_DIR,
     allowPrivateSources: e.VIDEOCRAFT_ALLOW_PRIVATE_SOURCES,
     workDir: e.VIDEOCRAFT_WORK_DIR,
+    studioDir: e.VIDEOCRAFT_STUDIO_DIR,
     version: e.VIDEOCRAFT_VERSION,
+    metricNamespace: e.VIDEOCRAFT_METRIC_NAMESPACE,
     corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),
+    csrf: Object.freeze({
+      required: e.VIDEOCRAFT_SECURITY_ENABLE_CSRF,
+      secret: e.VIDEOCRAFT_SECURITY_CSRF_SECRET,
+    }),
   });
 }

@@ -64,6 +64,11 @@ export class ValidationError extends Error {
   }
 }
 
+/** Valid input the service cannot carry out as asked (work that would outlast the render timeout). */
+export class UnprocessableError extends ValidationError {
+  override name = "UnprocessableError";
+}
+
 /**
  * A deterministic job failure: retrying the same message would fail the same way,
  * so the job ends `failed` at once instead of burning queue receives.

@@ -9,6 +9,7 @@
  * - `JobSeconds` once per completed job, `JobFailures` once per failed job, so their sample counts add
  *   up to the finished jobs.
  */
+/** Local mode and the default of VIDEOCRAFT_METRIC_NAMESPACE. */
 export const METRIC_NAMESPACE = "VideoCraft";
 
 export const METRICS = {
@@ -31,3 +32,11 @@ export const METRICS = {
 export const FAILURE_CODE_DIMENSION = "Code";
 
 export type MetricKey = keyof typeof METRICS;
+
+/**
+ * The namespace a deployed stack's functions write to and its alarms read (injected as
+ * VIDEOCRAFT_METRIC_NAMESPACE), so two stacks in one account and region never mix their figures.
+ */
+export function metricNamespaceFor(stackName: string): string {
+  return `${METRIC_NAMESPACE}/${stackName}`;
+}

@@ -63,3 +63,23 @@ describe("Bearer/x-api-key request authorizer", () => {
     await expect(authorize({ methodArn, headers })).rejects.toThrow(/^Unauthorized$/);
   });
 });
+
+describe("VideoCraft's key forms in the authorizer", () => {
+  const authorize = loadAuthorizer();
+  const vcArn = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/api/v1/jobs";
+
+  it.each([
+    ["the raw Authorization header", { headers: { Authorization: KEY } }],
+    ["?api_key=", { headers: {}, queryStringParameters: { api_key: KEY } }],
+  ])("takes %s on VideoCraft's /api/v1 paths", async (_name, request) => {
+    const result = await authorize({ methodArn: vcArn, path: "/api/v1/jobs", ...request });
+    expect(result.usageIdentifierKey).toBe(KEY);
+  });
+
+  it.each([
+    ["the raw Authorization header", { headers: { Authorization: KEY } }],
+    ["?api_key=", { headers: {}, queryStringParameters: { api_key: KEY } }],
+  ])("refuses %s on /v1 (keys stay out of URLs there)", async (_name, request) => {
+    await expect(authorize({ methodArn, path: "/v1/videos", ...request })).rejects.toThrow(/^Unauthorized$/);
+  });
+});

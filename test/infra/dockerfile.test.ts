@@ -1,23 +1,15 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { WHISPER_MODEL_BASE_URL, WHISPER_MODELS } from "../../functions/core/whisper-models.js";
 import { REPO_ROOT } from "../../infra/repo-root.js";
+import { dockerInstructions } from "../../scripts/render-image-runtime.js";
 import { CDK_JSON_CONTEXT } from "./synth-app.js";
 
 const IMAGE_DIR = path.join(REPO_ROOT, "layers/render-image");
 const dockerfile = readFileSync(path.join(IMAGE_DIR, "Dockerfile"), "utf8");
 
-/** Instructions with continuation lines joined and comments dropped. */
-const instructions = dockerfile
-  .replace(/\\\n/g, " ")
-  .split("\n")
-  .map((line) => line.trim())
-  .filter((line) => line !== "" && !line.startsWith("#"))
-  .map((line) => {
-    const [keyword = "", ...rest] = line.split(/\s+/);
-    return { keyword: keyword.toUpperCase(), args: rest.join(" ") };
-  });
+const instructions = dockerInstructions(dockerfile);
 
 /** Every `ARG NAME=value` (an ARG redeclared without a value inherits the global one). */
 const args = new Map<string, string>();
@@ -90,11 +82,35 @@ describe("render image Dockerfile", () => {
     expect(dockerfile).toContain("bash scripts/build-whisper.sh");
   });
 
-  it("pins the runtime interface client and starts it as the entry point", () => {
-    expect(arg("AWS_LAMBDA_RIC_VERSION")).toMatch(EXACT_SEMVER);
+  it("installs the runtime interface client the tests run, from one exact-pinned lockfile", () => {
+    const ricDir = path.join(IMAGE_DIR, "ric");
+    const manifest = JSON.parse(readFileSync(path.join(ricDir, "package.json"), "utf8"));
+    const ricLock = JSON.parse(readFileSync(path.join(ricDir, "package-lock.json"), "utf8"));
+    const version = manifest.dependencies?.["aws-lambda-ric"];
+    expect(version).toMatch(EXACT_SEMVER);
+    expect(ricLock.packages?.["node_modules/aws-lambda-ric"]?.version).toBe(version);
+    expect(dockerfile).toContain(
+      "COPY layers/render-image/ric/package.json layers/render-image/ric/package-lock.json ./",
+    );
+    expect(dockerfile).toMatch(/RUN npm ci --no-audit --no-fund --omit=dev/);
+    // The tests install the same lockfile (scripts/build-lambda-ric.sh), not a copy of the pin.
+    expect(readFileSync(path.join(REPO_ROOT, "scripts/build-lambda-ric.sh"), "utf8")).toContain(
+      "layers/render-image/ric",
+    );
+    // It stays out of the project's own dependencies: `npm ci` must not need a C toolchain.
+    expect(locked("aws-lambda-ric")).toBeUndefined();
+  });
+
+  it("starts it through an entry point that hands the CMD on as _HANDLER", () => {
     const last = (keyword: string) => instructions.filter((i) => i.keyword === keyword).at(-1)?.args;
-    expect(JSON.parse(last("ENTRYPOINT") ?? "[]")).toEqual(["/usr/local/bin/npx", "aws-lambda-ric"]);
+    expect(JSON.parse(last("ENTRYPOINT") ?? "[]")).toEqual(["/lambda-entrypoint.sh"]);
     expect(JSON.parse(last("CMD") ?? "[]")).toEqual(["handler.handler"]);
+    expect(dockerfile).toContain("COPY layers/render-image/lambda-entrypoint.sh /lambda-entrypoint.sh");
+    const script = readFileSync(path.join(IMAGE_DIR, "lambda-entrypoint.sh"), "utf8");
+    expect(script).toMatch(/^export _HANDLER="\$1"$/m);
+    expect(script).toMatch(/^exec node "\$\{LAMBDA_TASK_ROOT\}\/node_modules\/aws-lambda-ric\/index\.mjs"$/m);
+    // Executable in the build context, so COPY keeps it executable.
+    expect(statSync(path.join(IMAGE_DIR, "lambda-entrypoint.sh")).mode & 0o111).not.toBe(0);
   });
 
   it("installs the Debian media, font and speech packages local mode uses", () => {

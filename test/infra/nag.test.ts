@@ -17,9 +17,14 @@ describe("cdk-nag AwsSolutions", () => {
     expect(findings()).toEqual([]);
   });
 
-  it("has none with an alarm e-mail topic and an arm64 worker without reserved concurrency", () => {
+  it("has none with an alarm e-mail topic, an arm64 worker with reserved concurrency, tracing off", () => {
     expect(
-      findings({ alarmEmail: "ops@example.com", renderArchitecture: "arm64", renderReservedConcurrency: 0 }),
+      findings({
+        alarmEmail: "ops@example.com",
+        renderArchitecture: "arm64",
+        renderReservedConcurrency: 20,
+        tracing: "false",
+      }),
     ).toEqual([]);
   });
 

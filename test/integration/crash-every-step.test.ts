@@ -3,6 +3,7 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../functions/adapters/aws-clients.js";
+import { principalOfKey } from "../../functions/api/middlewares/auth.js";
 import { createJobs } from "../../functions/core/jobs/create-jobs.js";
 import { JOB_STEPS, type JobStep } from "../../functions/core/jobs/job-record.js";
 import { systemClock } from "../../functions/core/ports/clock.js";
@@ -146,7 +147,8 @@ describe("a hard kill mid-render", () => {
   it("the redelivered job completes on attempt 2 with one video; the frozen attempt leaves no trace", async () => {
     const { jobs } = await createJobs(
       { config: service.config, store: service.store, clock: systemClock, queue: { send: async () => {} } },
-      { body: project("hard-kill"), rawBody: "", principal: "test" },
+      // As the API would create it for the service's key, so the client below may read it.
+      { body: project("hard-kill"), rawBody: "", principal: principalOfKey(service.apiKey) },
     );
     const id = jobs[0]!.id;
     let frozenAt: (step: JobStep) => void = () => {};

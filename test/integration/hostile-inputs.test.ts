@@ -188,7 +188,7 @@ function cases({ file }: HostileMedia): HostileCase[] {
     s(
       "filter syntax in subtitles language",
       tiny([tone(), { type: "subtitles", language: EVIL, words: [{ word: "hi", start: 0, end: 0.3 }] }]),
-      completed,
+      rejected("scenes[0].elements[1].language"),
     ),
     s(
       "filter syntax in a word",

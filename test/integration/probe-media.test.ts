@@ -67,6 +67,7 @@ describe("probeMedia", () => {
     const info = await probeMedia(file("logo.png"), probe);
     expect(info).toEqual({
       path: file("logo.png"),
+      format: "png_pipe",
       durationSeconds: undefined,
       hasVideo: true,
       hasAudio: false,

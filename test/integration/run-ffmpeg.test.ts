@@ -132,6 +132,32 @@ describe("runFfmpeg", () => {
     expect(failure.message).toMatch(/missing\.mp4|No such file/);
   });
 
+  it("fails with RENDER_FAILED when ffmpeg exits 0 without writing its output", async () => {
+    // A one-frame video seeked past its only frame: ffmpeg writes nothing and still succeeds.
+    const one = join(dir, "one-frame.mp4");
+    await runFfmpeg(
+      {
+        ...testPattern(0.04, one),
+        args: [...testPattern(0.04, one).args.slice(0, -1), "-frames:v", "1", one],
+      },
+      { ffmpegPath: "ffmpeg", timeoutMs: 60_000 },
+    );
+    const poster = join(dir, "never.jpg");
+    const failure = await failureOf(
+      runFfmpeg(
+        {
+          args: ["-y", "-loglevel", "error", "-ss", "0.5", "-i", one, "-frames:v", "1", poster],
+          output: poster,
+          durationSeconds: 0,
+          files: [],
+        },
+        { ffmpegPath: "ffmpeg", timeoutMs: 60_000 },
+      ),
+    );
+    expect(failure.code).toBe("RENDER_FAILED");
+    expect(failure.message).toMatch(/wrote no output/);
+  });
+
   it("reports a missing ffmpeg binary as RENDER_FAILED", async () => {
     const failure = await failureOf(
       runFfmpeg(testPattern(1, join(dir, "n.mp4")), { ffmpegPath: "/nonexistent/ffmpeg", timeoutMs: 1000 }),

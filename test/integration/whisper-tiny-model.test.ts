@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { access, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { access, copyFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -13,7 +13,11 @@ import {
 import { resolveWordTimings } from "../../functions/render/speech/resolve-word-timings.js";
 import { transcribeWhisper } from "../../functions/render/speech/transcribe-whisper.js";
 import { resolveWhisperPaths } from "../../functions/render/speech/whisper-paths.js";
-import { ensureTinyWhisperModel, TEST_MODEL_WORDS } from "../support/tiny-whisper-model.js";
+import {
+  ensureTinyWhisperModel,
+  TEST_MODEL_WORDS,
+  TEST_MULTILINGUAL_MODEL_DIMS,
+} from "../support/tiny-whisper-model.js";
 
 const run = promisify(execFile);
 
@@ -60,7 +64,7 @@ describe("whisper.cpp with a generated tiny model", () => {
     expect(duration).toBeGreaterThan(2);
     expect(duration).toBeLessThanOrEqual(3.01);
     const t0 = performance.now();
-    const words = await transcribeWhisper(wav, {
+    const { words } = await transcribeWhisper(wav, {
       binary: paths.binary,
       modelPath: model,
       workDir: dir,
@@ -101,6 +105,60 @@ describe("whisper.cpp with a generated tiny model", () => {
 
     const again = await resolveWordTimings(element, audio, deps);
     expect(again).toMatchObject({ cached: true, cacheKey: first.cacheKey, words: first.words });
+  });
+
+  it("keys cached words on the model file's content: another model is not served the first one's words", async () => {
+    const store = new InMemoryObjectStore();
+    const deps = (modelPath: string) => ({
+      store,
+      workDir: dir,
+      ffmpegPath: "ffmpeg",
+      whisper: { ...paths, modelPath },
+      timeoutMs: 60_000,
+    });
+    const element = { type: "subtitles" as const };
+    const audio = { path: narration, offset: 0, duration: 3 };
+    const first = await resolveWordTimings(element, audio, deps(model));
+    expect(first.cached).toBe(false);
+    // The same model name, another file: a multilingual model.
+    const other = await ensureTinyWhisperModel(TEST_MULTILINGUAL_MODEL_DIMS);
+    const second = await resolveWordTimings(element, audio, deps(other));
+    expect(second.cached).toBe(false);
+    expect(second.cacheKey).not.toBe(first.cacheKey);
+    // The same content at another path is the same model.
+    const copy = join(dir, "same-model-elsewhere.bin");
+    await copyFile(model, copy);
+    expect(await resolveWordTimings(element, audio, deps(copy))).toMatchObject({
+      cached: true,
+      cacheKey: first.cacheKey,
+    });
+    // A missing model never returns cached words: the job fails and says how to get a model.
+    const missing = await resolveWordTimings(element, audio, deps(join(dir, "gone.bin"))).catch(
+      (e: unknown) => e,
+    );
+    expect(missing).toMatchObject({ code: "TRANSCRIPTION_FAILED" });
+    expect((missing as Error).message).toContain("no whisper model at");
+  });
+
+  it("passes the language to whisper (-l), auto-detects by default and reports what it used", async () => {
+    const multilingual = await ensureTinyWhisperModel(TEST_MULTILINGUAL_MODEL_DIMS);
+    const run = (modelPath: string, language?: string) =>
+      transcribeWhisper(wav, {
+        binary: paths.binary,
+        modelPath,
+        workDir: dir,
+        audioDuration: duration,
+        timeoutMs: 60_000,
+        ...(language ? { language } : {}),
+      });
+    const german = await run(multilingual, "de");
+    expect(german.language).toBe("de");
+    expect(german.words.map((w) => w.word).slice(0, TEST_MODEL_WORDS.length)).toEqual([...TEST_MODEL_WORDS]);
+    // Detected: the random model hears some language, deterministically, and says which.
+    const detected = await run(multilingual);
+    expect(detected.language).toMatch(/^[a-z]{2,3}$/);
+    // An English-only model transcribes English whatever it is asked.
+    expect((await run(model, "de")).language).toBe("en");
   });
 
   it("fails with TRANSCRIPTION_FAILED naming the fix when the model file is missing", async () => {

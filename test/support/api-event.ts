@@ -12,6 +12,8 @@ export interface ApiEventInit {
   /** API Gateway's stage as it appears in `requestContext.path`, e.g. `/prod`. */
   stage?: string;
   requestId?: string;
+  /** The key id API Gateway resolved (gateway mode); unset, the identity carries none. */
+  apiKeyId?: string;
 }
 
 /** A REST API (payload v1) proxy event as API Gateway would deliver it. */
@@ -41,7 +43,7 @@ export function apiEvent(init: ApiEventInit): APIGatewayProxyEvent {
       authorizer: null,
       protocol: "HTTP/1.1",
       httpMethod: method,
-      identity: anonymousIdentity("127.0.0.1", "vitest"),
+      identity: { ...anonymousIdentity("127.0.0.1", "vitest"), apiKeyId: init.apiKeyId ?? null },
       path: `${init.stage ?? ""}${init.path}`,
       stage: init.stage?.replace(/^\//, "") || "$default",
       requestId: init.requestId ?? `req-${Math.random().toString(36).slice(2)}`,

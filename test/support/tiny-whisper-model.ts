@@ -14,9 +14,11 @@ import { dirname, join, resolve } from "node:path";
  *   per tensor: int32 n_dims, int32 name length, int32 type (0 f32, 1 f16),
  *               int32 ne[n_dims] (ggml order: fastest-varying first), name bytes, data
  *
- * English-only vocabulary: n_vocab 51864 (.en); the file lists the 50256 text tokens and the loader
- * adds the special and timestamp tokens itself, as for the real tiny.en. Text tokens are synthetic
- * (" w0", " w1", …; the blank " " sits at GPT-2's id 220 because the decoder looks it up by name).
+ * Vocabulary: English-only n_vocab 51864 (as tiny.en: the file lists 50256 text tokens), or with
+ * `multilingual` n_vocab 51865 (as tiny: 50257 text tokens, special tokens one id later, 99 language
+ * tokens); the loader adds the special, language and timestamp tokens itself. Text tokens are
+ * synthetic (" w0", " w1", …; the blank " " sits at GPT-2's id 220 because the decoder looks it up
+ * by name).
  * Tensor names and shapes come from the hyper-parameters exactly as the loader checks them.
  *
  * Weights are deterministic random, with one piece of structure so that the real decoder produces
@@ -24,7 +26,9 @@ import { dirname, join, resolve } from "node:path";
  * token-embedding row of the token to emit there (the output projection is tied to the token
  * embedding), and the decoder blocks' residual outputs are damped. Per 8 positions the model says
  * `<|0.00|> alpha bravo charlie delta echo <|T|> <|endoftext|>` (T = `segmentSeconds`, 2 s for the
- * test model), so each window whisper decodes yields `TEST_MODEL_WORDS` spread over its first T seconds. The encoder is fully random and really runs.
+ * test model), so each window whisper decodes yields `TEST_MODEL_WORDS` spread over its first T
+ * seconds. A multilingual model's prompt is three tokens (start, language, task) instead of one, so
+ * its pattern starts two positions later. The encoder is fully random and really runs.
  * This proves the wiring (load, mel, encode, decode, timestamps, JSON), not accuracy.
  */
 export interface TinyWhisperDims {
@@ -44,6 +48,8 @@ export interface TinyWhisperDims {
    * this much. 2 s keeps tests short; ~28 s mimics a real model's pace through long audio.
    */
   segmentSeconds: number;
+  /** A multilingual vocabulary (language tokens, `-l auto` detection), as tiny/base/small. */
+  multilingual?: boolean;
 }
 
 /** Small and fast: enough to exercise load, encode, decode and timestamps in well under a second. */
@@ -61,6 +67,9 @@ export const TEST_MODEL_DIMS: TinyWhisperDims = {
   segmentSeconds: 2,
 };
 
+/** The test model with a multilingual vocabulary, as the released tiny/base/small have. */
+export const TEST_MULTILINGUAL_MODEL_DIMS: TinyWhisperDims = { ...TEST_MODEL_DIMS, multilingual: true };
+
 /** The dimensions (and so the encoder compute) of the released tiny.en, with random weights. */
 export const TINY_EN_DIMS: TinyWhisperDims = {
   nAudioCtx: 1500,
@@ -76,21 +85,31 @@ export const TINY_EN_DIMS: TinyWhisperDims = {
   segmentSeconds: 28,
 };
 
-const N_VOCAB_EN = 51864;
-const N_TEXT_TOKENS_EN = 50256;
 const N_FFT = 201;
 const BLANK_TOKEN_ID = 220;
-/** Special token ids of the English-only vocabulary (whisper.cpp's whisper_vocab defaults). */
-const TOKEN_EOT = 50256;
-const TOKEN_BEG = 50363;
+
+/** Vocabulary size, text tokens in the file and the special token ids whisper.cpp derives from them. */
+function vocabulary(d: TinyWhisperDims) {
+  // English-only: whisper.cpp's whisper_vocab defaults; multilingual: end-of-text and everything
+  // after it one id later (a 99-language model's language tokens push the timestamps one further).
+  return d.multilingual
+    ? { nVocab: 51865, textTokens: 50257, eot: 50257, beg: 50364, promptTokens: 3 }
+    : { nVocab: 51864, textTokens: 50256, eot: 50256, beg: 50363, promptTokens: 1 };
+}
 
 /** The words the generated model speaks, in order, in every window it decodes. */
 export const TEST_MODEL_WORDS = ["alpha", "bravo", "charlie", "delta", "echo"] as const;
 const WORD_TOKEN_IDS = TEST_MODEL_WORDS.map((_, i) => 1001 + i);
-/** Token emitted at decoder position p (mod 8): timestamp 0.00, five words, closing timestamp, end. */
+/**
+ * Token emitted at decoder position p (mod 8): timestamp 0.00, five words, closing timestamp, end —
+ * starting at the prompt's last position, where the first token is predicted.
+ */
 function positionTargets(d: TinyWhisperDims): number[] {
-  const closing = TOKEN_BEG + Math.min(1500, Math.max(1, Math.round(d.segmentSeconds / 0.02)));
-  return [TOKEN_BEG, ...WORD_TOKEN_IDS, closing, TOKEN_EOT];
+  const v = vocabulary(d);
+  const closing = v.beg + Math.min(1500, Math.max(1, Math.round(d.segmentSeconds / 0.02)));
+  const cycle = [v.beg, ...WORD_TOKEN_IDS, closing, v.eot];
+  const shift = v.promptTokens - 1;
+  return cycle.map((_, p) => cycle[(p - shift + cycle.length) % cycle.length] ?? v.eot);
 }
 /** How strongly a position embedding points at its target row (vs. the input token's own row, 1). */
 const POSITION_GAIN = 4;
@@ -163,7 +182,12 @@ export function tensorSpecs(d: TinyWhisperDims): TensorSpec[] {
   specs.push(v("encoder.ln_post.weight", s, "ones"), v("encoder.ln_post.bias", s));
   specs.push(
     { name: "decoder.positional_embedding", ne: [s, d.nTextCtx], f16: false, init: "position-targets" },
-    { name: "decoder.token_embedding.weight", ne: [s, N_VOCAB_EN], f16: d.f16, init: "token-embedding" },
+    {
+      name: "decoder.token_embedding.weight",
+      ne: [s, vocabulary(d).nVocab],
+      f16: d.f16,
+      init: "token-embedding",
+    },
   );
   for (let i = 0; i < d.nTextLayer; i++) specs.push(...block(`decoder.blocks.${i}`, true));
   specs.push(v("decoder.ln.weight", s, "ones"), v("decoder.ln.bias", s));
@@ -252,10 +276,11 @@ export async function writeTinyWhisperModel(
       await file.write(b);
     };
     const d = dims;
+    const v = vocabulary(d);
     await write(
       int32s(
         0x67676d6c,
-        N_VOCAB_EN,
+        v.nVocab,
         d.nAudioCtx,
         d.nAudioState,
         d.nAudioHead,
@@ -272,8 +297,8 @@ export async function writeTinyWhisperModel(
     const filters = melFilters(d.nMels);
     await write(new Uint8Array(filters.buffer, filters.byteOffset, filters.byteLength));
 
-    const tokens: Buffer[] = [int32s(N_TEXT_TOKENS_EN)];
-    for (let i = 0; i < N_TEXT_TOKENS_EN; i++) {
+    const tokens: Buffer[] = [int32s(v.textTokens)];
+    for (let i = 0; i < v.textTokens; i++) {
       // whisper.cpp suppresses the blank token " " by name, so it must exist (GPT-2 id 220).
       const word = TEST_MODEL_WORDS[WORD_TOKEN_IDS.indexOf(i)];
       const text = i === BLANK_TOKEN_ID ? " " : word ? ` ${word}` : ` w${i.toString(36)}`;
@@ -310,7 +335,7 @@ export async function writeTinyWhisperModel(
           case "token-embedding":
             return rowOf(Math.floor(i / rowLength))[i % rowLength] ?? 0;
           case "position-targets": {
-            const target = targets[Math.floor(i / rowLength) % targets.length] ?? TOKEN_EOT;
+            const target = targets[Math.floor(i / rowLength) % targets.length] ?? v.eot;
             return POSITION_GAIN * (rowOf(target)[i % rowLength] ?? 0) + 0.1 * normal();
           }
         }

@@ -50,4 +50,48 @@ describe("loadConfig", () => {
     expect(() => loadConfig(noKey)).toThrow(/VIDEOCRAFT_API_KEY/);
     expect(loadConfig({ ...noKey, VIDEOCRAFT_AUTH: "gateway" }).auth).toBe("gateway");
   });
+
+  it("takes more keys from VIDEOCRAFT_API_KEYS, naming a short one", () => {
+    const c = loadConfig({ ...base, VIDEOCRAFT_API_KEYS: `${"a".repeat(16)}, ${"b".repeat(16)}` });
+    expect(c.apiKeys).toEqual(["k".repeat(20), "a".repeat(16), "b".repeat(16)]);
+    expect(c.apiKey).toBe("k".repeat(20));
+    expect(() => loadConfig({ ...base, VIDEOCRAFT_API_KEYS: "short" })).toThrow(/VIDEOCRAFT_API_KEYS/);
+    const { VIDEOCRAFT_API_KEY: _k, ...noKey } = base;
+    expect(loadConfig({ ...noKey, VIDEOCRAFT_API_KEYS: "a".repeat(16) }).apiKey).toBe("a".repeat(16));
+  });
+
+  it("reads VideoCraft's names for our settings; ours win when both are set", () => {
+    const { VIDEOCRAFT_API_KEY: _k, ...noKey } = base;
+    const c = loadConfig({
+      ...noKey,
+      VIDEOCRAFT_SECURITY_API_KEY: "v".repeat(20),
+      VIDEOCRAFT_SECURITY_ALLOWED_DOMAINS: "localhost:3000, https://app.example.com",
+      VIDEOCRAFT_FFMPEG_BINARY_PATH: "/opt/ffmpeg",
+      VIDEOCRAFT_STORAGE_TEMP_DIR: "/scratch",
+    });
+    expect(c.apiKey).toBe("v".repeat(20));
+    expect(c.corsOrigins).toEqual([
+      "https://localhost:3000",
+      "http://localhost:3000",
+      "https://app.example.com",
+    ]);
+    expect(c.ffmpeg.path).toBe("/opt/ffmpeg");
+    expect(c.workDir).toBe("/scratch");
+    expect(loadConfig({ ...base, VIDEOCRAFT_SECURITY_API_KEY: "v".repeat(20) }).apiKey).toBe("k".repeat(20));
+  });
+
+  it("refuses VideoCraft's switches it cannot honour, naming them", () => {
+    expect(() => loadConfig({ ...base, VIDEOCRAFT_SECURITY_ENABLE_AUTH: "false" })).toThrow(
+      /VIDEOCRAFT_SECURITY_ENABLE_AUTH/,
+    );
+    expect(() => loadConfig({ ...base, VIDEOCRAFT_SECURITY_ENABLE_CSRF: "true" })).toThrow(
+      /VIDEOCRAFT_SECURITY_CSRF_SECRET/,
+    );
+    const csrf = loadConfig({
+      ...base,
+      VIDEOCRAFT_SECURITY_ENABLE_CSRF: "true",
+      VIDEOCRAFT_SECURITY_CSRF_SECRET: "s".repeat(32),
+    }).csrf;
+    expect(csrf).toEqual({ required: true, secret: "s".repeat(32) });
+  });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EmfMetrics } from "../../functions/adapters/emf-metrics.js";
-import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../functions/core/metric-names.js";
+import { METRICS, type MetricKey, metricNamespaceFor } from "../../functions/core/metric-names.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: EMF documents are arbitrary JSON
 type Any = any;
@@ -22,6 +22,9 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+/** A deployed stack's namespace: its metrics must never land in another stack's. */
+const NAMESPACE = metricNamespaceFor("Prod");
+
 const emitted = (): Any[] => lines.map((line) => JSON.parse(line));
 
 /** The CloudWatch EMF specification's required shape, for one document. */
@@ -31,7 +34,7 @@ function expectValidEmf(doc: Any) {
   expect(Math.abs(aws.Timestamp - Date.now())).toBeLessThan(60_000);
   expect(aws.CloudWatchMetrics).toHaveLength(1);
   const directive = aws.CloudWatchMetrics[0];
-  expect(directive.Namespace).toBe(METRIC_NAMESPACE);
+  expect(directive.Namespace).toBe(NAMESPACE);
   expect(Array.isArray(directive.Dimensions)).toBe(true);
   expect(directive.Dimensions.length).toBeGreaterThan(0);
   for (const set of directive.Dimensions) {
@@ -50,7 +53,7 @@ function expectValidEmf(doc: Any) {
 
 describe("EMF metrics adapter", () => {
   it("emits every contract metric with its unit, undimensioned as the explicit empty set [[]]", () => {
-    const metrics = new EmfMetrics("videocraft-test");
+    const metrics = new EmfMetrics("videocraft-test", NAMESPACE);
     metrics.record("jobSeconds", 12.5);
     metrics.record("requestDuration", 3.2);
     metrics.record("requestDuration", 7);
@@ -76,7 +79,7 @@ describe("EMF metrics adapter", () => {
   });
 
   it("publishes JobFailures per Code and as a total: dimension sets [['Code'], []]", () => {
-    const metrics = new EmfMetrics("videocraft-test");
+    const metrics = new EmfMetrics("videocraft-test", NAMESPACE);
     metrics.record("jobSeconds", 4);
     metrics.record("jobFailures", 1, { Code: "SOURCE_UNREACHABLE" });
     metrics.record("jobFailures", 1, { Code: "TIMEOUT" });
@@ -101,7 +104,7 @@ describe("EMF metrics adapter", () => {
   });
 
   it("writes nothing when nothing was recorded, and clears what it flushed", () => {
-    const metrics = new EmfMetrics("videocraft-test");
+    const metrics = new EmfMetrics("videocraft-test", NAMESPACE);
     metrics.flush();
     expect(lines).toEqual([]);
     metrics.record("activeJobs", 1);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { JobFailure, type JobFailureCode } from "../../functions/core/errors.js";
-import { isForbiddenAddress } from "../../functions/render/pipeline/address-policy.js";
+import { isForbiddenAddress } from "../../functions/core/schema/address-policy.js";
 import {
   type Resolver,
   type SafeFetchOptions,

@@ -52,8 +52,8 @@ function jobIdsOf(api: ApiRequest, response: APIGatewayProxyResult): string[] {
   if (fromPath) return JOB_ID.test(fromPath) ? [fromPath.toUpperCase()] : [];
   if (response.statusCode !== 202 || api.method !== "POST") return [];
   try {
-    const body = JSON.parse(response.body) as { id?: unknown; jobs?: { id?: unknown }[] };
-    const ids = body.jobs ? body.jobs.map((j) => j.id) : [body.id];
+    const body = JSON.parse(response.body) as { id?: unknown; job_id?: unknown; jobs?: { id?: unknown }[] };
+    const ids = body.jobs ? body.jobs.map((j) => j.id) : [body.id ?? body.job_id];
     return ids.filter((id): id is string => typeof id === "string" && JOB_ID.test(id));
   } catch {
     return [];

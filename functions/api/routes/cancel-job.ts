@@ -1,5 +1,6 @@
 import { cancelJob } from "../../core/jobs/cancel-job.js";
 import { jobViewSchema } from "../../core/jobs/get-job-view.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
 import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
@@ -8,7 +9,6 @@ import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 export const cancelJobRoute = defineRoute({
   method: "DELETE",
   path: "/v1/jobs/{id}",
-  aliases: ["/api/v1/jobs/{id}"],
   doc: {
     tag: "jobs",
     summary: "Cancel a queued or processing job",
@@ -16,5 +16,5 @@ export const cancelJobRoute = defineRoute({
     responses: { 202: { description: "cancellation requested", body: jobViewSchema } },
     errors: { 404: "unknown job", 409: "the job already finished" },
   },
-  handle: async (req, deps) => json(202, await cancelJob(jobIdParam(req), deps)),
+  handle: async (req, deps) => json(202, await cancelJob(jobIdParam(req), callerOf(req).principal, deps)),
 });

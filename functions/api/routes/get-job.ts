@@ -1,4 +1,5 @@
 import { getJobView, jobViewSchema } from "../../core/jobs/get-job-view.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
 import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
@@ -6,8 +7,6 @@ import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 export const getJobRoute = defineRoute({
   method: "GET",
   path: "/v1/jobs/{id}",
-  // The last is VideoCraft's own status path, kept so its clients work unchanged.
-  aliases: ["/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status"],
   doc: {
     tag: "jobs",
     summary: "A job's status, progress and (when completed) a presigned video link",
@@ -15,5 +14,5 @@ export const getJobRoute = defineRoute({
     responses: { 200: { description: "the job", body: jobViewSchema } },
     errors: { 404: "unknown job" },
   },
-  handle: async (req, deps) => json(200, await getJobView(jobIdParam(req), deps)),
+  handle: async (req, deps) => json(200, await getJobView(jobIdParam(req), callerOf(req).principal, deps)),
 });

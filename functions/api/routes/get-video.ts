@@ -1,4 +1,5 @@
 import { getVideoLink, videoLinkSchema } from "../../core/jobs/get-video-link.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json, redirect } from "../http-response.js";
 import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
@@ -7,8 +8,6 @@ import { JOB_ID_DOC, jobIdParam } from "../job-id-param.js";
 export const getVideoRoute = defineRoute({
   method: "GET",
   path: "/v1/videos/{id}",
-  // The last is VideoCraft's own download path, kept so its clients work unchanged.
-  aliases: ["/api/v1/videos/{id}", "/api/v1/download/{id}"],
   doc: {
     tag: "videos",
     summary: "Redirect to the MP4's presigned URL (JSON {url, expires_at} with Accept: application/json)",
@@ -20,7 +19,7 @@ export const getVideoRoute = defineRoute({
     errors: { 404: "unknown job, or its video was deleted or expired", 409: "the job is not completed" },
   },
   handle: async (req, deps) => {
-    const link = await getVideoLink(jobIdParam(req), deps);
+    const link = await getVideoLink(jobIdParam(req), callerOf(req).principal, deps);
     const wantsJson = (req.headers.accept ?? "").toLowerCase().includes("application/json");
     return wantsJson ? json(200, link, { "cache-control": "no-store" }) : redirect(link.url);
   },

@@ -9,7 +9,6 @@ export type Health = z.infer<typeof healthSchema>;
 export const healthRoute = defineRoute({
   method: "GET",
   path: "/v1/health",
-  aliases: ["/api/v1/health"],
   public: true,
   doc: {
     tag: "meta",

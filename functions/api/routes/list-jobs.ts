@@ -1,12 +1,12 @@
 import { JOB_STATUSES } from "../../core/jobs/job-record.js";
 import { jobListSchema, listJobs } from "../../core/jobs/list-jobs.js";
+import { callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
 
 export const listJobsRoute = defineRoute({
   method: "GET",
   path: "/v1/jobs",
-  aliases: ["/api/v1/jobs"],
   doc: {
     tag: "jobs",
     summary: "Jobs, newest first, with cursor pagination",
@@ -20,6 +20,6 @@ export const listJobsRoute = defineRoute({
   },
   handle: async (req, deps) => {
     const { status, limit, cursor } = req.query;
-    return json(200, await listJobs(deps, { status, limit, cursor }));
+    return json(200, await listJobs(callerOf(req).principal, deps, { status, limit, cursor }));
   },
 });

@@ -1,11 +1,16 @@
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { SOURCE_FAILURE_CODES } from "../errors.js";
+import { buildRenderPlan } from "../plan/build-render-plan.js";
+import { encoderFor } from "../plan/encoder-settings.js";
 import type { SourceInfo, SourceMap } from "../plan/render-plan.js";
 import { buildTimeline } from "../plan/scene-timeline.js";
+import { checkRenderMemory } from "../plan/segment-memory.js";
 import type { ProbeSources, SourceProbe } from "../ports/source-prober.js";
+import { MAX_REPORTED_ISSUES } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
-import { displaySrc } from "../schema/source-policy.js";
+import { displaySrc, policyFromConfig, sourceIdentity, sourceUses } from "../schema/source-policy.js";
+import { checkRenderTime } from "./check-render-time.js";
 import { estimateRender, renderEstimateSchema } from "./estimate-render.js";
 import { validateRequestBody } from "./validate-request.js";
 
@@ -33,7 +38,8 @@ export type DryRunSource = z.infer<typeof dryRunSourceSchema>;
 const dryRunProblemSchema = z
   .object({
     path: z.string().meta({ examples: ["scenes[0].elements[1].src"] }),
-    code: z.enum(SOURCE_FAILURE_CODES),
+    // TIMEOUT: a unit of work estimated to outlast the render timeout (check-render-time.ts).
+    code: z.enum([...SOURCE_FAILURE_CODES, "TIMEOUT"]),
     message: z.string(),
   })
   .meta({ description: "a limit or source failure the job would end with, at the JSON path that causes it" });
@@ -80,37 +86,64 @@ export type DryRunResult = z.infer<typeof dryRunResultSchema>;
  */
 export async function dryRun(body: unknown, config: Config, probe: ProbeSources): Promise<DryRunResult> {
   const { projects } = validateRequestBody(body, config);
-  const all = [...new Set(projects.flatMap((p) => sourceUses(p).map((u) => u.src)))];
-  const probes: ReadonlyMap<string, SourceProbe> = all.length > 0 ? await probe(all) : new Map();
-  return { dry_run: true, projects: projects.map((p) => describe(p, config, probes)) };
+  const policy = policyFromConfig(config);
+  // One probe per source as the worker would fetch it: a local file named with several query strings is one.
+  const identityOf = new Map<string, string>();
+  const firstSrc = new Map<string, string>();
+  for (const { src } of projects.flatMap(sourceUses)) {
+    if (identityOf.has(src)) continue;
+    const identity = sourceIdentity(src, policy);
+    identityOf.set(src, identity);
+    if (!firstSrc.has(identity)) firstSrc.set(identity, src);
+  }
+  const probed = firstSrc.size > 0 ? await probe([...firstSrc.values()]) : new Map<string, SourceProbe>();
+  const probes = new Map<string, SourceProbe>();
+  for (const [src, identity] of identityOf) {
+    const p = probed.get(firstSrc.get(identity) ?? src);
+    if (p) probes.set(src, p);
+  }
+  return {
+    dry_run: true,
+    projects: projects.map((p) => describe(p, config, probes, (src) => identityOf.get(src) ?? src)),
+  };
 }
 
-/** Every element `src` with its JSON path, in document order. */
-function sourceUses(project: Project): { src: string; path: string }[] {
-  const uses: { src: string; path: string }[] = [];
-  project.elements.forEach((el, i) => {
-    if ("src" in el) uses.push({ src: el.src, path: `elements[${i}].src` });
-  });
-  project.scenes.forEach((scene, s) => {
-    scene.elements.forEach((el, i) => {
-      if ("src" in el) uses.push({ src: el.src, path: `scenes[${s}].elements[${i}].src` });
-    });
-  });
-  return uses;
-}
-
-function describe(project: Project, config: Config, probes: ReadonlyMap<string, SourceProbe>): DryRunProject {
+function describe(
+  project: Project,
+  config: Config,
+  probes: ReadonlyMap<string, SourceProbe>,
+  identityOf: (src: string) => string,
+): DryRunProject {
   const uses = sourceUses(project);
   const bySrc = new Map<string, string[]>();
-  for (const u of uses) bySrc.set(u.src, [...(bySrc.get(u.src) ?? []), u.path]);
+  for (const u of uses) {
+    const paths = bySrc.get(u.src);
+    if (paths) paths.push(u.path);
+    else bySrc.set(u.src, [u.path]);
+  }
 
   const problems: DryRunProblem[] = [];
   const known = new Map<string, SourceInfo>();
+  const counted = new Set<string>();
+  let bytes = 0;
   const sources: DryRunSource[] = [...bySrc].map(([src, paths]) => {
     const p = probes.get(src);
     if (p?.info) known.set(src, p.info);
     if (p?.failure) {
       for (const path of paths) problems.push({ path, code: p.failure.code, message: p.failure.message });
+    }
+    const identity = identityOf(src);
+    if (p?.sizeBytes !== undefined && !counted.has(identity)) {
+      counted.add(identity);
+      bytes += p.sizeBytes;
+      if (bytes > config.maxJobSourceBytes && bytes - p.sizeBytes <= config.maxJobSourceBytes) {
+        // The worker's per-job byte budget, which its fetch would hit at this source.
+        problems.push({
+          path: paths[0] ?? "src",
+          code: "SOURCE_TOO_LARGE",
+          message: `the job's sources together pass the ${config.maxJobSourceBytes}-byte limit per job (VIDEOCRAFT_MAX_JOB_SOURCE_BYTES) at ${displaySrc(src)}`,
+        });
+      }
     }
     const info = p?.info;
     return {
@@ -128,6 +161,9 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
     };
   });
 
+  const heavy = memoryProblem(project, config, known, identityOf);
+  if (heavy) problems.push(heavy);
+
   const scenes = sceneDurations(project, known);
   const total = round(scenes.reduce((sum, s) => sum + (s.duration_seconds ?? 0), 0));
   const unknown = scenes.filter((s) => s.duration_seconds === null).map((s) => s.id);
@@ -144,22 +180,65 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
       message: `the video would last ${Math.round(total)} s${over >= 0 ? ` (passed in scenes[${over}] "${scenes[over]?.id}")` : ""}, longer than the ${config.limits.maxVideoSeconds} s limit`,
     });
   }
-  const notes =
-    unknown.length > 0
+  problems.push(
+    ...checkRenderTime(
+      project,
+      scenes.map((s) => s.duration_seconds),
+      config,
+    ),
+  );
+  // A source used by thousands of elements fails at each of them; the answer stays small.
+  const more = problems.length - MAX_REPORTED_ISSUES;
+  const notes = [
+    ...(unknown.length > 0
       ? [
           `scene${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")} last as long as their audio, which ` +
             "could not be probed; total_duration_seconds and the estimate leave them out",
         ]
-      : undefined;
+      : []),
+    ...(more > 0 ? [`${more} more problem${more === 1 ? "" : "s"} not listed`] : []),
+  ];
   return {
     project,
     total_duration_seconds: total,
     scenes,
-    estimate: estimateRender(project, total, config.ffmpeg.preset),
+    estimate: estimateRender(project, total, config),
     sources,
-    problems,
-    ...(notes ? { notes } : {}),
+    problems: problems.slice(0, MAX_REPORTED_ISSUES),
+    ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/**
+ * The worker's memory check on the plan it would build, once every source of the project is
+ * probed (a plan needs each source's size; with one missing, the worker checks after its probe).
+ */
+function memoryProblem(
+  project: Project,
+  config: Config,
+  known: SourceMap,
+  identityOf: (src: string) => string,
+): DryRunProblem | undefined {
+  if (!sourceUses(project).every((u) => known.has(u.src))) return undefined;
+  // Probed heads have no lasting path; the plan tells sources apart (and shares decodes) by path.
+  const index = new Map<string, number>();
+  const placed = new Map<string, SourceInfo>();
+  for (const [src, info] of known) {
+    const id = identityOf(src);
+    if (!index.has(id)) index.set(id, index.size);
+    placed.set(src, { ...info, path: `/dry-run/source-${index.get(id)}` });
+  }
+  let plan: ReturnType<typeof buildRenderPlan>;
+  try {
+    plan = buildRenderPlan(project, placed, {
+      workDir: "/dry-run",
+      encoder: encoderFor(project, config),
+    });
+  } catch {
+    return undefined;
+  }
+  const over = checkRenderMemory(plan, config.ffmpeg.maxMemoryBytes);
+  return over ? { path: over.path, code: "SOURCE_TOO_LARGE", message: over.message } : undefined;
 }
 
 /**
@@ -167,7 +246,7 @@ function describe(project: Project, config: Config, probes: ReadonlyMap<string, 
  * audio that times a scene is probed this is the worker's timeline; until then each scene that can
  * be timed is timed on its own and the rest are null.
  */
-function sceneDurations(
+export function sceneDurations(
   project: Project,
   known: SourceMap,
 ): { id: string; duration_seconds: number | null }[] {

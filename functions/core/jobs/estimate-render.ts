@@ -10,15 +10,20 @@ import type { Project } from "../schema/project.js";
  * - Slower presets cost more, by the factor below (x264's rough relative speeds); `draft`
  *   projects always encode with `ultrafast`.
  * - Speech recognition (a subtitles element without `words`) adds ~0.15 s per second of video.
+ * - Motion on a picture (`animation`) adds ~1.2 s per second of video at 1080p30 (sub-pixel
+ *   sampling of every frame, measured with bench/features.ts), scaled by pixels × fps like encoding.
  * - ~3 s fixed per job (start, fetch, probe, upload).
- * - The render function has 3 GB of memory on x86_64, billed at $0.0000166667 per GB-second
- *   (us-east-1 list price); requests, S3 and SQS charges are negligible next to it.
+ * - The figures above are for a 3008 MB function (≈1.7 vCPU: Lambda gives 1 vCPU per 1769 MB);
+ *   encoding and recognition scale with the vCPUs the configured memory buys.
+ * - x86_64, billed at $0.0000166667 per GB-second (us-east-1 list price); requests, S3 and SQS
+ *   charges are negligible next to it.
  */
 const SECONDS_PER_OUTPUT_SECOND = 0.4;
 const BASE_PIXEL_RATE = 1920 * 1080 * 30;
 const TRANSCRIBE_SECONDS_PER_SECOND = 0.15;
+const MOTION_SECONDS_PER_OUTPUT_SECOND = 1.2;
 const FIXED_SECONDS = 3;
-const RENDER_MEMORY_GB = 3;
+const REFERENCE_MEMORY_MB = 3008;
 const USD_PER_GB_SECOND = 0.0000166667;
 
 const PRESET_FACTOR: Record<Config["ffmpeg"]["preset"], number> = {
@@ -41,26 +46,42 @@ export const renderEstimateSchema = z.object({
 export type RenderEstimate = z.infer<typeof renderEstimateSchema>;
 
 export const ESTIMATE_MODEL =
-  "0.4 s of Lambda time per output second at 1080p30 'veryfast', scaled by pixels×fps and preset; " +
-  "+0.15 s/s for speech recognition; +3 s per job; 3 GB x86_64 at $0.0000166667 per GB-second";
+  "0.4 s of Lambda time per output second at 1080p30 'veryfast' on 3008 MB, scaled by pixels×fps, " +
+  "preset and vCPUs (1 per 1769 MB); +0.15 s/s for speech recognition; +1.2 s/s at 1080p30 for motion " +
+  "on pictures; +3 s per job; " +
+  "x86_64 at $0.0000166667 per GB-second";
+
+type EstimateConfig = Pick<Config, "ffmpeg" | "render">;
+
+/** Seconds one render invocation needs for `durationSeconds` of this project's output. */
+export function estimateRenderSeconds(
+  project: Project,
+  durationSeconds: number,
+  config: EstimateConfig,
+): number {
+  const pixelRate = (project.width * project.height * project.fps) / BASE_PIXEL_RATE;
+  const presetFactor = PRESET_FACTOR[project.draft ? "ultrafast" : config.ffmpeg.preset];
+  const cpuFactor = REFERENCE_MEMORY_MB / config.render.memoryMb;
+  const elements = [...project.elements, ...project.scenes.flatMap((s) => s.elements)];
+  const transcribes = elements.some((e) => e.type === "subtitles" && e.words === undefined);
+  const moves = elements.some((e) => (e.type === "image" || e.type === "video") && e.animation !== undefined);
+  return (
+    FIXED_SECONDS +
+    durationSeconds * SECONDS_PER_OUTPUT_SECOND * pixelRate * presetFactor * cpuFactor +
+    (transcribes ? durationSeconds * TRANSCRIBE_SECONDS_PER_SECOND * cpuFactor : 0) +
+    (moves ? durationSeconds * MOTION_SECONDS_PER_OUTPUT_SECOND * pixelRate * cpuFactor : 0)
+  );
+}
 
 export function estimateRender(
   project: Project,
   durationSeconds: number,
-  preset: Config["ffmpeg"]["preset"],
+  config: EstimateConfig,
 ): RenderEstimate {
-  const pixelRate = (project.width * project.height * project.fps) / BASE_PIXEL_RATE;
-  const presetFactor = PRESET_FACTOR[project.draft ? "ultrafast" : preset];
-  const transcribes = [...project.elements, ...project.scenes.flatMap((s) => s.elements)].some(
-    (e) => e.type === "subtitles" && e.words === undefined,
-  );
-  const seconds =
-    FIXED_SECONDS +
-    durationSeconds * SECONDS_PER_OUTPUT_SECOND * pixelRate * presetFactor +
-    (transcribes ? durationSeconds * TRANSCRIBE_SECONDS_PER_SECOND : 0);
+  const seconds = estimateRenderSeconds(project, durationSeconds, config);
   return {
     render_seconds: round(seconds, 1),
-    cost_usd: round(seconds * RENDER_MEMORY_GB * USD_PER_GB_SECOND, 6),
+    cost_usd: round(seconds * (config.render.memoryMb / 1024) * USD_PER_GB_SECOND, 6),
     model: ESTIMATE_MODEL,
   };
 }

@@ -27,6 +27,11 @@ export type JobStep = (typeof JOB_STEPS)[number];
 /** `jobs/<id>/status.json`: written by the API on create/cancel, by the render worker afterwards. */
 export interface JobRecord {
   id: string;
+  /**
+   * Who created the job (the caller's principal, never a key): only that caller sees it. Jobs
+   * stored before owners were recorded have none and are visible to no caller.
+   */
+  owner?: string;
   status: JobStatus;
   /** 0–100, never decreases. */
   progress: number;
@@ -42,9 +47,14 @@ export interface JobRecord {
   warnings: string[];
   /** How many times a worker picked the job up. */
   attempts: number;
-  output?: { video_key: string; poster_key: string; bytes: number };
+  /** What the job stored; no poster key when the project turned the poster off. */
+  output?: { video_key: string; poster_key?: string; gif_key?: string; bytes: number };
   /** Scene segments of the render and how many came from the scene cache instead of an encode. */
   segments?: { total: number; cached: number; fanout?: boolean };
+  /** The data row of a template batch this job renders (0-based). */
+  row?: number;
+  /** The stored template this job renders. */
+  template_id?: string;
   /** Outcome of the job's webhook once its delivery ended (never holds the URL or secret). */
   webhook?: WebhookOutcome;
 }

@@ -1,7 +1,8 @@
 import type { ObjectStore } from "../ports/object-store.js";
 import type { Project } from "../schema/project.js";
 import { type JobRecord, TERMINAL_STATUSES } from "./job-record.js";
-import { storageKeys } from "./storage-keys.js";
+import { ownerDigest } from "./owner-digest.js";
+import { isJobId, storageKeys } from "./storage-keys.js";
 
 /** Reads and writes job documents in the object store; the only code that knows their keys. */
 export class JobStore {
@@ -73,8 +74,21 @@ export class JobStore {
     const { prefixes } = await this.store.list(storageKeys.jobsPrefix, { delimiter: "/" });
     return prefixes
       .map((p) => p.slice(storageKeys.jobsPrefix.length, -1))
-      .filter((id) => id !== "idempotency")
+      .filter(isJobId)
       .sort()
       .reverse();
+  }
+
+  /** Records that `owner` created job `id`, before the job's status exists. */
+  async putOwned(owner: string, id: string): Promise<void> {
+    await this.store.putText(storageKeys.ownedJob(ownerDigest(owner), id), "", "text/plain");
+  }
+
+  /** The ids of `owner`'s jobs, newest first. */
+  async listIdsOf(owner: string): Promise<string[]> {
+    const prefix = storageKeys.ownedJobsPrefix(ownerDigest(owner));
+    const { keys } = await this.store.list(prefix);
+    // A set: the emulator's listing can repeat keys across pages.
+    return [...new Set(keys.map((k) => k.slice(prefix.length)).filter(isJobId))].sort().reverse();
   }
 }

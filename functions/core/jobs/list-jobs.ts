@@ -28,16 +28,17 @@ export const jobListSchema = z
 export type JobList = z.infer<typeof jobListSchema>;
 
 /**
- * Newest first. The cursor is the last id of the previous page: ids are ULIDs, so "older than
- * the cursor" is a string comparison and stays stable while new jobs arrive.
+ * `owner`'s jobs, newest first. The cursor is the last id of the previous page: ids are ULIDs, so
+ * "older than the cursor" is a string comparison and stays stable while new jobs arrive.
  */
 export async function listJobs(
+  owner: string,
   deps: Pick<JobDeps, "config" | "store" | "clock">,
   query: ListJobsQuery,
 ): Promise<JobList> {
   const { status, limit, cursor } = parseQuery(query);
   const jobStore = new JobStore(deps.store);
-  const ids = await jobStore.listIds();
+  const ids = await jobStore.listIdsOf(owner);
   let pos = cursor === undefined ? 0 : ids.findIndex((id) => id < cursor);
   if (pos < 0) pos = ids.length;
 
@@ -49,7 +50,7 @@ export async function listJobs(
     for (const record of records) {
       pos++;
       // A job whose status is not written yet is still being created: not listed.
-      if (!record || (status !== undefined && record.status !== status)) continue;
+      if (!record || record.owner !== owner || (status !== undefined && record.status !== status)) continue;
       found.push(record);
       if (found.length === limit) break;
     }

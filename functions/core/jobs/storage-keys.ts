@@ -7,9 +7,23 @@ export const storageKeys = {
   status: (id: string) => `jobs/${id}/status.json`,
   cancel: (id: string) => `jobs/${id}/cancel`,
   idempotency: (hash: string) => `jobs/idempotency/${hash}`,
+  /**
+   * One empty object per job under its owner's digest, so a caller's jobs are listed without
+   * reading anyone else's; under `jobs/`, it expires with the job.
+   */
+  ownedJob: (ownerDigest: string, id: string) => `jobs/owners/${ownerDigest}/${id}`,
+  ownedJobsPrefix: (ownerDigest: string) => `jobs/owners/${ownerDigest}/`,
   video: (id: string) => `videos/${id}.mp4`,
   poster: (id: string) => `videos/${id}.jpg`,
+  /** The short animated preview a project may ask for (`output.gif_preview`). */
+  gifPreview: (id: string) => `videos/${id}.gif`,
   jobsPrefix: "jobs/",
+  /**
+   * Stored templates, one object each under their owner's digest (so a caller lists only its own).
+   * No lifecycle rule covers `templates/`: a template is kept until its owner deletes it.
+   */
+  template: (ownerDigest: string, id: string) => `templates/${ownerDigest}/${id}.json`,
+  templatesPrefix: (ownerDigest: string) => `templates/${ownerDigest}/`,
   /** Fan-out (issue 6): what segment workers and the assembler need from the coordinator. */
   fanoutPlan: (id: string) => `jobs/${id}/work/plan.json`,
   fanoutAudio: (id: string) => `jobs/${id}/work/audio.m4a`,

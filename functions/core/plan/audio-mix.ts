@@ -3,6 +3,7 @@ import { BASE_ARGS } from "./base-args.js";
 import { clipInput } from "./clip-input.js";
 import { num } from "./ffmpeg-escape.js";
 import type { FfmpegCommand, SourceInfo } from "./render-plan.js";
+import { sourceInputArgs } from "./source-input.js";
 
 /** One audible input of the mix, placed on the output timeline. */
 export interface AudioTrack {
@@ -13,9 +14,22 @@ export interface AudioTrack {
   filters: string[];
   /** Seconds on the output timeline where the track begins. */
   start: number;
+  /** Seconds it plays. */
+  length: number;
 }
 
 const SAMPLE_RATE = 48000;
+/** How the soundtrack is encoded, by the mix and again by the loudness step (loudness.ts). */
+export const SOUNDTRACK_ENCODING: readonly string[] = [
+  "-c:a",
+  "aac",
+  "-b:a",
+  "192k",
+  "-ar",
+  String(SAMPLE_RATE),
+  "-ac",
+  "2",
+];
 /** Every track is brought to one format so `adelay`'s per-channel list always has two entries. */
 const TRACK_FORMAT = `aformat=sample_fmts=fltp:sample_rates=${SAMPLE_RATE}:channel_layouts=stereo`;
 
@@ -50,13 +64,14 @@ export function sceneAudioTrack(
   const length = Math.min(el.duration ?? Number.POSITIVE_INFINITY, source.durationSeconds ?? room, room);
   return {
     at,
-    inputArgs: ["-i", source.path],
+    inputArgs: sourceInputArgs(source),
     filters: [
       `atrim=duration=${num(length)}`,
       "asetpts=PTS-STARTPTS",
       ...levelAndFades(el.volume ?? 1, el, length),
     ],
     start: sceneStart + start,
+    length,
   };
 }
 
@@ -75,6 +90,7 @@ export function videoAudioTrack(
     inputArgs: input.args,
     filters: levelAndFades(volume, el, input.playable),
     start: window.start,
+    length: input.playable,
   };
 }
 
@@ -91,7 +107,13 @@ export function musicTrack(
   const loop = source.durationSeconds === undefined || source.durationSeconds < length;
   const input = clipInput(source, loop, 0, length);
   if (!input) return undefined;
-  return { at, inputArgs: input.args, filters: levelAndFades(el.volume ?? 1, el, input.playable), start };
+  return {
+    at,
+    inputArgs: input.args,
+    filters: levelAndFades(el.volume ?? 1, el, input.playable),
+    start,
+    length: input.playable,
+  };
 }
 
 /**
@@ -125,14 +147,7 @@ export function audioMixCommand(
     graph.join(";"),
     "-map",
     "[aout]",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "192k",
-    "-ar",
-    String(SAMPLE_RATE),
-    "-ac",
-    "2",
+    ...SOUNDTRACK_ENCODING,
     "-t",
     total,
     output,

@@ -9,9 +9,12 @@ import {
   sceneAudioTrack,
   videoAudioTrack,
 } from "./audio-mix.js";
+import { duckingFilters, duckingOf, type Window } from "./ducking.js";
+import { gifPreviewCommand } from "./gif-preview-command.js";
 import { sliceForScene } from "./global-window.js";
 import { imageLayer } from "./image-layer.js";
 import { type StackEntry, stackLayers } from "./layer-stack.js";
+import { loudnessPlan } from "./loudness.js";
 import { posterCommand } from "./poster-command.js";
 import type {
   EncoderSettings,
@@ -22,8 +25,10 @@ import type {
   SourceMap,
 } from "./render-plan.js";
 import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
-import { segmentCommand } from "./segment-command.js";
+import { decodeKey, segmentCommand } from "./segment-command.js";
+import { estimateMixMemory, estimateSegmentMemory } from "./segment-memory.js";
 import { sourceFor } from "./source-lookup.js";
+import { sceneTextFile } from "./text-layer.js";
 import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
 
 export interface PlanOptions {
@@ -65,7 +70,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
 
   const scenes = timeline.scenes.map((timing): ScenePlan => {
     const entries = [
-      ...globalLayers(project, sources, timing, frame),
+      ...globalLayers(project, sources, timing, frame, timeline.totalDuration),
       ...sceneLayers(project, sources, timing, frame, warnings),
     ];
     const scene = project.scenes[timing.index];
@@ -82,6 +87,9 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
+    const text = sceneTextFile(project, timing, timeline.totalDuration, `${dir}/text-${timing.index}.ass`);
+    if (text) warnings.push(...text.warnings);
+    const layers = stackLayers(entries);
     const command = segmentCommand({
       output: `${dir}/segment-${timing.index}.mp4`,
       frame,
@@ -89,9 +97,9 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       frames: timing.frames,
       duration: timing.duration,
       backgroundColor: scene?.background_color ?? project.background_color,
-      layers: stackLayers(entries),
+      layers,
       encoder,
-      subtitles,
+      subtitles: text ? [text.file, ...subtitles] : subtitles,
       fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
     });
     return {
@@ -101,13 +109,20 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       duration: timing.duration,
       frames: timing.frames,
       command,
+      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
     };
   });
 
+  duckMusic(project, tracks, narrationWindows(project, tracks));
   const audio = audioMixCommand(tracks, timeline.totalDuration, `${dir}/audio.m4a`);
+  const loudness =
+    project.loudness !== undefined && tracks.length > 0
+      ? loudnessPlan(project.loudness, audio.output, `${dir}/audio-loudness.m4a`, timeline.totalDuration)
+      : undefined;
+  const gif = project.output?.gif_preview;
   const assemble = assembleCommand(
     scenes.map((s) => s.command.output),
-    audio.output,
+    loudness?.output ?? audio.output,
     `${dir}/segments.txt`,
     `${dir}/output.mp4`,
     timeline.totalDuration,
@@ -120,8 +135,14 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     totalFrames: timeline.totalFrames,
     scenes,
     audio,
+    audioMemory: estimateMixMemory(tracks),
+    ...(loudness ? { loudness } : {}),
     assemble,
-    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration),
+    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration, timeline.fps),
+    posterWanted: project.output?.poster ?? true,
+    ...(gif
+      ? { gifPreview: gifPreviewCommand(assemble.output, `${dir}/preview.gif`, gif, timeline.totalDuration) }
+      : {}),
     warnings,
   };
 }
@@ -238,16 +259,33 @@ function sceneLayers(
       warnings.push(`${at}: ${NO_PICTURE}`);
       return;
     }
+    const motion = { fps: project.fps, elapsed: 0, length: window.to - window.from };
     const layer =
       el.type === "video"
-        ? videoLayer({ element: el, source, at, frame, ...window, elapsed: 0, fadeIn: true, fadeOut: true })
-        : imageLayer({ element: el, source, at, frame, ...window });
+        ? videoLayer({
+            element: el,
+            source,
+            at,
+            frame,
+            ...window,
+            elapsed: 0,
+            fadeIn: true,
+            fadeOut: true,
+            motion,
+          })
+        : imageLayer({ element: el, source, at, frame, ...window, motion });
     if (layer) entries.push({ layer, tier: "scene", zIndex: el.z_index, order });
   });
   return entries;
 }
 
-function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming, frame: Frame): StackEntry[] {
+function globalLayers(
+  project: Project,
+  sources: SourceMap,
+  timing: SceneTiming,
+  frame: Frame,
+  totalDuration: number,
+): StackEntry[] {
   const entries: StackEntry[] = [];
   project.elements.forEach((el, order) => {
     const at = `elements[${order}]`;
@@ -255,6 +293,11 @@ function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming,
     const slice = sliceForScene(el.start ?? 0, el.duration, timing.start, timing.duration);
     const source = sourceFor(sources, el.src, at);
     if (!slice || !source.hasVideo) return;
+    const motion = {
+      fps: project.fps,
+      elapsed: slice.elapsed,
+      length: el.duration ?? totalDuration - (el.start ?? 0),
+    };
     if (el.type === "video") {
       const layer = videoLayer({
         element: el,
@@ -266,12 +309,32 @@ function globalLayers(project: Project, sources: SourceMap, timing: SceneTiming,
         elapsed: slice.elapsed,
         fadeIn: slice.startsHere,
         fadeOut: slice.endsHere,
+        motion,
       });
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
-      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to });
-      entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
+      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to, motion });
+      if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });
   return entries;
+}
+
+/** Where each scene's own audio elements (its narration) play on the output timeline. */
+function narrationWindows(project: Project, tracks: readonly AudioTrack[]): Window[] {
+  const narration = new Set(
+    project.scenes.flatMap((scene, i) =>
+      scene.elements.flatMap((el, j) => (el.type === "audio" ? [`scenes[${i}].elements[${j}]`] : [])),
+    ),
+  );
+  return tracks.filter((t) => narration.has(t.at)).map((t) => ({ start: t.start, end: t.start + t.length }));
+}
+
+/** Music with `ducking` gets the volume envelope that lowers it under the narration. */
+function duckMusic(project: Project, tracks: AudioTrack[], windows: readonly Window[]): void {
+  project.elements.forEach((el, j) => {
+    if (el.type !== "audio" || el.ducking === undefined) return;
+    const track = tracks.find((t) => t.at === `elements[${j}]`);
+    if (track) track.filters.push(...duckingFilters(windows, track.start, duckingOf(el.ducking)));
+  });
 }

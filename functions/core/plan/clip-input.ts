@@ -1,5 +1,6 @@
 import { num } from "./ffmpeg-escape.js";
 import type { SourceInfo } from "./render-plan.js";
+import { sourceInputArgs } from "./source-input.js";
 
 export interface ClipInput {
   /** Input options ending with `-i <path>`. */
@@ -24,13 +25,11 @@ export function clipInput(
   const offset = loop && known ? elapsed % total : elapsed;
   if (!loop && known && offset >= total) return undefined;
   const playable = loop || !known ? length : Math.min(length, total - offset);
-  const args = [
+  const args = sourceInputArgs(source, [
     ...(loop ? ["-stream_loop", "-1"] : []),
     ...(offset > 0 ? ["-ss", num(offset)] : []),
     "-t",
     num(length),
-    "-i",
-    source.path,
-  ];
+  ]);
   return { args, playable };
 }

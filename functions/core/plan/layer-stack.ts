@@ -10,6 +10,21 @@ export interface Layer {
   inputArgs: string[];
   /** Filters from the decoded input to the frame that is overlaid, joined with `,`. */
   filters: string[];
+  /**
+   * The picture ffmpeg decodes for this layer (the source's size; a still is decoded once, a video
+   * keeps several pictures in flight) and the size it is drawn at after `filters`: what the
+   * segment's memory estimate counts, and whether layers of one source may share one decode.
+   */
+  decoded: {
+    width: number;
+    height: number;
+    still: boolean;
+    /** The largest fraction (≤ 1) of the decoded resolution that `filters` keep. */
+    scale: number;
+  };
+  drawn: { width: number; height: number };
+  /** Bytes the layer's own filters hold beyond its drawn picture (a moving picture's working copies). */
+  extraBytes?: number;
   overlay: {
     x: number;
     y: number;

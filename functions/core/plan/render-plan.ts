@@ -9,6 +9,11 @@ import type { SubtitleSettings } from "../schema/request-schema.js";
 export interface SourceInfo {
   /** Local file path of the fetched source. */
   path: string;
+  /**
+   * The ffmpeg demuxer its first bytes identified (`mov`, `matroska`, `png_pipe`…), always passed
+   * with `-f`: a single-file format chosen by content, so ffmpeg never picks a playlist demuxer.
+   */
+  format: string;
   /** Container duration in seconds; undefined for still images. */
   durationSeconds: number | undefined;
   hasVideo: boolean;
@@ -61,6 +66,8 @@ export interface ScenePlan {
   frames: number;
   /** Encodes this scene's picture (no audio) to its own segment file. */
   command: FfmpegCommand;
+  /** What `command` is estimated to hold in memory (see segment-memory.ts). */
+  memory: SegmentMemory;
 }
 
 export interface RenderPlan {
@@ -72,10 +79,44 @@ export interface RenderPlan {
   scenes: ScenePlan[];
   /** Mixes the whole soundtrack once (narration + video audio + music), AAC. Silence when nothing is audible. */
   audio: FfmpegCommand;
+  /** What `audio` is estimated to hold in memory (one decoder per track). */
+  audioMemory: SegmentMemory;
+  /**
+   * Normalises the mixed soundtrack to the project's `loudness` (two passes, the first run by the
+   * worker to measure); `assemble` then muxes its output instead of `audio`'s.
+   */
+  loudness?: LoudnessPlan;
   /** `concat -c copy` of the segments + the mixed audio, `+faststart` MP4. */
   assemble: FfmpegCommand;
   /** One JPEG frame of the finished video. */
   poster: FfmpegCommand;
+  /** Whether the poster is made and stored (the project's `output.poster`, default true). */
+  posterWanted: boolean;
+  /** A short animated GIF of the video's start, when the project's `output.gif_preview` asks for one. */
+  gifPreview?: FfmpegCommand;
   /** Non-fatal notes for the job status (e.g. captions not rendered yet). */
   warnings: string[];
+}
+
+/** The loudness step of a plan (loudness.ts builds its two ffmpeg passes). */
+export interface LoudnessPlan {
+  /** Integrated loudness target, LUFS. */
+  target: number;
+  /** Ceiling for the true peak, dBTP: below -1 with room for the AAC encoder's overshoot. */
+  truePeak: number;
+  /** Loudness range target (LU), used only if loudnorm falls back to its dynamic mode. */
+  range: number;
+  /** The mixed soundtrack. */
+  input: string;
+  /** The normalised soundtrack the assembly muxes. */
+  output: string;
+  durationSeconds: number;
+}
+
+/** What one ffmpeg command is estimated to hold in memory (segment-memory.ts estimates it). */
+export interface SegmentMemory {
+  /** The whole estimate, bytes. */
+  bytes: number;
+  /** The estimate once each layer is added, bottom first: where a limit is passed. */
+  running: { at: string; bytes: number }[];
 }

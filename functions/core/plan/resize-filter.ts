@@ -32,3 +32,26 @@ export function resizeFilters(mode: ResizeMode, width: number, height: number): 
 export function resizeKeepsAlpha(mode: ResizeMode): boolean {
   return mode === "contain" || mode === "fit" || mode === "center";
 }
+
+/**
+ * The largest fraction (at most 1) of a source's resolution that `mode` keeps when it fits the
+ * source into a `box`: a layer of one shared decode may be fed a copy scaled down to it first.
+ */
+export function resizeScale(
+  mode: ResizeMode,
+  source: { width: number; height: number },
+  box: { width: number; height: number },
+): number {
+  const sx = box.width / source.width;
+  const sy = box.height / source.height;
+  switch (mode) {
+    case "cover":
+    case "stretch":
+      return Math.min(1, Math.max(sx, sy));
+    case "contain":
+    case "fit":
+      return Math.min(1, sx, sy);
+    case "center":
+      return 1;
+  }
+}

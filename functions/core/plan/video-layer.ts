@@ -3,8 +3,9 @@ import { clipInput } from "./clip-input.js";
 import { elementBox, type Size } from "./element-box.js";
 import { num } from "./ffmpeg-escape.js";
 import type { Layer } from "./layer-stack.js";
+import { type MotionContext, motionFilters } from "./motion-filter.js";
 import type { SourceInfo } from "./render-plan.js";
-import { resizeFilters, resizeKeepsAlpha } from "./resize-filter.js";
+import { resizeFilters, resizeKeepsAlpha, resizeScale } from "./resize-filter.js";
 
 export interface VideoLayerSpec {
   element: VideoElementInput;
@@ -19,6 +20,8 @@ export interface VideoLayerSpec {
   /** Global videos span several scenes; only the scene where the window starts/ends fades. */
   fadeIn: boolean;
   fadeOut: boolean;
+  /** For `animation`: the frame rate, and the element's time before this layer and in all. */
+  motion: MotionContext;
 }
 
 /** A video drawn over [from, to] of a scene; undefined when a non-looping clip has nothing left to show. */
@@ -27,8 +30,20 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
   const input = clipInput(spec.source, el.loop ?? true, spec.elapsed, to - from);
   if (!input) return undefined;
   const box = elementBox(el, spec.source, spec.frame);
+  const decoded = {
+    width: spec.source.width ?? spec.frame.width,
+    height: spec.source.height ?? spec.frame.height,
+  };
   const mode = el.resize ?? "cover";
-  const filters = resizeFilters(mode, box.width, box.height);
+  const moving = el.animation
+    ? motionFilters({
+        motion: el.animation,
+        picture: decoded,
+        box,
+        ...spec.motion,
+      })
+    : undefined;
+  const filters = moving ? moving.filters : resizeFilters(mode, box.width, box.height);
   // Shift the clip to where it appears so frames line up with the scene clock, not the clip's.
   filters.push(`setpts=PTS-STARTPTS+${num(from)}/TB`);
   const fadeIn = spec.fadeIn && el.fade_in ? el.fade_in : 0;
@@ -46,6 +61,9 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
     at: spec.at,
     inputArgs: input.args,
     filters,
+    decoded: { ...decoded, still: false, scale: moving ? moving.scale : resizeScale(mode, decoded, box) },
+    drawn: { width: box.width, height: box.height },
+    ...(moving ? { extraBytes: moving.extraBytes } : {}),
     overlay: { x: box.x, y: box.y, from, to, eofAction: "pass" },
   };
 }

@@ -1,3 +1,5 @@
+import { formatPath } from "./format-path.js";
+
 /**
  * VideoCraft clients write `z-index`, `font-size`, `background-color`; others write `z_index`.
  * Both are accepted: every hyphen in an object key becomes an underscore before validation.
@@ -15,25 +17,39 @@ export interface NormalisedKeys {
 export function normaliseKeys(input: unknown): NormalisedKeys {
   const renamed = new Map<string, string>();
   const conflicts: string[] = [];
-  const walk = (value: unknown, path: string): unknown => {
-    if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}[${i}]`));
+  // The path is kept as a stack and written out only for the rare key that needs recording: a
+  // body of 20,000 elements would otherwise build a path string for every one of its keys.
+  const path: (string | number)[] = [];
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      return value.map((item, i) => {
+        path.push(i);
+        const out = walk(item);
+        path.pop();
+        return out;
+      });
+    }
     if (value === null || typeof value !== "object") return value;
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      const normal = key.replaceAll("-", "_");
-      const childPath = path ? `${path}.${normal}` : normal;
-      if (Object.hasOwn(out, normal)) conflicts.push(childPath);
-      if (normal !== key) renamed.set(childPath, key);
-      // defineProperty, not assignment: `"__proto__"` from JSON.parse must stay an own (unknown)
-      // key that validation names, instead of silently becoming the object's prototype.
-      Object.defineProperty(out, normal, {
-        value: walk(child, childPath),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const normal = key.includes("-") ? key.replaceAll("-", "_") : key;
+      if (Object.hasOwn(out, normal)) conflicts.push(formatPath([...path, normal]));
+      if (normal !== key) renamed.set(formatPath([...path, normal]), key);
+      path.push(normal);
+      const walked = walk(child);
+      path.pop();
+      // defineProperty, not assignment, for `"__proto__"` from JSON.parse: it must stay an own
+      // (unknown) key that validation names, instead of silently becoming the object's prototype.
+      if (normal === "__proto__") {
+        Object.defineProperty(out, normal, {
+          value: walked,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[normal] = walked;
     }
     return out;
   };
-  return { value: walk(input, ""), renamed, conflicts };
+  return { value: walk(input), renamed, conflicts };
 }

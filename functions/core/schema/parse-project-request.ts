@@ -3,22 +3,49 @@ import type { IssueDetail } from "../errors.js";
 import { formatPath } from "./format-path.js";
 import { type ProjectLimits, resolveLimits } from "./limits.js";
 import { normaliseKeys } from "./normalise-keys.js";
-import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, type Project, QUALITY_CRF } from "./project.js";
+import {
+  DEFAULT_FPS,
+  DEFAULT_HEIGHT,
+  DEFAULT_WIDTH,
+  GIF_PREVIEW_DEFAULTS,
+  type OutputOptions,
+  type Project,
+  QUALITY_CRF,
+} from "./project.js";
 import {
   type ElementInput,
   type ProjectInput,
   requestBodySchema,
   type SceneInput,
 } from "./request-schema.js";
+import { type TextElementInput, textPixels } from "./text-element-schema.js";
 
-export type ParseResult = { ok: true; projects: Project[] } | { ok: false; issues: IssueDetail[] };
+/** A key that `unknownKeys: "strip"` dropped, spelled as the client sent it. */
+export interface IgnoredKey {
+  /** JSON path of the key (`scenes[0].elements[1].z-indx`, `[0].title` in an array body). */
+  path: string;
+  key: string;
+}
+
+export type ParseResult =
+  | { ok: true; projects: Project[]; ignoredKeys: IgnoredKey[] }
+  | { ok: false; issues: IssueDetail[] };
 
 export interface ParseOptions {
   /** VideoCraft's array form renders each project as its own job; this caps one request. */
   maxProjects: number;
   /** Deployment limits (config `limits`); unset ones take DEFAULT_LIMITS, none exceeds HARD_LIMITS. */
   limits?: Partial<ProjectLimits>;
+  /**
+   * `error`: an unknown key is a validation error naming it, so typos cannot pass silently.
+   * `strip`: it is dropped and listed in `ignoredKeys` (for VideoCraft's routes: its server
+   * ignores keys it does not know, and its clients send some). @default "error"
+   */
+  unknownKeys?: "error" | "strip";
 }
+
+/** Each round strips one more level of nesting (a key inside an unknown key is gone with it). */
+const MAX_STRIP_ROUNDS = 16;
 
 /**
  * A hostile body can hold tens of thousands of wrong elements; listing each would make an error
@@ -47,7 +74,24 @@ export function parseProjectRequest(body: unknown, options: ParseOptions): Parse
     path: path,
     message: "the same key is given twice (once with '-' and once with '_')",
   }));
-  const parsed = requestBodySchema.safeParse(value);
+  const ignoredKeys: IgnoredKey[] = [];
+  let parsed = requestBodySchema.safeParse(value);
+  for (
+    let round = 0;
+    options.unknownKeys === "strip" && !parsed.success && round < MAX_STRIP_ROUNDS;
+    round++
+  ) {
+    const unknown = branchIssues(parsed.error.issues, value).filter((i) => i.code === "unrecognized_keys");
+    if (unknown.length === 0) break;
+    for (const issue of unknown) {
+      const holder = valueAt(value, issue.path) as Record<string, unknown>;
+      for (const key of issue.keys) {
+        delete holder[key];
+        ignoredKeys.push(shownKey(formatPath(issue.path), key, renamed));
+      }
+    }
+    parsed = requestBodySchema.safeParse(value);
+  }
   if (!parsed.success) {
     issues.push(...parsed.error.issues.flatMap((i) => toDetails(i, value, renamed)));
     return { ok: false, issues: capIssues(dedupe(issues)) };
@@ -63,7 +107,27 @@ export function parseProjectRequest(body: unknown, options: ParseOptions): Parse
     issues.push(...checkProject(p, Array.isArray(parsed.data) ? `[${i}]` : "", limits));
   });
   if (issues.length > 0) return { ok: false, issues: capIssues(issues) };
-  return { ok: true, projects: inputs.map(normaliseProject) };
+  return { ok: true, projects: inputs.map(normaliseProject), ignoredKeys };
+}
+
+/**
+ * The body is one project or an array of them, so zod reports a failure at the root as both
+ * branches of the union; only the branch matching what was sent means anything.
+ */
+function branchIssues(issues: readonly z.core.$ZodIssue[], root: unknown): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === "invalid_union" && issue.path.length === 0 && issue.errors.length === 2) {
+      const branch = Array.isArray(root) ? issue.errors[1] : issue.errors[0];
+      return branch ? branchIssues(branch, root) : [];
+    }
+    return [issue];
+  });
+}
+
+/** A key under `path` (normalised) as the client wrote it. */
+function shownKey(path: string, key: string, renamed: Map<string, string>): IgnoredKey {
+  const original = renamed.get(path ? `${path}.${key}` : key) ?? key;
+  return { path: path ? `${path}.${original}` : original, key: original };
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -87,9 +151,8 @@ function toDetails(issue: z.core.$ZodIssue, root: unknown, renamed: Map<string, 
   const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
-      const normalPath = path ? `${path}.${key}` : key;
-      const original = renamed.get(normalPath) ?? key;
-      return { path: path ? `${path}.${original}` : original, message: `unknown key '${original}'` };
+      const shown = shownKey(path, key, renamed);
+      return { path: shown.path, message: `unknown key '${shown.key}'` };
     });
   }
   const last = issue.path.at(-1);
@@ -137,8 +200,12 @@ function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): Iss
       ...scene.elements.flatMap((el, j) => [
         ...checkElementStart(el, `scenes[${i}].elements[${j}]`, scene),
         ...checkSubtitles(el, `scenes[${i}].elements[${j}]`, scene),
+        ...checkMotion(el, `scenes[${i}].elements[${j}]`),
+        ...checkDucking(el, `scenes[${i}].elements[${j}]`),
       ]),
     ]),
+    ...(p.elements ?? []).flatMap((el, j) => checkMotion(el, `elements[${j}]`)),
+    ...checkTextMargins(p),
   ];
   return issues.map((i) => ({ ...i, path: base ? (i.path ? `${base}.${i.path}` : base) : i.path }));
 }
@@ -250,6 +317,52 @@ function checkSubtitles(el: ElementInput, at: string, scene: SceneInput): IssueD
   return issues;
 }
 
+/** Motion frames the picture itself, so the picture fills its box as `cover` does. */
+function checkMotion(el: ElementInput, at: string): IssueDetail[] {
+  if ((el.type !== "image" && el.type !== "video") || !el.animation) return [];
+  if (el.resize === undefined || el.resize === "cover") return [];
+  return [
+    { path: `${at}.resize`, message: "an animated picture fills its box: leave resize out or use cover" },
+  ];
+}
+
+/**
+ * A named position keeps `margin` from every edge of the frame: margins that meet in the middle
+ * leave the text no room at all (it would be shrunk to nothing).
+ */
+function checkTextMargins(p: ProjectInput): IssueDetail[] {
+  const { width, height } = resolveSize(p);
+  const marginOf = (el: TextElementInput) => el.margin ?? p.text_style?.margin;
+  const lists: [string, readonly ElementInput[]][] = [
+    ["elements", p.elements ?? []],
+    ...p.scenes.map((s, i): [string, readonly ElementInput[]] => [`scenes[${i}].elements`, s.elements]),
+  ];
+  return lists.flatMap(([path, elements]) =>
+    elements.flatMap((el, j) => {
+      if (el.type !== "text" || el.x !== undefined || el.y !== undefined) return [];
+      const margin = marginOf(el);
+      if (margin === undefined || 2 * textPixels(margin) < Math.min(width, height)) return [];
+      return [
+        {
+          path: el.margin !== undefined ? `${path}[${j}].margin` : "text_style.margin",
+          message: `a margin of ${textPixels(margin)} px on every side leaves no room on a ${width}x${height} frame; use x/y to place the text`,
+        },
+      ];
+    }),
+  );
+}
+
+/** Ducking lowers background music under the scenes' narration: a scene's own audio is narration. */
+function checkDucking(el: ElementInput, at: string): IssueDetail[] {
+  if (el.type !== "audio" || el.ducking === undefined) return [];
+  return [
+    {
+      path: `${at}.ducking`,
+      message: "ducking applies to background music: put the audio element in the project's elements",
+    },
+  ];
+}
+
 /**
  * The video is at least as long as the scenes' given durations (a scene without one lasts at
  * least as long as the audio lengths it states). When that already passes the limit the request
@@ -305,5 +418,18 @@ function normaliseProject(p: ProjectInput): Project {
       elements: s.elements,
     })),
     ...(p.webhook ? { webhook: p.webhook } : {}),
+    ...(p.text_style ? { text_style: p.text_style } : {}),
+    ...(typeof p.loudness === "number" ? { loudness: p.loudness } : {}),
+    ...(p.output ? { output: normaliseOutput(p.output) } : {}),
+  };
+}
+
+function normaliseOutput(o: NonNullable<ProjectInput["output"]>): OutputOptions {
+  const gif = o.gif_preview === true ? {} : o.gif_preview;
+  if (!gif) return { poster: o.poster ?? true };
+  const d = GIF_PREVIEW_DEFAULTS;
+  return {
+    poster: o.poster ?? true,
+    gif_preview: { seconds: gif.seconds ?? d.seconds, width: gif.width ?? d.width, fps: gif.fps ?? d.fps },
   };
 }

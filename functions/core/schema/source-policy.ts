@@ -113,24 +113,78 @@ export function isInside(dir: string, path: string): boolean {
   return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-/**
- * Every forbidden `src` of a project, each with its JSON path, so the API can refuse the request
- * instead of queueing a job that is bound to fail.
- */
-export function checkProjectSources(project: Project, policy: SourcePolicy): IssueDetail[] {
-  const issues: IssueDetail[] = [];
+/** Every element `src` of a project with its JSON path, global elements first, in document order. */
+export function sourceUses(project: Project): { src: string; path: string }[] {
+  const uses: { src: string; path: string }[] = [];
   const visit = (elements: readonly ElementInput[], base: string) => {
     elements.forEach((el, i) => {
-      if (!("src" in el)) return;
-      const check = checkSourceUrl(el.src, policy);
-      if (!check.ok) issues.push({ path: `${base}elements[${i}].src`, message: check.message });
+      if ("src" in el) uses.push({ src: el.src, path: `${base}elements[${i}].src` });
     });
   };
   visit(project.elements, "");
   project.scenes.forEach((scene, i) => {
     visit(scene.elements, `scenes[${i}].`);
   });
-  return issues;
+  return uses;
+}
+
+/**
+ * Every forbidden `src` of a project, each with its JSON path, so the API can refuse the request
+ * instead of queueing a job that is bound to fail.
+ */
+export function checkProjectSources(project: Project, policy: SourcePolicy): IssueDetail[] {
+  // One check per distinct src: a request may use one URL in thousands of elements.
+  const refusal = new Map<string, string | undefined>();
+  return sourceUses(project).flatMap(({ src, path }) => {
+    if (!refusal.has(src)) {
+      const check = checkSourceUrl(src, policy);
+      refusal.set(src, check.ok ? undefined : check.message);
+    }
+    const message = refusal.get(src);
+    return message === undefined ? [] : [{ path, message }];
+  });
+}
+
+/**
+ * What makes two `src` values one source to fetch and probe: a local file is its resolved path
+ * (a query string or fragment changes nothing on disk, so a thousand `?n` variants of one file
+ * are one copy and one probe), an upload its key, an http(s) URL its whole text (there the query
+ * string may well choose the content). A src the policy refuses stays its own text.
+ */
+export function sourceIdentity(src: string, policy: SourcePolicy): string {
+  const check = checkSourceUrl(src, policy);
+  if (!check.ok) return src;
+  switch (check.kind) {
+    case "file":
+      return `file:${check.path}`;
+    case "s3":
+      return `s3:${check.bucket}/${check.key}`;
+    default:
+      return src;
+  }
+}
+
+/**
+ * Each distinct source is a download, a copy on the worker's disk and a probe, so a project may
+ * name at most `max` of them; the first one past the cap is refused at its JSON path.
+ */
+export function checkSourceCount(project: Project, policy: SourcePolicy, max: number): IssueDetail[] {
+  const seen = new Set<string>();
+  const counted = new Set<string>();
+  for (const { src, path } of sourceUses(project)) {
+    if (counted.has(src)) continue;
+    counted.add(src);
+    seen.add(sourceIdentity(src, policy));
+    if (seen.size > max) {
+      return [
+        {
+          path,
+          message: `the project names more than ${max} distinct sources (VIDEOCRAFT_MAX_SOURCES_PER_JOB); reuse files or split the video`,
+        },
+      ];
+    }
+  }
+  return [];
 }
 
 /**

@@ -5,6 +5,7 @@ import { JobFailure } from "../../core/errors.js";
 import { type JobRecord, TERMINAL_STATUSES } from "../../core/jobs/job-record.js";
 import { storageKeys } from "../../core/jobs/storage-keys.js";
 import { assembleCommand } from "../../core/plan/assemble-command.js";
+import { gifPreviewCommand } from "../../core/plan/gif-preview-command.js";
 import { posterCommand } from "../../core/plan/poster-command.js";
 import type { RenderPlan } from "../../core/plan/render-plan.js";
 import {
@@ -13,8 +14,11 @@ import {
   segmentCacheKey,
   sourceCacheKey,
 } from "../../core/plan/segment-cache-key.js";
+import type { OutputOptions } from "../../core/schema/project.js";
 import { sendJobWebhook } from "../webhook/send-job-webhook.js";
+import { makePreviews } from "./make-previews.js";
 import { mapConcurrent } from "./map-concurrent.js";
+import { mixSoundtrack } from "./mix-soundtrack.js";
 import { STEP_RANGES } from "./progress-reporter.js";
 import { completed, finish, type RenderAttempt, type RenderDeps, SHUTDOWN_MARGIN_MS } from "./render-job.js";
 import { type RunFfmpegOptions, runFfmpeg } from "./run-ffmpeg.js";
@@ -54,6 +58,8 @@ export interface FanoutPlan {
   totalDuration: number;
   totalFrames: number;
   warnings: string[];
+  /** The project's output options: which previews the assembler makes (absent: a poster). */
+  output?: OutputOptions;
   /** Original file extension of each source by content hash (ffmpeg picks some demuxers by it). */
   sourceExt: Record<string, string>;
   segments: {
@@ -86,6 +92,7 @@ export interface FanoutStart {
   warnings: string[];
   /** Local path → content hash of every fetched source. */
   sourceHashes: ReadonlyMap<string, string>;
+  output?: OutputOptions | undefined;
 }
 
 /** Uploads, downloads and sends at once. */
@@ -114,6 +121,7 @@ export async function startFanout(
     totalDuration: plan.totalDuration,
     totalFrames: plan.totalFrames,
     warnings: start.warnings,
+    ...(start.output ? { output: start.output } : {}),
     sourceExt: {},
     segments: cache.map((c) => ({
       index: c.scene.index,
@@ -153,8 +161,8 @@ export async function startFanout(
   await mapConcurrent(todo, PARALLEL_IO, (s) => queues.render.send({ jobId, segment: s.index }));
   deps.log.info("segments enqueued", { jobId, total: doc.segments.length, cached: cachedCount });
 
-  await runFfmpeg(plan.audio, ffmpeg());
-  await store.uploadFile(storageKeys.fanoutAudio(jobId), plan.audio.output, "audio/mp4");
+  const soundtrack = await mixSoundtrack(plan, ffmpeg());
+  await store.uploadFile(storageKeys.fanoutAudio(jobId), soundtrack, "audio/mp4");
   await store.putText(storageKeys.audioDone(jobId), "audio");
   await partFinished(jobId, doc, deps);
 }
@@ -326,11 +334,20 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
       doc.totalDuration,
     );
     await runFfmpeg(assemble, ffmpeg());
-    const poster = posterCommand(assemble.output, join(workDir, "poster.jpg"), doc.totalDuration);
-    await runFfmpeg(poster, ffmpeg());
     await step("uploading", 0);
     const video = await store.uploadFile(storageKeys.video(jobId), assemble.output, "video/mp4");
-    await store.uploadFile(storageKeys.poster(jobId), poster.output, "image/jpeg");
+    const gif = doc.output?.gif_preview;
+    const previews = await makePreviews(
+      jobId,
+      {
+        poster:
+          doc.output?.poster === false
+            ? undefined
+            : posterCommand(assemble.output, join(workDir, "poster.jpg"), doc.totalDuration, doc.fps),
+        gif: gif && gifPreviewCommand(assemble.output, join(workDir, "preview.gif"), gif, doc.totalDuration),
+      },
+      { store, ffmpeg },
+    );
     const current = (await jobs.getStatus(jobId))!;
     won = await jobs.finishOnce(
       completed(current, jobId, {
@@ -338,6 +355,7 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
         warnings: doc.warnings,
         seconds: doc.totalDuration,
         bytes: video.bytes,
+        previews,
       }),
     );
     log.info("job completed", {

@@ -6,6 +6,7 @@ import type { ProjectLimits } from "../../core/schema/limits.js";
 import type { Project } from "../../core/schema/project.js";
 import { displaySrc } from "../../core/schema/source-policy.js";
 import { mapConcurrent } from "./map-concurrent.js";
+import { readMediaFormat } from "./media-format.js";
 
 export interface ProbeOptions {
   ffprobePath: string;
@@ -17,6 +18,8 @@ export interface ProbeOptions {
    * @default no limit beyond ffmpeg's own
    */
   maxPixels?: number;
+  /** Aborting (the job was cancelled) kills a running ffprobe at once. */
+  signal?: AbortSignal | undefined;
 }
 
 interface FfprobeStream {
@@ -52,25 +55,22 @@ const IMAGE_CODECS = new Set([
   "qoi",
   "targa",
 ]);
-/** Demuxers ffmpeg uses for single image files. */
-const IMAGE_FORMAT = /^(image2|[a-z0-9]+_pipe)$/;
-/** ffmpeg renders any text file as ANSI art through these; they are never a user's media. */
-const TEXT_FORMATS = new Set(["tty", "ansi"]);
-const TEXT_CODECS = new Set(["ansi", "text", "bintext", "xbin", "idf"]);
+/** Demuxers of single image files (see media-format.ts). */
+const IMAGE_FORMAT = /^[a-z0-9]+_pipe$/;
 
-/** Reads duration, streams and size of a fetched source; anything ffmpeg can't use is SOURCE_INVALID_MEDIA. */
+/**
+ * Reads duration, streams and size of a fetched source; anything ffmpeg can't use is
+ * SOURCE_INVALID_MEDIA. The demuxer comes from the file's first bytes, never from ffprobe's own
+ * guess, so a playlist or script is refused before ffprobe could follow what it names.
+ */
 export async function probeMedia(path: string, options: ProbeOptions): Promise<SourceInfo> {
-  const out = await runFfprobe(path, options);
+  const demuxer = await readMediaFormat(path);
+  const out = await runFfprobe(path, demuxer, options);
   const format = out.format ?? {};
   const streams = out.streams ?? [];
-  if (TEXT_FORMATS.has(format.format_name ?? "")) throw invalid("text, not audio, video or an image");
   // Cover art in an MP3/M4A is a video stream too, but the file is audio to the user.
   const video = streams.find(
-    (s) =>
-      s.codec_type === "video" &&
-      s.codec_name &&
-      !TEXT_CODECS.has(s.codec_name) &&
-      s.disposition?.attached_pic !== 1,
+    (s) => s.codec_type === "video" && s.codec_name && s.disposition?.attached_pic !== 1,
   );
   const hasAudio = streams.some((s) => s.codec_type === "audio" && s.codec_name);
   if (!video && !hasAudio) throw invalid("no audio or video stream in it");
@@ -97,6 +97,7 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<S
   }
   return {
     path,
+    format: demuxer,
     durationSeconds,
     hasVideo: video !== undefined,
     hasAudio,
@@ -106,22 +107,31 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<S
   };
 }
 
-/** Probes every fetched source (src → local path), a few at a time. */
+/** Probes every fetched source (src → local path), a few at a time, each local file once. */
 export async function probeSources(
   paths: ReadonlyMap<string, string>,
   options: ProbeOptions & { concurrency?: number },
 ): Promise<SourceMap> {
-  const entries = [...paths];
-  const infos = await mapConcurrent(entries, options.concurrency ?? 4, async ([src, path]) => {
-    try {
-      return await probeMedia(path, options);
-    } catch (e) {
-      // The local path means nothing to the client; the source it came from does.
-      if (e instanceof JobFailure) throw new JobFailure(e.code, `${displaySrc(src)}: ${e.message}`);
-      throw e;
-    }
-  });
-  return new Map(entries.map(([src], i) => [src, infos[i]!]));
+  // Several src spellings of one local file share its copy (see fetchSources): one probe each.
+  const firstSrc = new Map<string, string>();
+  for (const [src, path] of paths) if (!firstSrc.has(path)) firstSrc.set(path, src);
+  const unique = [...firstSrc];
+  const infos = await mapConcurrent(
+    unique,
+    options.concurrency ?? 4,
+    async ([path, src], _i, signal) => {
+      try {
+        return await probeMedia(path, { ...options, signal });
+      } catch (e) {
+        // The local path means nothing to the client; the source it came from does.
+        if (e instanceof JobFailure) throw new JobFailure(e.code, `${displaySrc(src)}: ${e.message}`);
+        throw e;
+      }
+    },
+    options.signal,
+  );
+  const byPath = new Map(unique.map(([path], i) => [path, infos[i]!]));
+  return new Map([...paths].map(([src, path]) => [src, byPath.get(path)!]));
 }
 
 /**
@@ -149,15 +159,32 @@ export function checkProbedLimits(
   );
 }
 
-function runFfprobe(path: string, options: ProbeOptions): Promise<FfprobeOutput> {
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
+function runFfprobe(path: string, demuxer: string, options: ProbeOptions): Promise<FfprobeOutput> {
+  const args = [
+    ...["-v", "error", "-f", demuxer, "-protocol_whitelist", "file"],
+    ...["-print_format", "json", "-show_format", "-show_streams", path],
+  ];
   return new Promise((resolvePromise, reject) => {
-    execFile(
+    const child = execFile(
       options.ffprobePath,
       args,
-      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
+      {
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: "utf8",
+        killSignal: "SIGKILL",
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
       (error, stdout, stderr) => {
         if (error) {
+          if (options.signal?.aborted) {
+            // Node reports the abort as soon as it sends the kill; settle only once the child is gone,
+            // so a cancelled job never leaves an ffprobe behind it.
+            const cancelled = () => reject(new JobFailure("CANCELLED", "the job was cancelled"));
+            if (child.exitCode === null && child.signalCode === null) child.once("exit", cancelled);
+            else cancelled();
+            return;
+          }
           // A missing binary is a broken deployment, not a bad source: let the job be retried.
           if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(error);
           if (error.killed)

@@ -1,4 +1,4 @@
-import { mkdtemp, open, rm, truncate } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../../core/config.js";
@@ -51,7 +51,10 @@ async function probeSourceHeads(
   const deadlineMs = deps.deadlineMs ?? PROBE_DEADLINE_MS;
   const deadline = AbortSignal.timeout(deadlineMs);
   const endsAt = Date.now() + deadlineMs;
-  const dir = await mkdtemp(join(deps.config.workDir ?? tmpdir(), "dry-run-"));
+  const root = deps.config.workDir ?? tmpdir();
+  // The configured work directory may not exist yet (the worker creates it on its first job).
+  await mkdir(root, { recursive: true });
+  const dir = await mkdtemp(join(root, "dry-run-"));
   try {
     let next = 0;
     const worker = async () => {
@@ -131,12 +134,15 @@ async function probeOne(
       ffprobePath: deps.config.ffmpeg.probePath,
       maxPixels: deps.config.limits.maxSourcePixels,
       timeoutMs,
+      // Past the deadline nobody waits for the answer: stop the ffprobe too.
+      signal,
     });
     const note = head.complete
       ? undefined
       : `probed from the first ${head.bytes} bytes${head.totalBytes === undefined ? "; the server did not tell the size" : ""}`;
     return { status: "probed", ...base, info: { ...info, path: "" }, ...(note ? { note } : {}) };
   } catch (e) {
+    if (signal.aborted) return { status: "not_probed", ...base, note: "not probed: time ran out" };
     if (!(e instanceof JobFailure) || !isSourceFailureCode(e.code)) {
       // ENOENT: no ffprobe where the API runs; the size checks still stand.
       return { status: "not_probed", ...base, note: `media not probed (${errorName(e)})` };

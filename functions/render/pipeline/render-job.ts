@@ -7,16 +7,18 @@ import { type JobRecord, type JobStep, TERMINAL_STATUSES } from "../../core/jobs
 import type { JobStore } from "../../core/jobs/job-store.js";
 import { storageKeys } from "../../core/jobs/storage-keys.js";
 import { buildRenderPlan } from "../../core/plan/build-render-plan.js";
-import type { EncoderSettings } from "../../core/plan/render-plan.js";
+import { encoderFor } from "../../core/plan/encoder-settings.js";
+import { checkRenderMemory } from "../../core/plan/segment-memory.js";
 import type { Clock } from "../../core/ports/clock.js";
 import type { JobQueue } from "../../core/ports/job-queue.js";
 import type { Log } from "../../core/ports/log.js";
 import type { ObjectStore } from "../../core/ports/object-store.js";
-import type { Project } from "../../core/schema/project.js";
 import type { WhisperPaths } from "../speech/whisper-paths.js";
 import { sendJobWebhook, type WebhookTuning } from "../webhook/send-job-webhook.js";
 import { assembleJob, renderSegment, startFanout, wantsFanout } from "./fanout.js";
 import { fetchSources } from "./fetch-sources.js";
+import { makePreviews, type PreviewKeys } from "./make-previews.js";
+import { mixSoundtrack } from "./mix-soundtrack.js";
 import { checkProbedLimits, probeSources } from "./probe-media.js";
 import { createProgressReporter } from "./progress-reporter.js";
 import { resolveCaptions } from "./resolve-captions.js";
@@ -67,13 +69,6 @@ export interface RenderAttempt extends RenderPart {
 
 /** Lambda needs a moment after ffmpeg dies to write the final status. */
 export const SHUTDOWN_MARGIN_MS = 15_000;
-
-export function encoderFor(project: Project, config: Config): EncoderSettings {
-  return {
-    preset: project.draft ? "ultrafast" : config.ffmpeg.preset,
-    crf: project.crf ?? config.ffmpeg.crf,
-  };
-}
 
 /**
  * Renders one job end to end. Deterministic failures (bad source, ffmpeg error, timeout) end the
@@ -159,6 +154,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     const sources = await probeSources(paths, {
       ffprobePath: config.ffmpeg.probePath,
       maxPixels: config.limits.maxSourcePixels,
+      signal: cancel.signal,
     });
     checkProbedLimits(project, sources, config.limits);
     await step("transcribing");
@@ -176,6 +172,8 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
       encoder: encoderFor(project, config),
       captions: captioned.captions,
     });
+    const tooHeavy = checkRenderMemory(plan, config.ffmpeg.maxMemoryBytes);
+    if (tooHeavy) throw new JobFailure("SOURCE_TOO_LARGE", `${tooHeavy.path}: ${tooHeavy.message}`);
     const warnings = [...new Set([...progress.current().warnings, ...captioned.warnings, ...plan.warnings])];
 
     const ffmpeg = (onProgress?: (f: number) => void) => ({
@@ -190,7 +188,11 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     if (wantsFanout(plan, cache, deps)) {
       await step("rendering");
       handedOff = true;
-      await startFanout({ jobId, plan, cache, warnings, sourceHashes: hashes }, deps, ffmpeg);
+      await startFanout(
+        { jobId, plan, cache, warnings, sourceHashes: hashes, output: project.output },
+        deps,
+        ffmpeg,
+      );
       log.info("job fanned out", {
         jobId,
         segments: plan.scenes.length,
@@ -217,8 +219,8 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
     }
     const segments: JobRecord["segments"] = { total: plan.scenes.length, cached };
     await step("mixing");
-    await runFfmpeg(
-      plan.audio,
+    await mixSoundtrack(
+      plan,
       ffmpeg((f) => void progress.report("mixing", f)),
     );
     await step("assembling");
@@ -226,11 +228,14 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
       plan.assemble,
       ffmpeg((f) => void progress.report("assembling", f * 0.8)),
     );
-    await runFfmpeg(plan.poster, ffmpeg());
     await step("uploading");
     const video = await deps.store.uploadFile(storageKeys.video(jobId), plan.assemble.output, "video/mp4");
     await progress.report("uploading", 0.9);
-    await deps.store.uploadFile(storageKeys.poster(jobId), plan.poster.output, "image/jpeg");
+    const previews = await makePreviews(
+      jobId,
+      { poster: plan.posterWanted ? plan.poster : undefined, gif: plan.gifPreview },
+      { store: deps.store, ffmpeg: () => ffmpeg() },
+    );
     await progress.flush();
     await jobs.putStatus({
       ...completed(progress.current(), jobId, {
@@ -238,6 +243,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
         warnings,
         seconds: plan.totalDuration,
         bytes: video.bytes,
+        previews,
       }),
       segments,
     });
@@ -275,7 +281,7 @@ async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Promise<vo
 export function completed(
   record: JobRecord,
   jobId: string,
-  o: { at: string; warnings: string[]; seconds: number; bytes: number },
+  o: { at: string; warnings: string[]; seconds: number; bytes: number; previews: PreviewKeys },
 ): JobRecord {
   return {
     ...finish(record, "completed", o.at),
@@ -283,7 +289,7 @@ export function completed(
     step: "done",
     warnings: o.warnings,
     duration_seconds: o.seconds,
-    output: { video_key: storageKeys.video(jobId), poster_key: storageKeys.poster(jobId), bytes: o.bytes },
+    output: { video_key: storageKeys.video(jobId), ...o.previews, bytes: o.bytes },
   };
 }
 

@@ -118,6 +118,8 @@ function narrationFor(
     const offset = a.start ?? 0;
     const playable = Math.min(a.duration ?? Number.POSITIVE_INFINITY, sceneDuration - offset);
     if (!path || playable <= 0) return [];
-    return [{ path, offset, ...(Number.isFinite(playable) ? { duration: playable } : {}) }];
+    return [
+      { path, offset, language: a.language, ...(Number.isFinite(playable) ? { duration: playable } : {}) },
+    ];
   });
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { JobFailure } from "../../core/errors.js";
 import type { FfmpegCommand } from "../../core/plan/render-plan.js";
 
@@ -17,7 +17,9 @@ const STDERR_TAIL = 2000;
 /**
  * Runs one planned ffmpeg command. Progress comes from `-progress pipe:1` (machine-readable
  * key=value lines) rather than parsing the human stderr. A timeout ends the job as TIMEOUT,
- * a non-zero exit as RENDER_FAILED with the tail of ffmpeg's own message.
+ * a non-zero exit as RENDER_FAILED with the tail of ffmpeg's own message, and so does an exit 0
+ * that left the output missing or empty (e.g. a seek past the last frame): running the same
+ * command again would do the same, so it must not become a queue retry.
  */
 export async function runFfmpeg(command: FfmpegCommand, options: RunFfmpegOptions): Promise<void> {
   for (const file of command.files) await writeFile(file.path, file.content);
@@ -65,9 +67,14 @@ export async function runFfmpeg(command: FfmpegCommand, options: RunFfmpegOption
     if (timedOut) {
       throw new JobFailure("TIMEOUT", `ffmpeg ran longer than ${Math.round(options.timeoutMs / 1000)} s`);
     }
-    if (code !== 0) {
-      const detail = stderr.trim().split("\n").slice(-3).join(" | ");
-      throw new JobFailure("RENDER_FAILED", `ffmpeg exited with code ${code}: ${detail || "no message"}`);
+    const detail = () => stderr.trim().split("\n").slice(-3).join(" | ") || "no message";
+    if (code !== 0) throw new JobFailure("RENDER_FAILED", `ffmpeg exited with code ${code}: ${detail()}`);
+    const written = await stat(command.output).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (written === 0) {
+      throw new JobFailure("RENDER_FAILED", `ffmpeg exited 0 but wrote no output (${detail()})`);
     }
     options.onProgress?.(1);
   } catch (e) {

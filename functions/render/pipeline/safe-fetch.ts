@@ -8,13 +8,13 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Config } from "../../core/config.js";
 import { JobFailure } from "../../core/errors.js";
-import { displaySrc } from "../../core/schema/source-policy.js";
 import {
   type AddressPolicy,
   checkResolvedAddresses,
   checkScheme,
   isAllowedAddress,
-} from "./address-policy.js";
+} from "../../core/schema/address-policy.js";
+import { displaySrc } from "../../core/schema/source-policy.js";
 
 /**
  * Downloads a user-given http(s) URL to a file without letting it reach anything inside the
@@ -39,6 +39,8 @@ export interface SafeFetchOptions extends AddressPolicy {
   /** @default the system resolver (dns.lookup, all addresses) */
   resolver?: Resolver;
   signal?: AbortSignal;
+  /** Sees each body chunk's size as it arrives; throwing (e.g. a per-job byte budget) stops the download. */
+  onBytes?: (bytes: number) => void;
 }
 
 export interface SafeFetchResult {
@@ -301,8 +303,13 @@ async function saveBody(exchange: Exchange, destPath: string, shown: string, opt
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      if (bytes > options.maxBytes) callback(tooLarge(shown, options.maxBytes));
-      else callback(null, chunk);
+      if (bytes > options.maxBytes) return callback(tooLarge(shown, options.maxBytes));
+      try {
+        options.onBytes?.(chunk.length);
+      } catch (e) {
+        return callback(e as Error);
+      }
+      callback(null, chunk);
     },
   });
   try {

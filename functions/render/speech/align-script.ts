@@ -1,21 +1,44 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { clipWords } from "../../core/captions/clip-words.js";
 import type { Word } from "../../core/captions/word.js";
-import { guessPronunciation } from "./guess-pronunciation.js";
-import { runProcess } from "./run-process.js";
+import {
+  type AlignmentProblem,
+  judgeAlignment,
+  type PlacedWord,
+  problemRanges,
+  problemSeconds,
+} from "./judge-alignment.js";
+import { mapOntoScript } from "./map-onto-script.js";
+import { DEFAULT_SPHINX_DICT, loadDictionary } from "./pronunciation-dictionary.js";
+import { repairImplausible } from "./repair-alignment.js";
+import { tokenizeScript } from "./script-tokens.js";
+import {
+  ALIGNMENT_PASSES,
+  type AlignmentPassName,
+  type DecodeOptions,
+  decodeWithGrammar,
+  type SphinxWord,
+} from "./sphinx-decoder.js";
+import { buildGrammar, buildScriptDictionary, type ScriptDictionary } from "./sphinx-grammar.js";
+import { detectVoiceActivity, type VoiceActivity } from "./voice-activity.js";
+import { encodeWavPcm, type Pcm, readWavPcm } from "./wav-pcm.js";
 
+export { DEFAULT_SPHINX_DICT, loadDictionary };
 /**
- * Forced alignment of a known script to narration (SPEC §7): Debian's `pocketsphinx` 0.8 tool with
- * the `pocketsphinx-en-us` model decodes the audio against a JSGF grammar that is exactly the
- * script's word sequence, and prints `word start end prob` per word.
+ * Forced alignment of a known English script to narration: Debian's `pocketsphinx` 0.8 tool with the
+ * `pocketsphinx-en-us` model decodes the audio against a JSGF grammar that is exactly the script's
+ * word sequence, and prints `word start end prob` per word.
  *
- * Script words missing from the pronunciation dictionary (names, digits…) get a pronunciation guessed
- * from their spelling, so their audio is not absorbed by a neighbour; a word with nothing pronounceable
- * (or one the decoder does not place) gets a time interpolated from its neighbours. Recognised words
+ * Numbers, currency, times and abbreviations are expanded into the words people say (every common
+ * reading offered to the decoder); words missing from the pronunciation dictionary get a
+ * pronunciation guessed from their spelling, so their audio is not absorbed by a neighbour. Each
+ * decoder pass is judged for plausibility against the audio's own loudness (see `judgeAlignment`);
+ * the stretches of audio around implausibly placed words are decoded again with a wider search (the
+ * whole file when the first pass found nothing), the more plausible placement wins, and words still
+ * placed implausibly are re-placed over the stretches of sound around them. Recognised words
  * are mapped back onto the ORIGINAL script tokens, so captions show the user's spelling, case and
- * punctuation. pocketsphinx reads a small dictionary written per run with just the script's words,
- * which also keeps its start-up short.
+ * punctuation ("2023", not "twenty twenty three"). pocketsphinx reads a small dictionary written per
+ * run with just the script's words, which keeps its start-up short.
  */
 export interface AlignScriptOptions {
   /** `pocketsphinx_continuous` (Debian package `pocketsphinx`). */
@@ -32,18 +55,26 @@ export interface AlignScriptOptions {
 }
 
 export const DEFAULT_POCKETSPHINX = "pocketsphinx_continuous";
-export const DEFAULT_SPHINX_DICT = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
 
-/**
- * Search beams, tried in order until the decoder reaches the end of the grammar. SPEC §7's
- * `-beam 1e-80 -wbeam 1e-60 -pbeam 1e-80` loses the grammar path on ordinary continuous speech
- * (pocketsphinx: "Final result does not match the grammar", no words) even for 20 espeak words, so
- * the first try is one notch wider, which costs about the same; the second is wider still.
- */
-const BEAM_LADDER: readonly string[][] = [
-  ["-beam", "1e-100", "-wbeam", "1e-80", "-pbeam", "1e-100"],
-  ["-beam", "1e-150", "-wbeam", "1e-120", "-pbeam", "1e-150"],
-];
+/** How the alignment was reached: kept with the cached timings. */
+export interface AlignmentReport {
+  /** The pass whose placement was used ("wide": the retry improved on the first pass). */
+  pass: AlignmentPassName | "none";
+  /**
+   * Each pass run: seconds of audio it decoded (the retry decodes only the stretches around the
+   * first pass's problems), words it placed, and what the plausibility check found in the whole
+   * alignment after it.
+   */
+  passes: {
+    name: AlignmentPassName;
+    seconds: number;
+    words: number;
+    problems: number;
+    problemSeconds: number;
+  }[];
+  /** Words re-placed over the audio's stretches of sound because their placement stayed implausible. */
+  repaired: number;
+}
 
 export interface AlignmentResult {
   /** One per script token, times in the audio, ordered and non-overlapping. */
@@ -51,106 +82,7 @@ export interface AlignmentResult {
   warnings: string[];
   /** Script tokens that had no recognised time and were interpolated. */
   interpolated: number;
-}
-
-/** A script token and the dictionary words it is spoken as. */
-interface ScriptToken {
-  text: string;
-  /** Lower-case dictionary spellings, e.g. "well-known" → ["well", "known"]. */
-  parts: string[];
-  /** Every part is in the dictionary. */
-  inDictionary: boolean;
-  /** Some part is not, and its pronunciation is guessed from its spelling. */
-  guessed: boolean;
-  /** The token is in the grammar (known or guessed pronunciation for every part). */
-  inGrammar: boolean;
-}
-
-/** word → its pronunciations (alternates `word(2)` included), as in the dictionary file. */
-export type PronunciationDictionary = ReadonlyMap<string, string[]>;
-
-const dictionaries = new Map<string, Promise<Map<string, string[]>>>();
-
-/** The pronunciation dictionary, loaded once per path and process. */
-export function loadDictionary(path: string): Promise<PronunciationDictionary> {
-  let cached = dictionaries.get(path);
-  if (!cached) {
-    cached = readFile(path, "utf8").then((text) => {
-      const words = new Map<string, string[]>();
-      for (const line of text.split("\n")) {
-        const space = line.indexOf(" ");
-        if (space <= 0) continue;
-        const word = line.slice(0, space).replace(/\(\d+\)$/, "");
-        const phones = line.slice(space + 1).trim();
-        const list = words.get(word);
-        if (list) list.push(phones);
-        else words.set(word, [phones]);
-      }
-      return words;
-    });
-    dictionaries.set(path, cached);
-    cached.catch(() => dictionaries.delete(path));
-  }
-  return cached;
-}
-
-/** Splits the script into display tokens; a token of punctuation only joins the token before it. */
-export function tokenizeScript(script: string, dictionary: PronunciationDictionary): ScriptToken[] {
-  const tokens: ScriptToken[] = [];
-  for (const raw of script.split(/\s+/)) {
-    if (!raw) continue;
-    const normal = raw.toLowerCase().replace(/[‘’`´]/g, "'");
-    // Only letters, digits and inner apostrophes reach the JSGF grammar and the dictionary: any other
-    // character (`;`, `[`, `:`…) splits the token, so user text can never break the grammar's syntax.
-    const parts = normal
-      .split(/[^\p{L}\p{N}']+/u)
-      .map((p) => p.replace(/^'+|'+$/g, ""))
-      .filter((p) => p !== "");
-    if (parts.length === 0) {
-      const prev = tokens[tokens.length - 1];
-      if (prev) prev.text += ` ${raw}`;
-      else tokens.push({ text: raw, parts: [], inDictionary: false, guessed: false, inGrammar: false });
-      continue;
-    }
-    const inDictionary = parts.every((p) => dictionary.has(p));
-    const inGrammar = inDictionary || parts.every((p) => dictionary.has(p) || guessPronunciation(p) !== "");
-    tokens.push({ text: raw, parts, inDictionary, guessed: !inDictionary && inGrammar, inGrammar });
-  }
-  return tokens;
-}
-
-/** The dictionary pocketsphinx reads for one script: its words' entries, plus guesses for the others. */
-export function buildScriptDictionary(words: Iterable<string>, dictionary: PronunciationDictionary): string {
-  const lines: string[] = [];
-  for (const word of new Set(words)) {
-    const known = dictionary.get(word);
-    if (!known) {
-      lines.push(`${word} ${guessPronunciation(word)}`);
-      continue;
-    }
-    known.forEach((phones, i) => {
-      lines.push(`${i === 0 ? word : `${word}(${i + 1})`} ${phones}`);
-    });
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-/** `#JSGF V1.0; grammar script; public <s> = every morning the keeper …;` */
-export function buildGrammar(words: readonly string[]): string {
-  return `#JSGF V1.0;\ngrammar script;\npublic <s> = ${words.join(" ")};\n`;
-}
-
-/** pocketsphinx's `word start end prob` lines; fillers and sentence marks are skipped, `word(2)` → `word`. */
-export function parseSphinxWords(stdout: string): Word[] {
-  const words: Word[] = [];
-  for (const line of stdout.split("\n")) {
-    const m = /^(\S+)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s+\S+\s*$/.exec(line.trim());
-    if (!m?.[1]) continue;
-    const word = m[1].replace(/\(\d+\)$/, "");
-    if (word.startsWith("<") || word.startsWith("[") || word.startsWith("++")) continue;
-    words.push({ word, start: Number(m[2]), end: Number(m[3]) });
-  }
-  return words;
+  report: AlignmentReport;
 }
 
 export async function alignScript(
@@ -158,168 +90,162 @@ export async function alignScript(
   script: string,
   o: AlignScriptOptions,
 ): Promise<AlignmentResult> {
-  const dictPath = o.dictPath ?? DEFAULT_SPHINX_DICT;
-  const dictionary = await loadDictionary(dictPath);
+  const dictionary = await loadDictionary(o.dictPath ?? DEFAULT_SPHINX_DICT);
   const tokens = tokenizeScript(script, dictionary);
   const warnings: string[] = [];
-  const guessed = tokens.filter((t) => t.guessed).map((t) => t.text);
+  const guessed = tokens.filter((t) => t.guessed.length > 0).map((t) => t.text);
   if (guessed.length > 0) {
     warnings.push(
       `forced alignment: ${guessed.length} script word(s) are not in the pronunciation dictionary; their pronunciation was guessed from the spelling: ${guessed.slice(0, 10).join(", ")}`,
     );
   }
-  const grammarWords = tokens.filter((t) => t.inGrammar).flatMap((t) => t.parts);
-  let recognised: Word[] = [];
+  const pcm = readWavPcm(await readFile(wavPath));
+  const activity = detectVoiceActivity(pcm);
+  const grammarWords = tokens.flatMap((t) => t.forms.flat());
+  const report: AlignmentReport = { pass: "none", passes: [], repaired: 0 };
+  let recognised: SphinxWord[] = [];
   if (grammarWords.length > 0) {
     const base = join(o.workDir, `script-${process.pid}-${Date.now().toString(36)}`);
-    const gram = `${base}.gram`;
-    const dict = `${base}.dict`;
-    await writeFile(gram, buildGrammar(grammarWords));
-    await writeFile(dict, buildScriptDictionary(grammarWords, dictionary));
+    const files = { gram: `${base}.gram`, dict: `${base}.dict`, base };
+    const scriptDictionary = buildScriptDictionary(grammarWords, dictionary);
+    await writeFile(files.gram, buildGrammar(tokens.map((t) => t.forms)));
+    await writeFile(files.dict, scriptDictionary.text);
+    const decoder: DecodeOptions = {
+      pocketsphinxPath: o.pocketsphinxPath ?? DEFAULT_POCKETSPHINX,
+      hmmDir: o.hmmDir,
+      timeoutMs: o.timeoutMs,
+      signal: o.signal,
+    };
     try {
-      for (const beams of BEAM_LADDER) {
-        const { stdout } = await runProcess(
-          o.pocketsphinxPath ?? DEFAULT_POCKETSPHINX,
-          [
-            "-infile",
-            wavPath,
-            "-jsgf",
-            gram,
-            "-dict",
-            dict,
-            ...(o.hmmDir ? ["-hmm", o.hmmDir] : []),
-            "-time",
-            "yes",
-            "-vad_postspeech",
-            "3000",
-            ...beams,
-            "-logfn",
-            "/dev/null",
-          ],
-          {
-            timeoutMs: o.timeoutMs,
-            signal: o.signal,
-            failureCode: "TRANSCRIPTION_FAILED",
-            what: "forced alignment",
-          },
-        );
-        recognised = parseSphinxWords(stdout);
-        if (recognised.length > 0) break;
+      const best = await decodeJudged({ wavPath, pcm, activity, files, scriptDictionary, decoder, report });
+      if (best.recognised.length > 0) {
+        report.repaired = repairImplausible(best.placed, best.problems, activity);
+        recognised = best.recognised.map((w, i) => ({ ...w, ...timesOf(best.placed[i]) }));
       }
     } finally {
-      await Promise.all([rm(gram, { force: true }), rm(dict, { force: true })]);
+      await Promise.all([rm(files.gram, { force: true }), rm(files.dict, { force: true })]);
     }
   }
-  const { words, interpolated } = mapOntoScript(tokens, recognised, o.audioDuration);
+  if (recognised.length === 0) report.pass = "none";
+  const { words, interpolated } = mapOntoScript(tokens, recognised, o.audioDuration, activity);
   if (grammarWords.length > 0 && recognised.length === 0) {
     warnings.push(
-      "forced alignment found no match between the script and the audio; captions are spread evenly",
+      "forced alignment found no match between the script and the audio; captions are spread over the stretches of speech by word length",
     );
   }
-  return { words, warnings, interpolated };
+  return { words, warnings, interpolated, report };
+}
+
+const timesOf = (p: PlacedWord | undefined) => (p ? { start: p.start, end: p.end } : {});
+
+interface Placement {
+  recognised: SphinxWord[];
+  placed: PlacedWord[];
+  problems: AlignmentProblem[];
+}
+
+interface DecodeContext {
+  wavPath: string;
+  pcm: Pcm;
+  activity: VoiceActivity;
+  files: { gram: string; dict: string; base: string };
+  scriptDictionary: ScriptDictionary;
+  decoder: DecodeOptions;
+  report: AlignmentReport;
+}
+
+/** Words a retry window reaches beyond the implausible ones, so it starts and ends on trusted words. */
+const RETRY_MARGIN_WORDS = 2;
+
+/**
+ * The first pass over the whole file; when it is implausible, the retry: the whole file again when
+ * the first pass placed nothing, else only the stretches around its problems, each against the words
+ * the first pass placed there. The retry's placement is kept when the whole alignment is then more
+ * plausible.
+ */
+async function decodeJudged(c: DecodeContext): Promise<Placement> {
+  const [first, wide] = ALIGNMENT_PASSES;
+  const place = (recognised: SphinxWord[]): Placement => {
+    const placed = recognised.map((w) => ({
+      start: w.start,
+      end: w.end,
+      phones: c.scriptDictionary.phones.get(w.word)?.[w.variant] ?? 3,
+    }));
+    // A pass that placed nothing is the least plausible of all.
+    const problems =
+      recognised.length > 0
+        ? judgeAlignment(placed, c.activity)
+        : [{ kind: "unexplained-sound" as const, first: -1, last: 0, seconds: c.activity.duration }];
+    return { recognised, placed, problems };
+  };
+  const note = (name: AlignmentPassName, seconds: number, words: number, p: Placement) => {
+    c.report.passes.push({
+      name,
+      seconds: Number(seconds.toFixed(2)),
+      words,
+      problems: p.problems.length,
+      problemSeconds: Number(problemSeconds(p.problems).toFixed(3)),
+    });
+  };
+  let best = place(await decodeWithGrammar(c.wavPath, c.files.gram, c.files.dict, first.args, c.decoder));
+  note(first.name, c.activity.duration, best.recognised.length, best);
+  c.report.pass = first.name;
+  if (best.problems.length === 0) return best;
+
+  let retried: Placement;
+  if (best.recognised.length === 0) {
+    const again = await decodeWithGrammar(c.wavPath, c.files.gram, c.files.dict, wide.args, c.decoder);
+    retried = place(again);
+    note(wide.name, c.activity.duration, again.length, retried);
+  } else {
+    const { recognised, seconds, words } = await retryWindows(best, c);
+    retried = place(recognised);
+    note(wide.name, seconds, words, retried);
+  }
+  if (problemSeconds(retried.problems) < problemSeconds(best.problems)) {
+    best = retried;
+    c.report.pass = wide.name;
+  }
+  return best;
 }
 
 /**
- * Gives every script token a time: recognised words are matched in order onto the grammar words
- * (the decoder follows the grammar, so normally one-to-one; a short look-ahead tolerates gaps), a
- * token spans its parts, and untimed tokens are interpolated between their timed neighbours.
+ * Decodes again, with the wide settings, each stretch of audio around the first pass's problems,
+ * bounded by the trusted words around it, against a grammar of the words placed there; a window
+ * whose words all come back takes the new times.
  */
-export function mapOntoScript(
-  tokens: readonly ScriptToken[],
-  recognised: readonly Word[],
-  audioDuration: number,
-): { words: Word[]; interpolated: number } {
-  const slots: { token: number; word: string }[] = [];
-  tokens.forEach((t, i) => {
-    if (t.inGrammar) for (const p of t.parts) slots.push({ token: i, word: p });
-  });
-  const times: ({ start: number; end: number } | undefined)[] = tokens.map(() => undefined);
-  let next = 0;
-  for (const r of recognised) {
-    const word = r.word.toLowerCase();
-    for (let k = next; k < Math.min(slots.length, next + 6); k++) {
-      const slot = slots[k];
-      if (slot?.word !== word) continue;
-      const t = times[slot.token];
-      times[slot.token] = t ? { start: t.start, end: r.end } : { start: r.start, end: r.end };
-      next = k + 1;
-      break;
+async function retryWindows(
+  first: Placement,
+  c: DecodeContext,
+): Promise<{ recognised: SphinxWord[]; seconds: number; words: number }> {
+  const [, wide] = ALIGNMENT_PASSES;
+  const recognised = first.recognised.map((w) => ({ ...w }));
+  let seconds = 0;
+  let words = 0;
+  for (const [a, b] of problemRanges(first.problems, recognised.length, RETRY_MARGIN_WORDS)) {
+    const from = recognised[a - 1]?.end ?? 0;
+    const to = recognised[b + 1]?.start ?? c.activity.duration;
+    if (to - from < 0.1) continue;
+    const wav = `${c.files.base}-retry-${a}.wav`;
+    const gram = `${c.files.base}-retry-${a}.gram`;
+    const expected = recognised.slice(a, b + 1);
+    const rate = c.pcm.rate;
+    await writeFile(
+      wav,
+      encodeWavPcm({ rate, samples: c.pcm.samples.subarray(Math.floor(from * rate), Math.ceil(to * rate)) }),
+    );
+    await writeFile(gram, buildGrammar(expected.map((w) => [[w.word]])));
+    try {
+      const again = await decodeWithGrammar(wav, gram, c.files.dict, wide.args, c.decoder);
+      seconds += to - from;
+      words += again.length;
+      if (again.length !== expected.length || again.some((w, k) => w.word !== expected[k]?.word)) continue;
+      again.forEach((w, k) => {
+        recognised[a + k] = { ...w, start: w.start + from, end: w.end + from };
+      });
+    } finally {
+      await Promise.all([rm(wav, { force: true }), rm(gram, { force: true })]);
     }
   }
-  const interpolated = times.filter((t) => t === undefined).length;
-  const filled = interpolate(
-    tokens.map((t) => t.text),
-    times,
-    audioDuration,
-  );
-  return { words: clipWords(filled, Math.max(audioDuration, 0.01)), interpolated };
-}
-
-/** Typical speaking time per character, for placing untimed words at the edges of the audio. */
-const SECONDS_PER_CHAR = 0.07;
-/** Below this many seconds per untimed word, a gap is too small and the previous word shares its time. */
-const MIN_WORD_SECONDS = 0.08;
-
-function interpolate(
-  texts: readonly string[],
-  times: readonly ({ start: number; end: number } | undefined)[],
-  duration: number,
-): Word[] {
-  const out: Word[] = texts.map((word, i) => ({
-    word,
-    start: times[i]?.start ?? -1,
-    end: times[i]?.end ?? -1,
-  }));
-  const weight = (i: number) => Math.max(1, texts[i]?.length ?? 1);
-  let i = 0;
-  while (i < out.length) {
-    if (times[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < out.length && !times[j]) j++;
-    // run [i, j) is untimed; neighbours i-1 and j (if any)
-    const before = i > 0 ? out[i - 1] : undefined;
-    const after = j < out.length ? out[j] : undefined;
-    const chars = Array.from({ length: j - i }, (_, k) => weight(i + k));
-    const need = chars.reduce((a, b) => a + b, 0) * SECONDS_PER_CHAR;
-    let from: number;
-    let to: number;
-    if (before && after) {
-      from = before.end;
-      to = after.start;
-      if (to - from < MIN_WORD_SECONDS * (j - i)) {
-        // Too little room: the previous word gives up part of its span, shared by character count.
-        const shared = [weight(i - 1), ...chars];
-        const total = shared.reduce((a, b) => a + b, 0);
-        const span = Math.max(0, after.start - before.start);
-        before.end = before.start + (span * (shared[0] ?? 1)) / total;
-        from = before.end;
-      }
-    } else if (after) {
-      to = after.start;
-      from = Math.max(0, to - need);
-    } else if (before) {
-      from = before.end;
-      to = Math.min(duration, from + need);
-      if (to <= from) to = from;
-    } else {
-      from = 0;
-      to = duration;
-    }
-    const total = chars.reduce((a, b) => a + b, 0);
-    let at = from;
-    for (let k = i; k < j; k++) {
-      const end = at + ((to - from) * weight(k)) / total;
-      const w = out[k];
-      if (w) {
-        w.start = at;
-        w.end = end;
-      }
-      at = end;
-    }
-    i = j;
-  }
-  return out;
+  return { recognised, seconds, words };
 }

@@ -1,3 +1,4 @@
+import { readMediaFormat } from "../pipeline/media-format.js";
 import { runProcess } from "./run-process.js";
 
 export interface ExtractSpeechAudioOptions {
@@ -11,7 +12,8 @@ export interface ExtractSpeechAudioOptions {
 /**
  * Writes the speech the recognisers read: 16 kHz mono signed 16-bit PCM WAV of one audio source,
  * trimmed like the mix trims it (from the source's beginning, at most `duration` seconds). Times
- * found in this file are relative to where the audio element starts in its scene.
+ * found in this file are relative to where the audio element starts in its scene. The source is
+ * read with the demuxer its content names and the file protocol only, as everywhere else.
  */
 export async function extractSpeechAudio(
   source: string,
@@ -19,6 +21,7 @@ export async function extractSpeechAudio(
   o: ExtractSpeechAudioOptions,
 ): Promise<void> {
   const trim = o.duration !== undefined && Number.isFinite(o.duration) ? ["-t", String(o.duration)] : [];
+  const demuxer = await readMediaFormat(source);
   await runProcess(
     o.ffmpegPath,
     [
@@ -27,6 +30,7 @@ export async function extractSpeechAudio(
       "error",
       "-nostdin",
       "-y",
+      ...["-f", demuxer, "-protocol_whitelist", "file"],
       "-i",
       source,
       ...trim,

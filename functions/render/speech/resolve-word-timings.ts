@@ -7,9 +7,12 @@ import { offsetWords, type Word } from "../../core/captions/word.js";
 import { JobFailure } from "../../core/errors.js";
 import type { ObjectStore } from "../../core/ports/object-store.js";
 import type { SubtitlesElementInput } from "../../core/schema/request-schema.js";
-import { alignScript } from "./align-script.js";
+import { AUTO_LANGUAGE, normaliseLanguage } from "../../core/speech-languages.js";
+import { type AlignmentReport, alignScript } from "./align-script.js";
+import { alignScriptAnyLanguage, type ScriptTimingMethod } from "./align-script-any-language.js";
 import { extractSpeechAudio, wavDurationSeconds } from "./extract-speech-audio.js";
 import { transcribeWhisper } from "./transcribe-whisper.js";
+import { type WhisperModelIdentity, whisperModelIdentity } from "./whisper-model-identity.js";
 import type { WhisperPaths } from "./whisper-paths.js";
 
 /** The narration a subtitles element captions: one fetched audio source placed in its scene. */
@@ -23,6 +26,8 @@ export interface NarrationAudio {
    * undefined = the whole source.
    */
   duration?: number | undefined;
+  /** The audio element's `language`, used when the subtitles element gives none. */
+  language?: string | undefined;
 }
 
 export interface ResolveWordTimingsDeps {
@@ -37,7 +42,12 @@ export interface ResolveWordTimingsDeps {
   signal?: AbortSignal | undefined;
 }
 
-export type WordTimingEngine = "given" | "pocketsphinx" | "whisper";
+/**
+ * How the words were timed: as given; forced alignment of the script (English); whisper.cpp's
+ * recognition; a script in another language matched onto whisper's words, or spread over the
+ * stretches of speech when nothing recognised it.
+ */
+export type WordTimingEngine = "given" | "pocketsphinx" | "whisper" | ScriptTimingMethod;
 
 export interface ResolvedWordTimings {
   /** Relative to the SCENE start (audio time + `audio.offset`), ready for `buildAssDocument`. */
@@ -50,18 +60,35 @@ export interface ResolvedWordTimings {
 }
 
 /** The version of the cached JSON; bump when the result for the same inputs would change. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const ALIGN_MODEL = "pocketsphinx-en-us";
 
+/** What a cached result holds besides the words. */
+interface CacheEntry {
+  version: number;
+  engine: WordTimingEngine;
+  /** The aligner's model, or the whisper model file's sha256. */
+  model: string;
+  /** The language whisper transcribed (asked for or detected). */
+  language?: string;
+  words: Word[];
+  warnings: string[];
+  /** Forced alignment: which decoder pass won and what the plausibility check found. */
+  alignment?: AlignmentReport;
+}
+
 /**
- * Word timings for one subtitles element and one narration audio (SPEC §6 step 2):
+ * Word timings for one subtitles element and one narration audio:
  * `words` given → used as is (validated: ordered, non-overlapping, inside the audio);
- * `text` given → forced alignment of the script (pocketsphinx); else → whisper.cpp.
+ * `text` given → forced alignment of the script (pocketsphinx) when it is English, else the script
+ * matched onto whisper's recognition or spread over the speech (see `alignScriptAnyLanguage`);
+ * else → whisper.cpp in the element's (or the audio's) `language`, detected when not given.
  *
  * Given words and recogniser output are times in the audio; the result is moved by `audio.offset`
  * into scene time. Recogniser results are cached in the object store under
- * `cache/words/<sha256(audio bytes + trim + engine + model + text)>.json`, so a re-render (or the
- * same narration in another job) skips extraction and recognition.
+ * `cache/words/<sha256(audio bytes + trim + route + model + language + text)>.json`, where the
+ * model is the whisper model file's sha256 (the aligner's name for pocketsphinx), so a re-render (or
+ * the same narration in another job) skips extraction and recognition, and another model does not.
  */
 export async function resolveWordTimings(
   element: SubtitlesElementInput,
@@ -88,16 +115,29 @@ export async function resolveWordTimings(
     };
   }
 
-  const engine: WordTimingEngine = element.text ? "pocketsphinx" : "whisper";
-  const model = engine === "whisper" ? deps.whisper.model : ALIGN_MODEL;
-  const language = element.language ?? "en";
-  const cacheKey = `cache/words/${await hashInputs(audio, engine, model, element.text ?? "", language)}.json`;
+  const language = normaliseLanguage(element.language ?? audio.language ?? AUTO_LANGUAGE) ?? AUTO_LANGUAGE;
+  const route = !element.text
+    ? "whisper"
+    : alignsAsEnglish(language, element.text)
+      ? "pocketsphinx"
+      : "script";
+  // Transcription keys on the model file's content; a missing model fails here, before any cache
+  // read, so another model's (or no model's) words are never served. A script in another language
+  // uses whisper when a model is there and spreads the script over the speech when not.
+  const identity =
+    route === "whisper"
+      ? await whisperModelIdentity(deps.whisper.modelPath)
+      : route === "script"
+        ? await whisperModelIdentity(deps.whisper.modelPath).catch(() => undefined)
+        : undefined;
+  const model = route === "pocketsphinx" ? ALIGN_MODEL : (identity?.sha256 ?? "none");
+  const cacheKey = `cache/words/${await hashInputs(audio, route, model, element.text ?? "", language)}.json`;
 
   const hit = await readCache(deps.store, cacheKey);
   if (hit)
     return {
       words: offsetWords(hit.words, audio.offset),
-      engine,
+      engine: hit.engine,
       cacheKey,
       cached: true,
       warnings: hit.warnings,
@@ -116,47 +156,90 @@ export async function resolveWordTimings(
       signal: deps.signal,
     });
     const audioDuration = wavDurationSeconds(await readFile(wav));
-    const warnings: string[] = [];
-    let words: Word[];
-    if (element.text) {
-      if (!language.toLowerCase().startsWith("en")) {
-        warnings.push(`forced alignment has an English model only; aligning the "${language}" script anyway`);
-      }
-      const result = await alignScript(wav, element.text, {
-        ...deps.align,
-        workDir: deps.workDir,
-        audioDuration,
-        timeoutMs: deps.timeoutMs,
-        signal: deps.signal,
+    const common = { workDir: deps.workDir, audioDuration, timeoutMs: deps.timeoutMs, signal: deps.signal };
+    const threads = deps.whisper.threads ? { threads: deps.whisper.threads } : {};
+    let entry: CacheEntry;
+    if (route === "pocketsphinx") {
+      const result = await alignScript(wav, element.text ?? "", { ...deps.align, ...common });
+      entry = {
+        version: CACHE_VERSION,
+        engine: "pocketsphinx",
+        model,
+        words: result.words,
+        warnings: result.warnings,
+        alignment: result.report,
+      };
+    } else if (route === "script") {
+      const result = await alignScriptAnyLanguage(wav, element.text ?? "", {
+        ...common,
+        language,
+        ...(identity
+          ? {
+              whisper: {
+                binary: deps.whisper.binary,
+                modelPath: deps.whisper.modelPath,
+                identity,
+                ...threads,
+              },
+            }
+          : {}),
       });
-      words = result.words;
-      warnings.push(...result.warnings);
+      entry = { version: CACHE_VERSION, engine: result.method, model, language, ...result };
     } else {
-      words = await transcribeWhisper(wav, {
+      const result = await transcribeWhisper(wav, {
         binary: deps.whisper.binary,
         modelPath: deps.whisper.modelPath,
-        ...(deps.whisper.threads ? { threads: deps.whisper.threads } : {}),
-        workDir: deps.workDir,
+        ...threads,
+        ...common,
         language,
-        audioDuration,
-        timeoutMs: deps.timeoutMs,
-        signal: deps.signal,
       });
+      entry = {
+        version: CACHE_VERSION,
+        engine: "whisper",
+        model,
+        language: result.language,
+        words: result.words,
+        warnings: englishOnlyWarning(identity, language, deps.whisper.model),
+      };
     }
-    await deps.store.putText(
+    await deps.store.putText(cacheKey, JSON.stringify(entry), "application/json");
+    return {
+      words: offsetWords(entry.words, audio.offset),
+      engine: entry.engine,
       cacheKey,
-      JSON.stringify({ version: CACHE_VERSION, engine, model, words, warnings }),
-      "application/json",
-    );
-    return { words: offsetWords(words, audio.offset), engine, cacheKey, cached: false, warnings };
+      cached: false,
+      warnings: entry.warnings,
+    };
   } finally {
     await rm(wav, { force: true });
   }
 }
 
+/**
+ * Whether a script goes to the English forced aligner: its language is English, or not given and
+ * the script is written in the English alphabet (so a German or Spanish script needs its `language`).
+ */
+export function alignsAsEnglish(language: string, script: string): boolean {
+  if (language !== AUTO_LANGUAGE) return language === "en";
+  const letters = script.match(/\p{L}/gu) ?? [];
+  const ascii = letters.filter((c) => /[a-z]/i.test(c)).length;
+  return letters.length === 0 || ascii >= 0.9 * letters.length;
+}
+
+function englishOnlyWarning(
+  identity: WhisperModelIdentity | undefined,
+  language: string,
+  model: string,
+): string[] {
+  if (!identity || identity.multilingual || language === "en" || language === AUTO_LANGUAGE) return [];
+  return [
+    `speech recognition: the whisper model "${model}" is English-only, so the "${language}" speech was transcribed as English; use a multilingual model (VIDEOCRAFT_TRANSCRIPTION_MODEL=base)`,
+  ];
+}
+
 async function hashInputs(
   audio: NarrationAudio,
-  engine: WordTimingEngine,
+  engine: string,
   model: string,
   text: string,
   language: string,
@@ -169,16 +252,13 @@ async function hashInputs(
   return hash.digest("hex");
 }
 
-async function readCache(
-  store: ObjectStore,
-  key: string,
-): Promise<{ words: Word[]; warnings: string[] } | undefined> {
+async function readCache(store: ObjectStore, key: string): Promise<CacheEntry | undefined> {
   const text = await store.getText(key);
   if (!text) return undefined;
   try {
-    const json = JSON.parse(text) as { version?: number; words?: Word[]; warnings?: string[] };
-    if (json.version !== CACHE_VERSION || !Array.isArray(json.words)) return undefined;
-    return { words: json.words, warnings: json.warnings ?? [] };
+    const json = JSON.parse(text) as Partial<CacheEntry>;
+    if (json.version !== CACHE_VERSION || !Array.isArray(json.words) || !json.engine) return undefined;
+    return { ...json, words: json.words, engine: json.engine, warnings: json.warnings ?? [] } as CacheEntry;
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@ import { clipWords } from "../../core/captions/clip-words.js";
 import type { Word } from "../../core/captions/word.js";
 import { JobFailure } from "../../core/errors.js";
 import { runProcess } from "./run-process.js";
+import { missingWhisperModel } from "./whisper-model-identity.js";
 
 export interface TranscribeWhisperOptions {
   /** whisper.cpp's `whisper-cli` (see `resolveWhisperPaths`). */
@@ -12,7 +13,7 @@ export interface TranscribeWhisperOptions {
   modelPath: string;
   /** Where whisper-cli writes its JSON; a job work directory. */
   workDir: string;
-  /** Language code, e.g. `en` (the subtitles element's `language`). */
+  /** whisper's language code (`de`), or `auto` (the default) to detect it from the speech. */
   language?: string;
   /** Threads for the one whisper process of a job; default all of the function's CPUs. */
   threads?: number;
@@ -22,18 +23,25 @@ export interface TranscribeWhisperOptions {
   signal?: AbortSignal | undefined;
 }
 
+export interface Transcription {
+  words: Word[];
+  /** The language whisper transcribed: the one asked for, or the one it detected. */
+  language: string;
+}
+
 /**
  * Speech recognition with word-level times: runs whisper.cpp's CLI in its one-word-per-segment
  * mode (`-ml 1 -sow`, token timestamps on) with full JSON output (`-ojf`), and turns the segments into
- * words that are ordered, non-overlapping and inside the audio. A missing model file or binary and a
- * non-zero exit fail the job with TRANSCRIPTION_FAILED.
+ * words that are ordered, non-overlapping and inside the audio. An English-only model transcribes
+ * English whatever the language asked for (whisper-cli ignores `-l` for it, and says "en"). A missing
+ * model file or binary and a non-zero exit fail the job with TRANSCRIPTION_FAILED.
  */
-export async function transcribeWhisper(wavPath: string, o: TranscribeWhisperOptions): Promise<Word[]> {
+export async function transcribeWhisper(
+  wavPath: string,
+  o: TranscribeWhisperOptions,
+): Promise<Transcription> {
   await access(o.modelPath).catch(() => {
-    throw new JobFailure(
-      "TRANSCRIPTION_FAILED",
-      `no whisper model at ${o.modelPath}; run \`npm run whisper:model -- base.en\` or set VIDEOCRAFT_WHISPER_MODEL_PATH`,
-    );
+    throw missingWhisperModel(o.modelPath);
   });
   await access(o.binary).catch(() => {
     throw new JobFailure(
@@ -50,7 +58,7 @@ export async function transcribeWhisper(wavPath: string, o: TranscribeWhisperOpt
     "-t",
     String(o.threads ?? availableParallelism()),
     "-l",
-    o.language ?? "en",
+    o.language ?? "auto",
     "-ml",
     "1",
     "-sow",
@@ -69,13 +77,17 @@ export async function transcribeWhisper(wavPath: string, o: TranscribeWhisperOpt
     const raw = await readFile(jsonPath, "utf8").catch(() => {
       throw new JobFailure("TRANSCRIPTION_FAILED", "whisper.cpp exited without writing its JSON output");
     });
-    return parseWhisperJson(raw, o.audioDuration);
+    return {
+      words: parseWhisperJson(raw, o.audioDuration),
+      language: (JSON.parse(raw) as WhisperJson).result?.language ?? o.language ?? "auto",
+    };
   } finally {
     await rm(jsonPath, { force: true });
   }
 }
 
 interface WhisperJson {
+  result?: { language?: string };
   transcription?: { offsets?: { from?: number; to?: number }; text?: string }[];
 }
 

@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { signWebhookBody, WEBHOOK_HEADERS } from "../../core/jobs/webhook-payload.js";
-import { isForbiddenAddress } from "../pipeline/address-policy.js";
+import { isForbiddenAddress } from "../../core/schema/address-policy.js";
 import type { Resolver } from "../pipeline/safe-fetch.js";
 
 /**

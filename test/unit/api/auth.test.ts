@@ -36,19 +36,39 @@ describe("API auth", () => {
     expect(basic.status).toBe(401);
   });
 
-  it("answers health without a key, under both base paths", async () => {
+  it("keeps /v1 to header forms: no raw Authorization, no key in the URL", async () => {
     const api = createTestApi();
-    for (const path of ["/v1/health", "/api/v1/health"]) {
-      const res = await api.call({ path, auth: false });
-      expect(res.status).toBe(200);
-      expect(res.json).toEqual({ status: "ok", version: api.config.version });
-      expect(res.headers["content-type"]).toBe("application/json");
+    const raw = await api.call({ path: "/v1/jobs", auth: false, headers: { Authorization: API_KEY } });
+    expect(raw.status).toBe(401);
+    const query = await api.call({ path: "/v1/jobs", auth: false, query: { api_key: API_KEY } });
+    expect(query.status).toBe(401);
+    expect(query.json.error.message).toContain("x-api-key or Authorization: Bearer");
+  });
+
+  it("accepts every configured key (VIDEOCRAFT_API_KEYS) and still refuses others", async () => {
+    const extra = ["e".repeat(16), "f".repeat(30)];
+    const api = createTestApi({ env: { VIDEOCRAFT_API_KEYS: extra.join(", ") } });
+    for (const key of [API_KEY, ...extra]) {
+      expect((await api.call({ path: "/v1/jobs", auth: false, headers: { "x-api-key": key } })).status).toBe(
+        200,
+      );
     }
+    expect(
+      (await api.call({ path: "/v1/jobs", auth: false, headers: { "x-api-key": "g".repeat(16) } })).status,
+    ).toBe(401);
+  });
+
+  it("answers health without a key", async () => {
+    const api = createTestApi();
+    const res = await api.call({ path: "/v1/health", auth: false });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ status: "ok", version: api.config.version });
+    expect(res.headers["content-type"]).toBe("application/json");
   });
 
   it("leaves auth to API Gateway in gateway mode", async () => {
     const api = createTestApi({ env: { VIDEOCRAFT_AUTH: "gateway" } });
-    expect((await api.call({ path: "/v1/jobs", auth: false })).status).toBe(200);
+    expect((await api.call({ path: "/v1/jobs", auth: false, apiKeyId: "abc123" })).status).toBe(200);
   });
 
   it("never logs the key", async () => {

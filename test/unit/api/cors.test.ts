@@ -15,7 +15,9 @@ describe("CORS", () => {
     expect(responses.map((r) => r.status)).toEqual([200, 400, 401, 404, 405]);
     for (const res of responses) {
       expect(res.headers["Access-Control-Allow-Origin"]).toBe("*");
-      expect(res.headers["Access-Control-Expose-Headers"]).toBe("x-request-id, location");
+      expect(res.headers["Access-Control-Expose-Headers"]).toBe(
+        "x-request-id, location, content-length, content-disposition",
+      );
       expect(res.headers.Vary).toBeUndefined();
       expect(res.headers["x-request-id"]).toBeTruthy();
     }

@@ -48,15 +48,14 @@ describe("GET /v1/jobs/{id}", () => {
     expect(res.json.duration_seconds).toBe(2);
   });
 
-  it("is 404 for an unknown or malformed id, and serves VideoCraft's /status path", async () => {
+  it("is 404 for an unknown or malformed id, and takes a lower-cased id", async () => {
     const api = createTestApi();
     const id = await api.createJob();
     expect((await api.call({ path: "/v1/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV" })).status).toBe(404);
     const bad = await api.call({ path: "/v1/jobs/..%2F..%2Fsecret" });
     expect(bad.status).toBe(404);
     expect(bad.json.error.code).toBe("NOT_FOUND");
-    expect((await api.call({ path: `/api/v1/jobs/${id}/status` })).json.id).toBe(id);
-    expect((await api.call({ path: `/api/v1/jobs/${id.toLowerCase()}` })).json.id).toBe(id);
+    expect((await api.call({ path: `/v1/jobs/${id.toLowerCase()}` })).json.id).toBe(id);
   });
 });
 
@@ -80,7 +79,7 @@ describe("GET /v1/jobs", () => {
 
     const failed = await api.call({ path: "/v1/jobs", query: { status: "failed" } });
     expect(failed.json.jobs.map((j: { id: string }) => j.id)).toEqual([ids[3], ids[1]]);
-    const all = await api.call({ path: "/api/v1/jobs" });
+    const all = await api.call({ path: "/v1/jobs" });
     expect(all.json.jobs).toHaveLength(5);
     expect(all.json).not.toHaveProperty("next_cursor");
   });

@@ -53,8 +53,15 @@ describe("GET /v1/openapi.json", () => {
       expect(op["x-undocumented"], `${route.method} ${route.pattern} is marked undocumented`).toBe(undefined);
       expect(Object.keys(op.responses).length).toBeGreaterThan(0);
       ids.push(op.operationId);
-      // Public routes opt out of the global security requirement; the rest inherit it.
-      expect(op.security).toEqual(route.definition.public ? [] : undefined);
+      // Public routes opt out of the global security requirement; ours inherit it; VideoCraft's
+      // list the four forms its server accepts.
+      expect(op.security).toEqual(
+        route.definition.public
+          ? []
+          : op.tags[0] === "videocraft"
+            ? [{ bearer: [] }, { rawAuthorization: [] }, { apiKey: [] }, { apiKeyQuery: [] }]
+            : undefined,
+      );
       // Each {param} of the path is declared as a required path parameter.
       for (const [, name] of route.pattern.matchAll(/\{(\w+)\}/g)) {
         expect(op.parameters).toContainEqual(expect.objectContaining({ name, in: "path", required: true }));
@@ -92,5 +99,29 @@ describe("GET /v1/openapi.json", () => {
       "#/components/schemas/WebhookPayload",
     );
     expect(doc.info.version).toBe("1.2.3");
+  });
+
+  it("documents VideoCraft's routes under their own tag, with VideoCraft's error body and download media", () => {
+    const vc = ROUTES.filter((r) => r.pattern.startsWith("/api/v1/") || !r.pattern.startsWith("/v1/"));
+    const ours = [
+      "/api/v1/schema",
+      "/api/v1/openapi.json",
+      "/api/v1/metrics",
+      "/studio",
+      "/studio/assets/{file}",
+    ];
+    for (const route of vc.filter((r) => !ours.includes(r.pattern))) {
+      const op = doc.paths[route.pattern][route.method.toLowerCase()];
+      expect(op.tags, `${route.method} ${route.pattern}`).toEqual(["videocraft"]);
+    }
+    expect(doc.tags.map((t: { name: string }) => t.name)).toContain("videocraft");
+    const create = doc.paths["/api/v1/videos"].post;
+    expect(create.responses["400"].content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/VideoCraftError",
+    );
+    expect(doc.paths["/api/v1/download/{id}"].get.responses["200"].content).toHaveProperty("video/mp4");
+    expect(doc.components.securitySchemes.apiKeyQuery).toEqual(
+      expect.objectContaining({ type: "apiKey", in: "query", name: "api_key" }),
+    );
   });
 });

@@ -1,4 +1,6 @@
+import { buffer } from "node:stream/consumers";
 import { createApiHandler } from "../../../functions/api/create-api-handler.js";
+import { isStreamed } from "../../../functions/api/http-response.js";
 import { loadConfig } from "../../../functions/core/config.js";
 import type { JobRecord } from "../../../functions/core/jobs/job-record.js";
 import { JobStore } from "../../../functions/core/jobs/job-store.js";
@@ -51,7 +53,13 @@ export const minimalProject = (seconds = 2) => ({
  * does; `call` adds the API key unless told not to.
  */
 export function createTestApi(
-  options: { store?: ObjectStore; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    store?: ObjectStore;
+    env?: Record<string, string>;
+    clock?: Clock;
+    downloads?: "stream" | "redirect";
+    maxStreamedBytes?: number;
+  } = {},
 ) {
   const config = loadConfig({
     VIDEOCRAFT_BUCKET: "videocraft-test",
@@ -69,14 +77,23 @@ export function createTestApi(
     apiDeps(
       config,
       { store, renderQueue: queue, renderQueueDepth: queue },
-      { clock, log, metrics, metricsReader: metrics, probeSources: sourceHeadProber({ config, store }) },
+      {
+        clock,
+        log,
+        metrics,
+        metricsReader: metrics,
+        probeSources: sourceHeadProber({ config, store }),
+        ...(options.downloads ? { downloads: options.downloads } : {}),
+        ...(options.maxStreamedBytes !== undefined ? { maxStreamedBytes: options.maxStreamedBytes } : {}),
+      },
     ),
   );
 
   async function call(init: ApiEventInit & { auth?: false }): Promise<TestResponse> {
     const headers = init.auth === false ? (init.headers ?? {}) : { "x-api-key": API_KEY, ...init.headers };
     const res = await handler(apiEvent({ ...init, headers }), lambdaContext);
-    const text = res.body ?? "";
+    // A streamed body (a download) is read out, as the HTTP server would send it.
+    const text = isStreamed(res) ? (await buffer(res.stream)).toString("latin1") : (res.body ?? "");
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;

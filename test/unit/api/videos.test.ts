@@ -29,12 +29,6 @@ describe("GET /v1/videos/{id}", () => {
     expect(res.json.expires_at).toBeTruthy();
   });
 
-  it("serves VideoCraft's /api/v1/download/{id}", async () => {
-    const api = createTestApi();
-    const id = await completedJob(api);
-    expect((await api.call({ path: `/api/v1/download/${id}` })).status).toBe(302);
-  });
-
   it("is 409 naming the status while the job is not completed, 404 when unknown", async () => {
     const api = createTestApi();
     const id = await api.createJob();

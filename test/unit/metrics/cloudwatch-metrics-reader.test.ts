@@ -53,13 +53,16 @@ function cannedClient(answers: string[]) {
   return { client, requests };
 }
 
+/** A deployed stack's own namespace: the reader must ask for it, not another stack's. */
+const NAMESPACE = "VideoCraft/Prod";
+
 const NOW = new Date("2025-03-04T04:04:30.000Z");
 const HOUR_AGO = new Date(NOW.getTime() - 3600_000);
 
 describe("CloudWatch metrics reader", () => {
   it("asks GetMetricData for p50/p95/SampleCount and failure sums over one period, then reads the answer", async () => {
     const { client, requests } = cannedClient([RECORDED, ACTIVE]);
-    const figures = await new CloudWatchMetricsReader(client).read({ start: HOUR_AGO, end: NOW });
+    const figures = await new CloudWatchMetricsReader(client, NAMESPACE).read({ start: HOUR_AGO, end: NOW });
 
     expect(figures).toEqual({
       requests: { p50_ms: 41.73, p95_ms: 212.4, count: 1520 },
@@ -95,7 +98,7 @@ describe("CloudWatch metrics reader", () => {
       stat: "p50",
       dims: undefined,
       period: 3600,
-      ns: "VideoCraft",
+      ns: NAMESPACE,
     });
     expect(stat("req_p95")).toMatchObject({ name: "RequestDuration", stat: "p95" });
     expect(stat("req_n")).toMatchObject({ name: "RequestDuration", stat: "SampleCount" });
@@ -111,14 +114,17 @@ describe("CloudWatch metrics reader", () => {
       });
     }
     expect(queries.size).toBe(7 + READ_FAILURE_CODES.length);
-    for (const q of queries.values()) expect(q.Id).toMatch(/^[a-z][a-zA-Z0-9_]*$/);
+    for (const q of queries.values()) {
+      expect(q.Id).toMatch(/^[a-z][a-zA-Z0-9_]*$/);
+      expect(q.MetricStat.Metric.Namespace).toBe(NAMESPACE);
+    }
 
     // ActiveJobs: per-minute sums over the last three whole minutes, newest first.
     expect(active.body.MetricDataQueries).toEqual([
       {
         Id: "active",
         MetricStat: {
-          Metric: { Namespace: "VideoCraft", MetricName: "ActiveJobs" },
+          Metric: { Namespace: NAMESPACE, MetricName: "ActiveJobs" },
           Period: 60,
           Stat: "Sum",
         },
@@ -133,7 +139,7 @@ describe("CloudWatch metrics reader", () => {
   it("reports null percentiles and zero counts when CloudWatch has no data", async () => {
     const empty = JSON.stringify({ MetricDataResults: [], Messages: [] });
     const { client } = cannedClient([empty, empty]);
-    const figures = await new CloudWatchMetricsReader(client).read({
+    const figures = await new CloudWatchMetricsReader(client, NAMESPACE).read({
       start: new Date(NOW.getTime() - 14 * 86_400_000),
       end: NOW,
     });
@@ -154,7 +160,7 @@ describe("CloudWatch metrics reader", () => {
     });
     const empty = JSON.stringify({ MetricDataResults: [] });
     const { client, requests } = cannedClient([page1, page2, empty]);
-    const figures = await new CloudWatchMetricsReader(client).read({ start: HOUR_AGO, end: NOW });
+    const figures = await new CloudWatchMetricsReader(client, NAMESPACE).read({ start: HOUR_AGO, end: NOW });
     expect(figures.requests.count).toBe(15);
     expect(requests[1]?.body.NextToken).toBe("page-2");
   });

@@ -7,6 +7,7 @@ import {
   inputsOf,
   MUSIC,
   plan,
+  readsSource,
   SILENT_VIDEO,
   VIDEO,
   VOICE,
@@ -94,7 +95,7 @@ describe("audio mix", () => {
     });
     const inputs = inputsOf(p.audio);
     expect(inputs).toHaveLength(2);
-    expect(inputs[1]).toEqual(["-stream_loop", "-1", "-t", "1.5", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(inputs[1]).toEqual(["-stream_loop", "-1", "-t", "1.5", ...readsSource(VIDEO)]);
     expect(chainOf(graphOf(p.audio), 1, "a")).toContain("volume=1,adelay=500|500");
   });
 
@@ -113,19 +114,12 @@ describe("audio mix", () => {
       elements: [{ type: "audio", src: MUSIC, volume: 0.3 }],
       scenes: [{ duration: 10, elements: [{ type: "image", src: IMAGE }] }],
     });
-    expect(inputsOf(long.audio)[1]).toEqual(["-t", "10", "-i", "/work/job-1/src-music.mp3"]);
+    expect(inputsOf(long.audio)[1]).toEqual(["-t", "10", ...readsSource(MUSIC)]);
     expect(chainOf(graphOf(long.audio), 1, "a")).toContain("volume=0.3,adelay=0|0");
     const short = plan({
       elements: [{ type: "audio", src: VOICE }],
       scenes: [{ duration: 10, elements: [{ type: "image", src: IMAGE }] }],
     });
-    expect(inputsOf(short.audio)[1]).toEqual([
-      "-stream_loop",
-      "-1",
-      "-t",
-      "10",
-      "-i",
-      "/work/job-1/src-voice.mp3",
-    ]);
+    expect(inputsOf(short.audio)[1]).toEqual(["-stream_loop", "-1", "-t", "10", ...readsSource(VOICE)]);
   });
 });

@@ -126,12 +126,12 @@ describe("buildRenderPlan", () => {
     ).toThrow(/absolute/);
   });
 
-  it("takes the poster one second in, or mid-way through a shorter video", () => {
+  it("takes the poster one second in, or mid-way through a shorter video (seeking half a frame early)", () => {
     const p = plan(twoScenes);
     expect(p.poster.args).toEqual([
       ...BASE,
       "-ss",
-      "1",
+      "0.98",
       "-i",
       `${WORK}/output.mp4`,
       "-frames:v",
@@ -141,7 +141,21 @@ describe("buildRenderPlan", () => {
       `${WORK}/poster.jpg`,
     ]);
     const short = plan({ scenes: [{ duration: 1.2, elements: [{ type: "image", src: IMAGE }] }] });
-    expect(argAfter(short.poster, "-ss")).toBe("0.6");
+    expect(argAfter(short.poster, "-ss")).toBe("0.583333");
+  });
+
+  it.each([
+    [1, 1, "0"],
+    [30, 0.03, "0"],
+    [30, 0.1, "0.016667"],
+    [6, 2 / 6, "0.083333"],
+    [25, 1.5, "0.74"],
+    [2, 3, "0.75"],
+  ])("takes the poster from a frame that exists (fps %d, %d s → -ss %s)", (fps, duration, at) => {
+    const p = plan({ fps, scenes: [{ duration, elements: [{ type: "image", src: IMAGE }] }] });
+    expect(argAfter(p.poster, "-ss")).toBe(at);
+    // The first frame at or after the seek is one the video has.
+    expect(Math.ceil(Number(at) * p.fps)).toBeLessThanOrEqual(p.totalFrames - 1);
   });
 
   it("warns once per subtitles element, global and per scene, naming its path", () => {

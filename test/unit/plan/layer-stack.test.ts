@@ -6,6 +6,8 @@ const layer = (at: string): Layer => ({
   at,
   inputArgs: ["-i", at],
   filters: [],
+  decoded: { width: 1, height: 1, still: true, scale: 1 },
+  drawn: { width: 1, height: 1 },
   overlay: { x: 0, y: 0, from: 0, to: 1, eofAction: "pass" },
 });
 const entry = (

@@ -23,6 +23,7 @@ export const MUSIC = "https://example.com/music.mp3";
 function info(path: string, o: Partial<SourceInfo>): SourceInfo {
   return {
     path,
+    format: path.endsWith(".png") ? "png_pipe" : path.endsWith(".mp3") ? "mp3" : "mov",
     durationSeconds: undefined,
     hasVideo: false,
     hasAudio: false,
@@ -57,6 +58,13 @@ export function plan(body: unknown, preset = "veryfast", crf = 23): RenderPlan {
   return buildRenderPlan(project(body), SOURCES, { workDir: WORK, encoder: { preset, crf } });
 }
 
+/** The input options that read a fixture source: its probed demuxer, the file protocol only, its path. */
+export function readsSource(src: string): string[] {
+  const info = SOURCES.get(src);
+  if (!info) throw new Error(`no fixture source ${src}`);
+  return ["-f", info.format, "-protocol_whitelist", "file", "-i", info.path];
+}
+
 /** The value following `flag` (first occurrence). */
 export function argAfter(cmd: FfmpegCommand, flag: string): string | undefined {
   const i = cmd.args.indexOf(flag);
@@ -87,16 +95,34 @@ export function inputsOf(cmd: FfmpegCommand): string[][] {
   return inputs;
 }
 
-/** The `[n:v]…[ln]` chain for input n of a segment graph. */
-export function chainOf(graph: string, input: number, kind: "v" | "a" = "v"): string {
-  const part = graph.split(";").find((p) => p.startsWith(`[${input}:${kind}]`));
-  if (!part) throw new Error(`no chain for input ${input} in ${graph}`);
+/**
+ * The chain that prepares layer n of a segment graph (`[…]…[ln]`, bottom layer is 1), or for
+ * `kind` "a" the chain of input n of the audio mix (`[n:a]…`).
+ */
+export function chainOf(graph: string, n: number, kind: "v" | "a" = "v"): string {
+  const parts = graph.split(";");
+  const part =
+    kind === "v" ? parts.find((p) => p.endsWith(`[l${n}]`)) : parts.find((p) => p.startsWith(`[${n}:a]`));
+  if (!part) throw new Error(`no chain for ${kind === "v" ? "layer" : "input"} ${n} in ${graph}`);
   return part;
 }
 
-/** Paths of the layer inputs of a segment, bottom first (input 0 is the colour). */
+/** The input each layer of a segment draws from, bottom first (through `split` when layers share one). */
+export function layerInputs(cmd: FfmpegCommand): number[] {
+  const parts = graphOf(cmd).split(";");
+  const inputs: number[] = [];
+  for (let n = 1; ; n++) {
+    const chain = parts.find((p) => p.endsWith(`[l${n}]`));
+    if (!chain) return inputs;
+    const label = /^\[([^\]]+)\]/.exec(chain)?.[1] ?? "";
+    const direct = /^(\d+):v$/.exec(label)?.[1];
+    const shared = /^d(\d+)_\d+$/.exec(label)?.[1];
+    inputs.push(Number(direct ?? shared));
+  }
+}
+
+/** Paths of the sources of a segment's layers, bottom first (input 0 is the colour). */
 export function layerPaths(cmd: FfmpegCommand): string[] {
-  return inputsOf(cmd)
-    .slice(1)
-    .map((i) => i.at(-1) as string);
+  const inputs = inputsOf(cmd);
+  return layerInputs(cmd).map((i) => inputs[i]?.at(-1) as string);
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { argAfter, chainOf, graphOf, IMAGE, inputsOf, plan, SILENT_VIDEO, VIDEO } from "./plan-fixtures.js";
+import {
+  argAfter,
+  chainOf,
+  graphOf,
+  IMAGE,
+  inputsOf,
+  plan,
+  readsSource,
+  SILENT_VIDEO,
+  VIDEO,
+} from "./plan-fixtures.js";
 
 describe("scene video layer", () => {
   it("shows the clip in its window: shifted timestamps, enable between(t,start,end), eof pass", () => {
@@ -15,7 +25,7 @@ describe("scene video layer", () => {
     const g = graphOf(cmd);
     expect(chainOf(g, 1)).toContain("setpts=PTS-STARTPTS+1/TB");
     expect(g).toContain("[0:v][l1]overlay=x=0:y=0:enable='between(t,1,3)':eof_action=pass[s1]");
-    expect(inputsOf(cmd)[1]).toEqual(["-stream_loop", "-1", "-t", "2", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(inputsOf(cmd)[1]).toEqual(["-stream_loop", "-1", "-t", "2", ...readsSource(VIDEO)]);
   });
 
   it("defaults to the full frame at x,y with cover, looping, for the rest of the scene", () => {
@@ -29,7 +39,7 @@ describe("scene video layer", () => {
       /^\[1:v\]scale=640:360:force_original_aspect_ratio=increase,crop=640:360,setsar=1/,
     );
     expect(graphOf(cmd)).toContain("enable='between(t,1.5,4)'");
-    expect(inputsOf(cmd)[1]).toEqual(["-stream_loop", "-1", "-t", "2.5", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(inputsOf(cmd)[1]).toEqual(["-stream_loop", "-1", "-t", "2.5", ...readsSource(VIDEO)]);
   });
 
   it("keeps the source aspect when only one side is given", () => {
@@ -46,7 +56,7 @@ describe("scene video layer", () => {
     const p = plan({
       scenes: [{ duration: 5, elements: [{ type: "video", src: SILENT_VIDEO, loop: false }] }],
     });
-    expect(inputsOf(p.scenes[0]!.command)[1]).toEqual(["-t", "5", "-i", "/work/job-1/src-silent.mp4"]);
+    expect(inputsOf(p.scenes[0]!.command)[1]).toEqual(["-t", "5", ...readsSource(SILENT_VIDEO)]);
   });
 
   it("clips a window that would run past the scene end", () => {
@@ -88,9 +98,9 @@ describe("global background video", () => {
       ],
     });
     const bg = (i: number) => inputsOf(p.scenes[i]!.command)[1];
-    expect(bg(0)).toEqual(["-stream_loop", "-1", "-t", "3.5", "-i", "/work/job-1/src-clip.mp4"]);
-    expect(bg(1)).toEqual(["-stream_loop", "-1", "-ss", "3.5", "-t", "4", "-i", "/work/job-1/src-clip.mp4"]);
-    expect(bg(2)).toEqual(["-stream_loop", "-1", "-ss", "2.5", "-t", "1", "-i", "/work/job-1/src-clip.mp4"]);
+    expect(bg(0)).toEqual(["-stream_loop", "-1", "-t", "3.5", ...readsSource(VIDEO)]);
+    expect(bg(1)).toEqual(["-stream_loop", "-1", "-ss", "3.5", "-t", "4", ...readsSource(VIDEO)]);
+    expect(bg(2)).toEqual(["-stream_loop", "-1", "-ss", "2.5", "-t", "1", ...readsSource(VIDEO)]);
     const g = graphOf(p.scenes[1]!.command);
     expect(chainOf(g, 1)).toContain("scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080");
     expect(g).toContain("[0:v][l1]overlay=x=0:y=0:enable='between(t,0,4)':eof_action=pass");
@@ -114,7 +124,7 @@ describe("image layer", () => {
       scenes: [{ duration: 4, elements: [{ type: "image", src: IMAGE, x: 3, y: 4, start: 1, duration: 2 }] }],
     });
     const cmd = p.scenes[0]!.command;
-    expect(inputsOf(cmd)[1]).toEqual(["-i", "/work/job-1/src-logo.png"]);
+    expect(inputsOf(cmd)[1]).toEqual([...readsSource(IMAGE)]);
     expect(cmd.args).not.toContain("-loop");
     const g = graphOf(cmd);
     expect(chainOf(g, 1)).toBe("[1:v]setsar=1,setpts=PTS-STARTPTS+1/TB[l1]");

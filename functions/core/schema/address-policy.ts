@@ -1,6 +1,6 @@
 import { BlockList, isIP, isIPv4 } from "node:net";
-import { JobFailure } from "../../core/errors.js";
-import { displaySrc } from "../../core/schema/source-policy.js";
+import { JobFailure } from "../errors.js";
+import { displaySrc } from "./source-policy.js";
 
 /**
  * Which URLs and addresses a user-given source may be fetched from: the part of the SSRF defence

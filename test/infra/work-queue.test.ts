@@ -1,12 +1,12 @@
 import { App, Duration, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { AssemblyQueue, MAX_RECEIVE_COUNT, RenderQueue } from "../../infra/render-queue.js";
+import { MAX_RECEIVE_COUNT, WorkQueue } from "../../infra/work-queue.js";
 import { CDK_JSON_CONTEXT, FAST_APP } from "./synth-app.js";
 
 function queueTemplate(workerSeconds: number) {
   const stack = new Stack(new App({ ...FAST_APP, context: CDK_JSON_CONTEXT }), "Test");
-  const rq = new RenderQueue(stack, "RenderQueue", {
+  const rq = new WorkQueue(stack, "RenderQueue", {
     workerTimeout: Duration.seconds(workerSeconds),
     deadLetterWorkerTimeout: Duration.minutes(1),
   });
@@ -15,7 +15,7 @@ function queueTemplate(workerSeconds: number) {
   return { template: Template.fromStack(stack), queueId: id(rq.queue), dlqId: id(rq.deadLetterQueue) };
 }
 
-describe("render queue construct", () => {
+describe("work queue construct", () => {
   it("dead-letters a message after 3 receives", () => {
     const { template, queueId, dlqId } = queueTemplate(900);
     expect(MAX_RECEIVE_COUNT).toBe(3);
@@ -59,11 +59,12 @@ describe("render queue construct", () => {
   });
 });
 
-describe("assembly queue construct (fan-out)", () => {
+describe("work queue construct with the FIFO option (fan-out assembly)", () => {
   const stack = new Stack(new App({ ...FAST_APP, context: CDK_JSON_CONTEXT }), "Test");
-  const aq = new AssemblyQueue(stack, "AssemblyQueue", {
+  const aq = new WorkQueue(stack, "AssemblyQueue", {
     workerTimeout: Duration.seconds(900),
     deadLetterWorkerTimeout: Duration.minutes(1),
+    fifo: true,
   });
   const id = (q: typeof aq.queue) =>
     stack.resolve(stack.getLogicalId(q.node.defaultChild as never)) as string;
