@@ -104,7 +104,11 @@ program
       });
       console.log(`VideoCraft API listening on ${service.url}/v1 (VideoCraft's API: ${service.url}/api/v1)`);
       console.log(`Studio: open ${service.url}/studio in a browser`);
-      if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
+      if (service.apiKeyFile)
+        console.log(
+          `API key (kept in ${service.apiKeyFile}; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`,
+        );
+      else if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
         console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
       console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
       console.log(

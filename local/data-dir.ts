@@ -1,4 +1,5 @@
-import { link, mkdir, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmod, link, mkdir, readdir, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 /**
@@ -86,4 +87,39 @@ export async function sweepWorkDir(dataDir: DataDir): Promise<string[]> {
   await Promise.all(stale.map((name) => rm(join(dataDir.workDir, name), { recursive: true, force: true })));
   await mkdir(dataDir.workDir, { recursive: true });
   return stale;
+}
+
+/** The shortest key the API accepts (VIDEOCRAFT_API_KEY). */
+const MIN_API_KEY_LENGTH = 16;
+
+/** A new API key: 192 random bits, URL-safe. */
+export const generateApiKey = (): string => randomBytes(24).toString("base64url");
+
+/**
+ * The API key `serve` uses when none is configured, kept in the data directory (`api-key`, readable
+ * by its owner only), so clients and scripts set up against one run keep working after a restart.
+ * Made on first use; a file someone loosened is tightened again.
+ */
+export async function keptApiKey(dataDir: DataDir): Promise<{ value: string; path: string }> {
+  const path = join(dataDir.path, "api-key");
+  // Written aside and linked into place, so a killed start never leaves an empty key file.
+  const aside = `${path}.${process.pid}`;
+  const fresh = generateApiKey();
+  await writeFile(aside, `${fresh}\n`, { mode: 0o600 });
+  try {
+    await link(aside, path);
+    return { value: fresh, path };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  } finally {
+    await unlink(aside).catch(() => undefined);
+  }
+  if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600);
+  const value = (await readFile(path, "utf8")).trim();
+  if (value.length < MIN_API_KEY_LENGTH || /\s/.test(value)) {
+    throw new Error(
+      `${path} holds no usable API key (one line of ${MIN_API_KEY_LENGTH}+ characters): delete it to get a new one`,
+    );
+  }
+  return { value, path };
 }

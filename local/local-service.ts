@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +17,7 @@ import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
 import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
 import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook.js";
 import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";
-import { claimDataDir, type DataDir, sweepWorkDir } from "./data-dir.js";
+import { claimDataDir, type DataDir, generateApiKey, keptApiKey, sweepWorkDir } from "./data-dir.js";
 import { type EmbeddedStack, startEmbeddedStack } from "./embedded-stack.js";
 import { startHttpServer } from "./http-server.js";
 import { LOCAL_ONLY, runAsLocalFunction } from "./lambda-context.js";
@@ -65,6 +64,8 @@ export interface LocalServiceOptions {
 export interface LocalService {
   url: string;
   apiKey: string;
+  /** Where the generated API key is kept (a data directory and no key configured); else undefined. */
+  apiKeyFile: string | undefined;
   config: Config;
   store: ObjectStore;
   jobs: JobStore;
@@ -116,7 +117,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
     const stack = await startEmbeddedStack(dataDir ? { dataDir: dataDir.path } : {});
     cleanup.push(() => stack.stop());
-    const apiKey = env.VIDEOCRAFT_API_KEY || randomBytes(24).toString("base64url");
+    // A key from the environment wins; otherwise a durable service keeps the one it made.
+    const kept = !env.VIDEOCRAFT_API_KEY && dataDir ? await keptApiKey(dataDir) : undefined;
+    const apiKey = env.VIDEOCRAFT_API_KEY || kept?.value || generateApiKey();
     const fanout = options.fanout ?? ["true", "1"].includes(env.VIDEOCRAFT_LOCAL_FANOUT ?? "");
     const serviceEnv: Record<string, string | undefined> = {
       ...env,
@@ -225,6 +228,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     return {
       url: http.url,
       apiKey,
+      apiKeyFile: kept?.path,
       config,
       store,
       jobs,

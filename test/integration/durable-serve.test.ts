@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
@@ -45,18 +45,26 @@ interface Serve {
   exited: Promise<number | null>;
 }
 
-/** `videocraft serve --port 0 --data-dir …`, resolved once it prints where it listens. */
-async function startServe(env: Record<string, string>, args: string[] = []): Promise<Serve> {
-  const where = args.includes("--ephemeral") ? [] : ["--data-dir", dataDir];
+/**
+ * `videocraft serve --port 0 --data-dir …`, resolved once it prints where it listens. A variable
+ * given as undefined is left out of its environment.
+ */
+async function startServe(
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+  data = dataDir,
+): Promise<Serve> {
+  const where = args.includes("--ephemeral") ? [] : ["--data-dir", data];
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    VIDEOCRAFT_API_KEY: API_KEY,
+    VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
+    VIDEOCRAFT_LOCAL_WORKERS: "1",
+    ...env,
+  };
   const child = spawn(process.execPath, [cliBin, "serve", "--port", "0", ...where, ...args], {
     cwd: dir,
-    env: {
-      ...process.env,
-      VIDEOCRAFT_API_KEY: API_KEY,
-      VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir,
-      VIDEOCRAFT_LOCAL_WORKERS: "1",
-      ...env,
-    },
+    env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
@@ -180,6 +188,46 @@ describe("videocraft serve with a data directory", () => {
     ephemeral.child.kill("SIGTERM");
     expect(await ephemeral.exited).toBe(0);
   }, 120_000);
+
+  it("keeps the generated API key in the data directory (owner-only), so a restart answers to the same key", async () => {
+    const data = join(dir, "keyed");
+    const noKey = { VIDEOCRAFT_API_KEY: undefined, VIDEOCRAFT_SECURITY_API_KEY: undefined };
+    const printedKey = (s: Serve) => /API key \(.*\): (\S+)/.exec(s.stdout())?.[1];
+    const stopServe = async (s: Serve) => {
+      s.child.kill("SIGTERM");
+      expect(await s.exited).toBe(0);
+    };
+
+    const first = await startServe(noKey, [], data);
+    const key = printedKey(first) ?? "";
+    expect(key).not.toBe("");
+    expect(first.stdout()).toContain(join(data, "api-key"));
+    expect(await readFile(join(data, "api-key"), "utf8")).toBe(`${key}\n`);
+    expect((await stat(join(data, "api-key"))).mode & 0o777).toBe(0o600);
+    const { id } = await new ApiClient(first.url, key).submit(project(0.2));
+    await stopServe(first);
+
+    const second = await startServe(noKey, [], data);
+    expect(printedKey(second)).toBe(key);
+    expect((await new ApiClient(second.url, key).getJob(id)).id).toBe(id);
+    await stopServe(second);
+
+    // A key chosen in the environment wins, and the kept one stays for the next run without it.
+    const chosen = await startServe({ ...noKey, VIDEOCRAFT_SECURITY_API_KEY: API_KEY }, [], data);
+    expect(printedKey(chosen)).toBeUndefined();
+    expect((await new ApiClient(chosen.url, key).request("GET", "/v1/jobs")).status).toBe(401);
+    expect((await new ApiClient(chosen.url, API_KEY).request("GET", "/v1/jobs")).status).toBe(200);
+    await stopServe(chosen);
+    expect(await readFile(join(data, "api-key"), "utf8")).toBe(`${key}\n`);
+
+    // --ephemeral keeps nothing, its key included: each run makes a new one.
+    const e1 = await startServe(noKey, ["--ephemeral"]);
+    const e2 = await startServe(noKey, ["--ephemeral"]);
+    expect(printedKey(e1)).toBeDefined();
+    expect(printedKey(e2)).toBeDefined();
+    expect(new Set([printedKey(e1), printedKey(e2), key]).size).toBe(3);
+    await Promise.all([stopServe(e1), stopServe(e2)]);
+  }, 180_000);
 
   it("at start sends again the message of a queued job that no queue holds", async () => {
     const data = join(dir, "stranded");

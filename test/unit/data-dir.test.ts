@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimDataDir, DataDirInUseError, sweepWorkDir } from "../../local/data-dir.js";
+import { claimDataDir, DataDirInUseError, keptApiKey, sweepWorkDir } from "../../local/data-dir.js";
 
 let root: string;
 
@@ -55,6 +55,34 @@ describe("sweepWorkDir", () => {
     expect(await sweepWorkDir(claimed)).toEqual(["job-01JABCDEFGHJKMNPQRSTVWXYZA-x1"]);
     expect(existsSync(claimed.workDir)).toBe(true);
     expect(await sweepWorkDir(claimed)).toEqual([]);
+    await claimed.release();
+  });
+});
+
+describe("keptApiKey", () => {
+  it("makes a key once, readable by its owner only, and gives the same one back later", async () => {
+    const claimed = await claimDataDir(join(root, "d"));
+    const key = await keptApiKey(claimed);
+    expect(key.path).toBe(join(claimed.path, "api-key"));
+    expect(key.value).toMatch(/^[\w-]{32,}$/);
+    expect((await stat(key.path)).mode & 0o777).toBe(0o600);
+    expect((await keptApiKey(claimed)).value).toBe(key.value);
+    await claimed.release();
+  });
+
+  it("tightens a file others could read, and keeps its key", async () => {
+    const claimed = await claimDataDir(join(root, "e"));
+    const { path, value } = await keptApiKey(claimed);
+    await chmod(path, 0o644);
+    expect((await keptApiKey(claimed)).value).toBe(value);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await claimed.release();
+  });
+
+  it("refuses a file that holds no usable key, naming it", async () => {
+    const claimed = await claimDataDir(join(root, "f"));
+    await writeFile(join(claimed.path, "api-key"), "short\n");
+    await expect(keptApiKey(claimed)).rejects.toThrow(/api-key.*16/);
     await claimed.release();
   });
 });
