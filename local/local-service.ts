@@ -208,6 +208,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         start: { env: serviceEnv, concurrency, assemblyDlqUrl: stack.assemblyDlqUrl },
         log,
         metrics,
+        sqs: clients.sqs,
       });
       workers = started;
       cleanup.push(() => started.stop());

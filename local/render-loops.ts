@@ -6,7 +6,7 @@ import { createDeadLetterHandler } from "../functions/render/create-dead-letter-
 import { createRenderHandler } from "../functions/render/create-render-handler.js";
 import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
 import { LOCAL_FUNCTIONS } from "./lambda-context.js";
-import { type SqsHandler, startWorkerLoop } from "./worker-loop.js";
+import { type SqsHandler, startWorkerLoop, type WorkerLoopOptions } from "./worker-loop.js";
 
 export interface RenderLoopsOptions {
   config: Config;
@@ -16,6 +16,8 @@ export interface RenderLoopsOptions {
   concurrency: number;
   /** The assembly queue's dead-letter queue; only read when fan-out is on. */
   assemblyDlqUrl: string | undefined;
+  /** Told about each message a loop receives and settles (the worker process tells the service). */
+  onMessage?: WorkerLoopOptions["onMessage"];
   log: Log;
 }
 
@@ -37,6 +39,7 @@ export function startRenderLoops(o: RenderLoopsOptions): { stop(): Promise<void>
       handler: render,
       concurrency,
       functionName: LOCAL_FUNCTIONS.render,
+      ...(o.onMessage ? { onMessage: o.onMessage } : {}),
       log,
     });
   const deadLetterLoop = (queueUrl: string) =>
@@ -45,6 +48,7 @@ export function startRenderLoops(o: RenderLoopsOptions): { stop(): Promise<void>
       queueUrl,
       handler: deadLetter,
       functionName: LOCAL_FUNCTIONS.deadLetter,
+      ...(o.onMessage ? { onMessage: o.onMessage } : {}),
       log,
     });
   const loops = [renderLoop(config.queueUrl)];

@@ -1,5 +1,6 @@
 import type { MetricKey } from "../functions/core/metric-names.js";
 import type { Log } from "../functions/core/ports/log.js";
+import type { HeldMessage } from "./worker-loop.js";
 
 /** What the local service and its render worker process tell each other over the IPC channel. */
 
@@ -19,7 +20,9 @@ export type FromWorkers =
   | { type: "ready" }
   | { type: "failed"; message: string }
   | { type: "log"; level: LogLevel; message: string; extra?: Record<string, unknown>; error?: ErrorShape }
-  | { type: "metric"; metric: MetricKey; value: number; dimensions?: Record<string, string> };
+  | { type: "metric"; metric: MetricKey; value: number; dimensions?: Record<string, string> }
+  /** A queue message the process took (`held`) or is done with (`settled`). */
+  | ({ type: "message"; event: "held" | "settled" } & HeldMessage);
 
 export interface ErrorShape {
   name: string;

@@ -70,6 +70,8 @@ process.once("message", (start: ToWorkers) => {
       deps,
       concurrency: start.concurrency,
       assemblyDlqUrl: start.assemblyDlqUrl,
+      // The service hands these back to their queues at once if this process dies holding them.
+      onMessage: (event, held) => send({ type: "message", event, ...held }),
       log,
     });
     process.on("message", (m: ToWorkers) => {
