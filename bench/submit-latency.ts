@@ -9,8 +9,8 @@ import { type LocalService, startLocalService } from "../local/local-service.js"
 /**
  * Submit latency of the local API: POST /v1/videos over HTTP on 127.0.0.1 with the embedded S3+SQS.
  *
- * 1. API alone (render workers off): sequentially and 10 at a time (issue 6 target: p99 ≤ 50 ms
- *    sequential, warm) — the API's own cost (validation, two S3 writes, one SQS send).
+ * 1. API alone (render workers off): sequentially and 10 at a time (target: p99 ≤ 50 ms
+ *    sequential, warm) — the API's own cost (validation, three S3 writes, one SQS send).
  * 2. With two renders running (two worker loops, each encoding a 720p video, sequential submits
  *    meanwhile; target p99 ≤ 100 ms): what a developer sees while the service works.
  *
