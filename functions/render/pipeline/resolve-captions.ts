@@ -20,7 +20,7 @@ interface Applied {
 }
 
 /**
- * Word timings for every caption the project asks for (SPEC §6 step 2). A scene's own `subtitles`
+ * Word timings for every caption the project asks for (the pipeline's step after fetch and probe). A scene's own `subtitles`
  * elements caption it, each inheriting every setting of the project's (first) `subtitles` element
  * that it does not set itself; a scene with none of its own is captioned by the project's. Each
  * element captions the audio it names (`audio: <id>`) or all narration of the scene; a known script
