@@ -340,8 +340,9 @@ const ACCESS_LOG_FIELDS = {
 };
 
 /**
- * Errors API Gateway answers itself (missing/unknown key, throttling, unknown path) get the same
- * envelope as the handler's (`{error: {code, message}}`, so a client parses one shape), CORS headers so browsers can read them, and a Retry-After on 429.
+ * Errors API Gateway answers itself (missing/unknown key, throttling, unknown path) get the same envelope as
+ * the handler's (`{error: {code, message}}`, so a client parses one shape), CORS headers so browsers can read
+ * them, and a Retry-After on 429.
  */
 function addErrorEnvelopes(api: apigw.RestApi, corsOrigins: readonly string[]) {
   // A gateway response cannot pick one origin from a list per request; the first allowed origin is

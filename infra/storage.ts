@@ -13,7 +13,10 @@ export interface StorageProps {
   readonly corsOrigins: readonly string[];
 }
 
-/** The one bucket (docs/architecture.md, "Storage layout"): requests, statuses, videos, uploads and caches under fixed prefixes. */
+/**
+ * The one bucket (docs/architecture.md, "Storage layout"): requests, statuses, videos, uploads and caches
+ * under fixed prefixes.
+ */
 export class Storage extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;

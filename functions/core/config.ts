@@ -199,9 +199,9 @@ export type Config = Readonly<{
   queueUrl: string;
   dlqUrl: string | undefined;
   /**
-   * Fan-out across workers, so a long video's scenes encode in parallel: a job with at least `minScenes` scenes is split into one
-   * segment task per scene on the render queue, assembled once via the FIFO `assemblyQueueUrl`.
-   * Off (single-worker render) while `assemblyQueueUrl` is unset.
+   * Fan-out across workers, so a long video's scenes encode in parallel: a job with at least `minScenes`
+   * scenes is split into one segment task per scene on the render queue, assembled once via the FIFO
+   * `assemblyQueueUrl`. Off (single-worker render) while `assemblyQueueUrl` is unset.
    */
   fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
   /**
