@@ -758,8 +758,8 @@ function targets(cases: readonly CaseReport[], lambda: ReturnType<typeof lambdaT
     check(`10 min, 8 fns @ ${memoryMb} MB: Lambda cost $ (model)`, row.costUsd, 0.05, true, 4);
   }
   const notYet = (target: string, why: string) => out.push({ target, value: why, limit: "-", pass: null });
-  notYet("10 min, 8 scenes: local 2-worker wall", "not measured (needs fan-out, issue 6 item 3)");
-  notYet("re-render 1 of 8 scenes / full", "not measured (needs scene cache, issue 6 item 4)");
+  notYet("10 min, 8 scenes: local 2-worker wall", "not measured here (bench/rerender.ts)");
+  notYet("re-render 1 of 8 scenes / full", "not measured here (bench/rerender.ts)");
   notYet("API submit p50/p99 over 500 requests", "not measured by this benchmark");
   return out;
 }
@@ -851,7 +851,7 @@ async function main(): Promise<void> {
     );
   }
   print();
-  print("Targets (issue 6):");
+  print("Targets:");
   print(
     formatTable(
       ["target", "value", "limit", "pass"],

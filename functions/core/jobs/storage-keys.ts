@@ -1,6 +1,6 @@
 /**
- * The bucket's layout (SPEC §5). Job ids are ULIDs (Crockford base32, upper case), so keys under
- * `jobs/` sort the same in byte order and in the emulator's locale collation.
+ * The bucket's layout (docs/architecture.md describes each prefix). Job ids are ULIDs (Crockford base32,
+ * upper case), so keys under `jobs/` sort the same in byte order and in the emulator's locale collation.
  */
 export const storageKeys = {
   request: (id: string) => `jobs/${id}/request.json`,
@@ -24,7 +24,7 @@ export const storageKeys = {
    */
   template: (ownerDigest: string, id: string) => `templates/${ownerDigest}/${id}.json`,
   templatesPrefix: (ownerDigest: string) => `templates/${ownerDigest}/`,
-  /** Fan-out (issue 6): what segment workers and the assembler need from the coordinator. */
+  /** Fan-out: what segment workers and the assembler need from the coordinator. */
   fanoutPlan: (id: string) => `jobs/${id}/work/plan.json`,
   fanoutAudio: (id: string) => `jobs/${id}/work/audio.m4a`,
   /** One `<i>.done` per finished scene segment, and `audio.done` for the soundtrack. */

@@ -1,6 +1,6 @@
 /**
  * What travels on the render queues: only the job id (everything else is read from storage), plus,
- * for a fanned-out job (issue 6), which part to do: `segment: i` renders scene i's picture on the
+ * for a fanned-out job, which part to do: `segment: i` renders scene i's picture on the
  * render queue; `assemble: true` (FIFO assembly queue) joins the parts. No field: the whole job,
  * or, with fan-out on, its coordination.
  */

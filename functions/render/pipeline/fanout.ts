@@ -26,7 +26,8 @@ import type { SceneCacheEntry } from "./scene-cache.js";
 import { watchForCancel } from "./watch-for-cancel.js";
 
 /**
- * Fan-out across workers (issue 6 item 3).
+ * Fan-out across workers, so a long video's scenes encode in parallel, each in its own worker
+ * invocation, instead of one worker encoding them in turn.
  *
  *  coordinator  `{jobId}`: fetch, probe, transcribe, plan (render-job.ts), then here: store the
  *               plan and the sources the segments read (content-addressed under `cache/sources/`),

@@ -43,7 +43,7 @@ export interface RenderDeps {
     beforeStep(step: JobStep, jobId: string, attempt: number, part?: RenderPart): void | Promise<void>;
   };
   /**
-   * Where a fanned-out job's parts are enqueued (issue 6): segment tasks on the render queue, the one
+   * Where a fanned-out job's parts are enqueued: segment tasks on the render queue, the one
    * assembly request on the FIFO assembly queue. Fan-out also needs VIDEOCRAFT_ASSEMBLY_QUEUE_URL.
    */
   queues?: { render: JobQueue; assembly: JobQueue };
