@@ -13,6 +13,7 @@ import { ApiClient } from "../../local/api-client.js";
 import { generateImage, generateTone, generateVideo } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
 import { type CaptureLog, captureLog } from "../support/capture-log.js";
+import { closeServer } from "../support/close-server.js";
 import { makeFifo, releaseFifos, writeSourcesReachingOutside } from "../support/hostile-sources.js";
 import { grabFrame, near } from "../support/media-probe.js";
 
@@ -547,8 +548,7 @@ afterAll(async () => {
   );
   await releaseFifos(dir, FIFOS);
   await Promise.all([strict?.stop(), lax?.stop(), slowprobe?.stop()]);
-  origin?.closeAllConnections();
-  await new Promise<void>((r) => (origin ? origin.close(() => r()) : r()));
+  await closeServer(origin);
   await rm(root, { recursive: true, force: true });
 });
 
