@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import { decodeUrlComponentOrKeep } from "../functions/api/decode-url-component.js";
 
 /**
  * Server-side check of AWS Signature Version 4, for the embedded emulator: it accepts a request
@@ -253,19 +254,11 @@ function parseQuery(raw: string): Map<string, string[]> {
   for (const pair of raw.split("&")) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
-    const key = safeDecode(eq === -1 ? pair : pair.slice(0, eq));
-    const value = eq === -1 ? "" : safeDecode(pair.slice(eq + 1));
+    const key = decodeUrlComponentOrKeep(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? "" : decodeUrlComponentOrKeep(pair.slice(eq + 1));
     out.set(key, [...(out.get(key) ?? []), value]);
   }
   return out;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 function first(query: Map<string, string[]>, name: string): string | undefined {

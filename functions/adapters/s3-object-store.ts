@@ -21,6 +21,7 @@ import {
   type DownloadOptions,
   type ObjectStore,
   ObjectTooLargeError,
+  type PresignedPartOptions,
   type PresignedPutOptions,
   type UploadedPart,
 } from "../core/ports/object-store.js";
@@ -117,22 +118,16 @@ export class S3ObjectStore implements ObjectStore {
     return out.UploadId;
   }
 
-  async presignUploadPart(
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    contentLength: number,
-    expiresSeconds: number,
-  ): Promise<string> {
+  async presignUploadPart(key: string, uploadId: string, part: PresignedPartOptions): Promise<string> {
     const command = new UploadPartCommand({
       Bucket: this.bucket,
       Key: key,
       UploadId: uploadId,
-      PartNumber: partNumber,
-      ContentLength: contentLength,
+      PartNumber: part.partNumber,
+      ContentLength: part.contentLength,
     });
     return getSignedUrl(this.client, command, {
-      expiresIn: Math.floor(expiresSeconds),
+      expiresIn: Math.floor(part.expiresSeconds),
       signableHeaders: SIGNED_PART_HEADERS,
     });
   }

@@ -36,6 +36,7 @@ import { buildApp, FAST_APP, NO_BUNDLING } from "../infra/synth-app.js";
 import { type ApiEventInit, apiEvent, lambdaContext } from "../support/api-event.js";
 import { AwsCallRecorder, type RecordedAwsCall } from "../support/aws-call-recorder.js";
 import { cannedRequestHandler } from "../support/canned-aws.js";
+import { closeServer } from "../support/close-server.js";
 import { parseHttpIntegrationResponse, preludeWriter } from "../support/http-integration-response.js";
 import {
   allowingStatements,
@@ -205,8 +206,7 @@ afterAll(async () => {
   await service?.stop();
   setup?.s3.destroy();
   setup?.sqs.destroy();
-  receiver?.closeAllConnections();
-  await new Promise((r) => receiver?.close(r));
+  await closeServer(receiver);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { closeServer } from "./close-server.js";
 
 /** A function the stand-in runs: its payload in, its answer (or a thrown error) out. */
 export type InvokedFunction = (payload: unknown) => Promise<unknown>;
@@ -40,8 +41,7 @@ export class LambdaInvokeApi {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

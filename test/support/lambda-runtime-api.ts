@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { xrayTraceHeader } from "../../scripts/render-image-runtime.js";
+import { closeServer } from "./close-server.js";
 
 /** A response the runtime streamed (a handler wrapped in `awslambda.streamifyResponse`). */
 export interface StreamedResponse {
@@ -86,8 +87,7 @@ export class LambdaRuntimeApi {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await closeServer(this.server);
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

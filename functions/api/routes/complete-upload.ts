@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   completedUploadSchema,
   completeUpload,
@@ -6,6 +5,7 @@ import {
 } from "../../core/uploads/complete-upload.js";
 import { defineRoute } from "../define-route.js";
 import { json } from "../http-response.js";
+import { jsonRequestBody } from "../json-request-body.js";
 
 export const completeUploadRoute = defineRoute({
   method: "POST",
@@ -15,10 +15,7 @@ export const completeUploadRoute = defineRoute({
     tag: "uploads",
     summary: "Join the parts of a multipart upload into the file",
     pathParams: { id: "the upload's id" },
-    requestBody: {
-      component: "UploadCompletion",
-      jsonSchema: () => z.toJSONSchema(uploadCompletionSchema, { target: "draft-2020-12" }),
-    },
+    requestBody: jsonRequestBody("UploadCompletion", uploadCompletionSchema),
     responses: { 200: { description: "the file is stored", body: completedUploadSchema } },
     errors: {
       400: "VALIDATION_FAILED: upload_id not handed out here, a part missing or its ETag wrong, or the file too large",

@@ -6,6 +6,7 @@ import {
   type DownloadOptions,
   type ObjectStore,
   ObjectTooLargeError,
+  type PresignedPartOptions,
   type PresignedPutOptions,
   type UploadedPart,
 } from "./object-store.js";
@@ -49,18 +50,12 @@ export class InMemoryObjectStore implements ObjectStore {
     this.multipart.set(uploadId, { key, contentType, parts: new Map() });
     return uploadId;
   }
-  async presignUploadPart(
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    contentLength: number,
-    expiresSeconds: number,
-  ) {
+  async presignUploadPart(key: string, uploadId: string, part: PresignedPartOptions) {
     const query = new URLSearchParams({
       uploadId,
-      partNumber: String(partNumber),
-      length: String(contentLength),
-      expires: String(expiresSeconds),
+      partNumber: String(part.partNumber),
+      length: String(part.contentLength),
+      expires: String(part.expiresSeconds),
     });
     return `memory://objects/${key}?${query}`;
   }

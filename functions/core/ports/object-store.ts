@@ -25,14 +25,8 @@ export interface ObjectStore {
   presignPut(key: string, upload: PresignedPutOptions): Promise<string>;
   /** Starts a multipart upload of `key`; its upload id. */
   startMultipartUpload(key: string, contentType: string): Promise<string>;
-  /** A time-limited URL a client PUTs part `partNumber` (1-based, exactly `contentLength` bytes) to. */
-  presignUploadPart(
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    contentLength: number,
-    expiresSeconds: number,
-  ): Promise<string>;
+  /** A time-limited URL a client PUTs one part of a multipart upload to. */
+  presignUploadPart(key: string, uploadId: string, part: PresignedPartOptions): Promise<string>;
   /**
    * Joins the uploaded parts into the object. NotFoundError when the upload id is unknown (or
    * already completed or aborted), ValidationError when a part is missing, too small or its ETag wrong.
@@ -85,6 +79,14 @@ export class ObjectTooLargeError extends Error {
 
 export interface PresignedPutOptions {
   contentType: string;
+  contentLength: number;
+  expiresSeconds: number;
+}
+
+export interface PresignedPartOptions {
+  /** 1-based, as S3 numbers parts. */
+  partNumber: number;
+  /** The part's exact size, signed into the URL. */
   contentLength: number;
   expiresSeconds: number;
 }

@@ -1,4 +1,5 @@
 import { formatPath } from "../schema/format-path.js";
+import { setOwnKey } from "../schema/set-own-key.js";
 
 /** What a placeholder may stand for: a JSON string, number or boolean. */
 export type VariableValue = string | number | boolean;
@@ -55,13 +56,7 @@ export function expandTemplate(template: unknown, variables: Variables): Expande
       path.push(key);
       const filled = key === "comment" ? item : visit(item);
       path.pop();
-      // defineProperty keeps a `__proto__` key an own key for validation to name (as JSON.parse does).
-      Object.defineProperty(copy, key, {
-        value: filled,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwnKey(copy, key, filled);
     }
     return copy;
   };

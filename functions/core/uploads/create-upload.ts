@@ -124,7 +124,11 @@ export async function createUpload(body: unknown, deps: UploadDeps, basePath = "
   const parts = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const size = Math.min(partSize, request.size - i * partSize);
-      const url = await deps.store.presignUploadPart(key, uploadId, i + 1, size, PART_URL_SECONDS);
+      const url = await deps.store.presignUploadPart(key, uploadId, {
+        partNumber: i + 1,
+        contentLength: size,
+        expiresSeconds: PART_URL_SECONDS,
+      });
       return { part_number: i + 1, url, size };
     }),
   );

@@ -210,7 +210,13 @@ describe("S3 presigned upload URLs", () => {
   });
 
   it("signs each part's length into its UploadPart URL", async () => {
-    const url = new URL(await store.presignUploadPart("uploads/X/a.mp4", "up-1", 3, 8 * MIB, 3600));
+    const url = new URL(
+      await store.presignUploadPart("uploads/X/a.mp4", "up-1", {
+        partNumber: 3,
+        contentLength: 8 * MIB,
+        expiresSeconds: 3600,
+      }),
+    );
     expect(url.searchParams.get("partNumber")).toBe("3");
     expect(url.searchParams.get("uploadId")).toBe("up-1");
     expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;host");

@@ -8,6 +8,7 @@ import { getTemplate } from "../../../core/templates/stored-templates.js";
 import { callerOf } from "../../api-request.js";
 import { defineRoute } from "../../define-route.js";
 import { IDEMPOTENCY_KEY, idempotencyKeyOf } from "../../idempotency-key.js";
+import { jsonRequestBody } from "../../json-request-body.js";
 import { TEMPLATE_ID_DOC, templateIdParam } from "../../template-id-param.js";
 import { createdResponse, jobCreatedSchema, jobsCreatedSchema } from "../create-videos.js";
 
@@ -35,10 +36,7 @@ export const createTemplateVideosRoute = defineRoute({
         description: "a repeat returns the same job(s); with data, each row is idempotent on its own",
       },
     ],
-    requestBody: {
-      component: "TemplateVideosRequest",
-      jsonSchema: () => z.toJSONSchema(templateVideosBodySchema, { io: "input" }) as Record<string, unknown>,
-    },
+    requestBody: jsonRequestBody("TemplateVideosRequest", templateVideosBodySchema),
     responses: {
       202: {
         description: "queued; with data {jobs:[…]}, each with its row",

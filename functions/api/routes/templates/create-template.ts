@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   createTemplate,
   createTemplateBodySchema,
@@ -7,6 +6,7 @@ import {
 import { callerOf } from "../../api-request.js";
 import { defineRoute } from "../../define-route.js";
 import { json } from "../../http-response.js";
+import { jsonRequestBody } from "../../json-request-body.js";
 
 export const createTemplateRoute = defineRoute({
   method: "POST",
@@ -17,10 +17,7 @@ export const createTemplateRoute = defineRoute({
     summary: "Store a template: a project with {{placeholders}}, rendered later with variables or data rows",
     description:
       "Checked as far as it can be before its values are known; kept until deleted (no retention rule covers templates).",
-    requestBody: {
-      component: "TemplateRequest",
-      jsonSchema: () => z.toJSONSchema(createTemplateBodySchema, { io: "input" }) as Record<string, unknown>,
-    },
+    requestBody: jsonRequestBody("TemplateRequest", createTemplateBodySchema),
     responses: { 201: { description: "stored", body: templateSummarySchema } },
     errors: { 400: "INVALID_JSON or VALIDATION_FAILED, with details[].path" },
   },
