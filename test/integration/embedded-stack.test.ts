@@ -24,8 +24,12 @@ let dir: string;
 
 beforeAll(async () => {
   stack = await startEmbeddedStack();
-  clients = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint });
-  store = new S3ObjectStore({ client: clients.s3, bucket: stack.bucket, emulateConditionalWrites: true });
+  clients = createAwsClients({
+    region: "us-east-1",
+    awsEndpoint: stack.endpoint,
+    awsEndpointSecret: stack.secret,
+  });
+  store = new S3ObjectStore({ client: clients.s3, bucket: stack.bucket });
   dir = await mkdtemp(join(tmpdir(), "videocraft-stack-"));
 });
 
@@ -180,7 +184,11 @@ describe("S3ObjectStore on the emulator", () => {
     // Count what the emulator sends back, to show the read was ranged and not a whole download.
     const received: number[] = [];
     const head = join(dir, "head.out");
-    const counting = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint });
+    const counting = createAwsClients({
+      region: "us-east-1",
+      awsEndpoint: stack.endpoint,
+      awsEndpointSecret: stack.secret,
+    });
     counting.s3.middlewareStack.add(
       (next) => async (args) => {
         const out = await next(args);
@@ -299,7 +307,11 @@ describe("SQS job queue and worker loop on the emulator", () => {
 
   it("keeps a long-running message hidden from other pollers while its handler runs", async () => {
     // Its own client, so the test can count what the loop asks SQS.
-    const sqs = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint }).sqs;
+    const sqs = createAwsClients({
+      region: "us-east-1",
+      awsEndpoint: stack.endpoint,
+      awsEndpointSecret: stack.secret,
+    }).sqs;
     const VISIBILITY_SECONDS = 3;
     /** When the handler got the message; 0 before. */
     let heldSince = 0;

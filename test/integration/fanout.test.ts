@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -192,6 +194,28 @@ describe("a 4-scene job fanned out over 2 workers", () => {
     expect(await head()).toEqual(before);
     expect(await service.jobs.getStatus(job.id)).toEqual(statusBefore);
     expect(await outputsOf(job.id)).toEqual([`videos/${job.id}.jpg`, `videos/${job.id}.mp4`]);
+  });
+});
+
+describe("a fanned-out job with loudness and previews", () => {
+  it("normalises the soundtrack in the coordinator and makes only the previews asked for in the assembler", async () => {
+    const { id } = await client.submit({
+      ...project("fanout-extras", 5),
+      loudness: -20,
+      output: { poster: false, gif_preview: { seconds: 1, width: 80 } },
+    });
+    const job = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments?.fanout).toBe(true);
+    expect(await outputsOf(id)).toEqual([`videos/${id}.gif`, `videos/${id}.mp4`]);
+    expect(job.gif_url).toContain(`videos/${id}.gif`);
+    const path = join(dir, "fanout-extras.mp4");
+    await client.downloadVideo(id, path);
+    const { stderr } = await promisify(execFile)("ffmpeg", [
+      ...["-hide_banner", "-nostats", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"],
+    ]);
+    const integrated = Number(/I:\s+(-?[\d.]+) LUFS/.exec(stderr.slice(stderr.lastIndexOf("Summary:")))?.[1]);
+    expect(Math.abs(integrated - -20)).toBeLessThanOrEqual(1);
   });
 });
 

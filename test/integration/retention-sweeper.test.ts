@@ -10,7 +10,11 @@ let s3: ReturnType<typeof createAwsClients>["s3"];
 
 beforeAll(async () => {
   stack = await startEmbeddedStack();
-  s3 = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint }).s3;
+  s3 = createAwsClients({
+    region: "us-east-1",
+    awsEndpoint: stack.endpoint,
+    awsEndpointSecret: stack.secret,
+  }).s3;
   for (const key of [
     "videos/A.mp4",
     "jobs/A/status.json",

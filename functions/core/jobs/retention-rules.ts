@@ -37,5 +37,12 @@ export function retentionRules(videoRetentionDays = DEFAULT_VIDEO_RETENTION_DAYS
   ]);
 }
 
+/**
+ * Prefixes no rule expires, on purpose: a stored template is configuration a client renders from
+ * for as long as it exists, so it is kept until its owner deletes it (`DELETE /v1/templates/{id}`).
+ * A test checks that no rule above covers them.
+ */
+export const KEPT_PREFIXES: readonly string[] = Object.freeze(["templates/"]);
+
 /** The rules with the default video retention. */
 export const RETENTION_RULES: readonly RetentionRule[] = retentionRules();

@@ -10,9 +10,12 @@ import {
   videoAudioTrack,
 } from "./audio-mix.js";
 import { chunkRanges, type FrameRange } from "./chunk-ranges.js";
+import { duckingFilters, duckingOf, type Window } from "./ducking.js";
+import { gifPreviewCommand } from "./gif-preview-command.js";
 import { sliceForScene } from "./global-window.js";
 import { imageLayer } from "./image-layer.js";
 import { type Layer, type ScenePart, type StackEntry, stackLayers } from "./layer-stack.js";
+import { loudnessPlan } from "./loudness.js";
 import { posterCommand } from "./poster-command.js";
 import type {
   EncoderSettings,
@@ -27,6 +30,7 @@ import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
 import { decodeKey, segmentCommand } from "./segment-command.js";
 import { estimateMixMemory, estimateSegmentMemory } from "./segment-memory.js";
 import { sourceFor } from "./source-lookup.js";
+import { sceneTextFile } from "./text-layer.js";
 import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
 
 export interface PlanOptions {
@@ -85,7 +89,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         sceneEnd: timing.duration,
       };
       return stackLayers([
-        ...globalLayers(project, sources, timing, frame, part),
+        ...globalLayers(project, sources, timing, frame, timeline.totalDuration, part),
         ...sceneLayers(project, sources, timing, frame, part, notes),
       ]);
     };
@@ -103,6 +107,10 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
+    // Text is timed in scene seconds like captions, so every chunk of the scene burns the same file.
+    const text = sceneTextFile(project, timing, timeline.totalDuration, `${dir}/text-${timing.index}.ass`);
+    if (text) warnings.push(...text.warnings);
+    const burned = text ? [text.file, ...subtitles] : subtitles;
     const segment = (layers: Layer[], range: FrameRange, output: string) => ({
       command: segmentCommand({
         output,
@@ -114,7 +122,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         backgroundColor: scene?.background_color ?? project.background_color,
         layers,
         encoder,
-        subtitles,
+        subtitles: burned,
         fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
         ...(options.opaqueBase === false ? { opaqueBase: false } : {}),
       }),
@@ -145,10 +153,16 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     }
   }
 
+  duckMusic(project, tracks, narrationWindows(project, tracks));
   const audio = audioMixCommand(tracks, timeline.totalDuration, `${dir}/audio.m4a`);
+  const loudness =
+    project.loudness !== undefined && tracks.length > 0
+      ? loudnessPlan(project.loudness, audio.output, `${dir}/audio-loudness.m4a`, timeline.totalDuration)
+      : undefined;
+  const gif = project.output?.gif_preview;
   const assemble = assembleCommand(
     segments.map((s) => s.command.output),
-    audio.output,
+    loudness?.output ?? audio.output,
     `${dir}/segments.txt`,
     `${dir}/output.mp4`,
     timeline.totalDuration,
@@ -163,6 +177,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     segments,
     audio,
     audioMemory: estimateMixMemory(tracks),
+    ...(loudness ? { loudness } : {}),
     assemble,
     poster: posterCommand(
       segments.map((s) => ({ path: s.command.output, frames: s.frames })),
@@ -170,6 +185,10 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       timeline.totalDuration,
       timeline.fps,
     ),
+    posterWanted: project.output?.poster ?? true,
+    ...(gif
+      ? { gifPreview: gifPreviewCommand(assemble.output, `${dir}/preview.gif`, gif, timeline.totalDuration) }
+      : {}),
     warnings,
   };
 }
@@ -287,6 +306,7 @@ function sceneLayers(
       warnings.push(`${at}: ${NO_PICTURE}`);
       return;
     }
+    const motion = { fps: project.fps, elapsed: 0, length: window.to - window.from };
     const layer =
       el.type === "video"
         ? videoLayer({
@@ -298,9 +318,10 @@ function sceneLayers(
             elapsed: 0,
             fadeIn: true,
             fadeOut: true,
+            motion,
             part,
           })
-        : imageLayer({ element: el, source, at, frame, ...window, part });
+        : imageLayer({ element: el, source, at, frame, ...window, motion, part });
     if (layer) entries.push({ layer, tier: "scene", zIndex: el.z_index, order });
   });
   return entries;
@@ -311,6 +332,7 @@ function globalLayers(
   sources: SourceMap,
   timing: SceneTiming,
   frame: Frame,
+  totalDuration: number,
   part: ScenePart,
 ): StackEntry[] {
   const entries: StackEntry[] = [];
@@ -320,6 +342,11 @@ function globalLayers(
     const slice = sliceForScene(el.start ?? 0, el.duration, timing.start, timing.duration);
     const source = sourceFor(sources, el.src, at);
     if (!slice || !source.hasVideo) return;
+    const motion = {
+      fps: project.fps,
+      elapsed: slice.elapsed,
+      length: el.duration ?? totalDuration - (el.start ?? 0),
+    };
     if (el.type === "video") {
       const layer = videoLayer({
         element: el,
@@ -331,13 +358,42 @@ function globalLayers(
         elapsed: slice.elapsed,
         fadeIn: slice.startsHere,
         fadeOut: slice.endsHere,
+        motion,
         part,
       });
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
-      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to, part });
+      const layer = imageLayer({
+        element: el,
+        source,
+        at,
+        frame,
+        from: slice.from,
+        to: slice.to,
+        motion,
+        part,
+      });
       if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });
   return entries;
+}
+
+/** Where each scene's own audio elements (its narration) play on the output timeline. */
+function narrationWindows(project: Project, tracks: readonly AudioTrack[]): Window[] {
+  const narration = new Set(
+    project.scenes.flatMap((scene, i) =>
+      scene.elements.flatMap((el, j) => (el.type === "audio" ? [`scenes[${i}].elements[${j}]`] : [])),
+    ),
+  );
+  return tracks.filter((t) => narration.has(t.at)).map((t) => ({ start: t.start, end: t.start + t.length }));
+}
+
+/** Music with `ducking` gets the volume envelope that lowers it under the narration. */
+function duckMusic(project: Project, tracks: AudioTrack[], windows: readonly Window[]): void {
+  project.elements.forEach((el, j) => {
+    if (el.type !== "audio" || el.ducking === undefined) return;
+    const track = tracks.find((t) => t.at === `elements[${j}]`);
+    if (track) track.filters.push(...duckingFilters(windows, track.start, duckingOf(el.ducking)));
+  });
 }

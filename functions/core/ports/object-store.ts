@@ -16,6 +16,28 @@ export interface ObjectStore {
   putIfAbsent(key: string, body: string, contentType?: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** The object's size in bytes, or undefined when it does not exist. */
+  sizeOf(key: string): Promise<number | undefined>;
+  /**
+   * A time-limited URL a client PUTs one whole object to. The content type and length are signed
+   * into it, so S3 refuses a different type or a single byte more.
+   */
+  presignPut(key: string, upload: PresignedPutOptions): Promise<string>;
+  /** Starts a multipart upload of `key`; its upload id. */
+  startMultipartUpload(key: string, contentType: string): Promise<string>;
+  /** A time-limited URL a client PUTs part `partNumber` (1-based, exactly `contentLength` bytes) to. */
+  presignUploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    contentLength: number,
+    expiresSeconds: number,
+  ): Promise<string>;
+  /**
+   * Joins the uploaded parts into the object. NotFoundError when the upload id is unknown (or
+   * already completed or aborted), ValidationError when a part is missing, too small or its ETag wrong.
+   */
+  completeMultipartUpload(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<void>;
   /** Lists keys and common prefixes (with `delimiter`) in ascending key order, following pages. */
   list(prefix: string, options?: { delimiter?: string }): Promise<{ keys: string[]; prefixes: string[] }>;
   /**
@@ -59,4 +81,16 @@ export interface DownloadOptions {
 
 export class ObjectTooLargeError extends Error {
   override name = "ObjectTooLargeError";
+}
+
+export interface PresignedPutOptions {
+  contentType: string;
+  contentLength: number;
+  expiresSeconds: number;
+}
+
+/** A part a client uploaded, as S3 answered it (the ETag header, quotes included). */
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
 }
