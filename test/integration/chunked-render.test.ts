@@ -8,7 +8,7 @@ import { parseProjectRequest } from "../../functions/core/schema/parse-project-r
 import type { Project } from "../../functions/core/schema/project.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
 import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
-import { generateImage, generateTone, generateVideo } from "../../local/generate-media.js";
+import { generateImage, generatePhoto, generateTone, generateVideo } from "../../local/generate-media.js";
 import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
 
 /**
@@ -235,5 +235,123 @@ describe("a full-frame opaque clip at the bottom", () => {
     const ssim = await ssimPerFrame(sameRate.onColour, sameRate.asBase);
     expect(ssim).toHaveLength(45);
     expect(ssim.filter((v) => v < 1)).toEqual([]);
+  });
+});
+
+/**
+ * Motion and text are timed on the scene's clock too: a Ken Burns zoom computes each view from its
+ * frame number and a text's entrance animation is an ASS event, so a chunk that starts mid-scene
+ * must continue both where the single pass is at that instant.
+ */
+describe("chunked scenes with a Ken Burns zoom, an animated text and a pan over a clip", () => {
+  let moving: { single: string; chunked: string; exactSingle: string; exactChunked: string };
+  let movingPlan: RenderPlan;
+
+  beforeAll(async () => {
+    const photo = join(dir, "photo.png");
+    const clip = join(dir, "pan.mp4");
+    await generatePhoto(photo, { width: 640, height: 400, from: "#1d3557", to: "#e63946" });
+    await generateVideo(clip, { seconds: 2.3, width: 480, height: 270, fps: 25 });
+    const parsed = parseProjectRequest(
+      {
+        resolution: "custom",
+        width: 320,
+        height: 180,
+        fps: FPS,
+        scenes: [
+          {
+            duration: 3,
+            elements: [
+              {
+                type: "image",
+                src: `file://${photo}`,
+                animation: { type: "zoom-in", zoom: 1.5, easing: "ease-in-out" },
+              },
+              // The entrance (0.6 s → 1.4 s) and the exit (to 2.4 s) each cross a boundary.
+              {
+                type: "text",
+                text: "Across chunks",
+                "font-size": 40,
+                start: 0.6,
+                duration: 1.8,
+                animation: { in: { type: "slide-up", duration: 0.8 }, out: { type: "fade", duration: 0.8 } },
+              },
+            ],
+          },
+          {
+            // A looping 25 fps clip under a pan: entered part-way by each later chunk.
+            duration: 3,
+            elements: [{ type: "video", src: `file://${clip}`, animation: { type: "pan-left" } }],
+          },
+        ],
+      },
+      { maxProjects: 1 },
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const motionProject = parsed.projects[0]!;
+    const probed = await probeSources(
+      new Map([
+        [`file://${photo}`, photo],
+        [`file://${clip}`, clip],
+      ]),
+      { ffprobePath: "ffprobe" },
+    );
+    const renderMoving = async (name: string, encoder: EncoderSettings, chunkFrames?: number) => {
+      const workDir = join(dir, name);
+      await mkdir(workDir, { recursive: true });
+      const plan = buildRenderPlan(motionProject, probed, {
+        workDir,
+        encoder,
+        ...(chunkFrames ? { chunkFrames } : {}),
+      });
+      const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
+      for (const segment of plan.segments) await runFfmpeg(segment.command, options);
+      await runFfmpeg(plan.audio, options);
+      await runFfmpeg(plan.assemble, options);
+      return { plan, output: plan.assemble.output };
+    };
+    const chunked = await renderMoving("moving-chunked", LOSSY, CHUNK_FRAMES);
+    movingPlan = chunked.plan;
+    moving = {
+      single: (await renderMoving("moving-single", LOSSY)).output,
+      chunked: chunked.output,
+      exactSingle: (await renderMoving("moving-exact-single", LOSSLESS)).output,
+      exactChunked: (await renderMoving("moving-exact-chunked", LOSSLESS, CHUNK_FRAMES)).output,
+    };
+  }, 240_000);
+
+  it("is planned as three chunks of 30 frames per scene", () => {
+    expect(movingPlan.segments.map((s) => [s.scene, s.startFrame, s.frames])).toEqual([
+      [0, 0, 30],
+      [0, 30, 30],
+      [0, 60, 30],
+      [1, 0, 30],
+      [1, 30, 30],
+      [1, 60, 30],
+    ]);
+  });
+
+  it("matches the single pass on both sides of every boundary (SSIM ≥ 0.99)", async () => {
+    const ssim = await ssimPerFrame(moving.single, moving.chunked);
+    expect(ssim).toHaveLength(180);
+    for (const b of [30, 60, 90, 120, 150]) {
+      expect(ssim[b - 1], `frame ${b - 1}`).toBeGreaterThanOrEqual(0.99);
+      expect(ssim[b], `frame ${b}`).toBeGreaterThanOrEqual(0.99);
+    }
+    expect(Math.min(...ssim)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("draws exactly the single pass's pictures: losslessly encoded, every frame is identical", async () => {
+    const ssim = await ssimPerFrame(moving.exactSingle, moving.exactChunked);
+    expect(ssim).toHaveLength(180);
+    expect(ssim.filter((v) => v < 1)).toEqual([]);
+  });
+
+  it("moves: the zoom, the text and the pan change the picture from frame to frame", async () => {
+    // Without this, a still picture would match itself across every boundary trivially.
+    const ssim = await ssimPerFrame(moving.exactSingle, moving.exactSingle, { shift: 15 });
+    // Each pair within a scene (past frame 165 the shifted copy has ended).
+    expect(Math.max(...ssim.slice(0, 75))).toBeLessThan(0.99);
+    expect(Math.max(...ssim.slice(90, 165))).toBeLessThan(0.99);
   });
 });
