@@ -12,7 +12,7 @@ import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
 import { countFrames, streamDurations } from "../support/frame-compare.js";
 import { drainedDepth } from "../support/job-batch.js";
-import { ffprobe, grabFrame, near } from "../support/media-probe.js";
+import { ffprobe, grabFrame, meanVolume, near } from "../support/media-probe.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 import { until } from "../support/until.js";
 
@@ -211,6 +211,49 @@ describe("a fanned-out job with loudness and previews", () => {
     expect(job.gif_url).toContain(`videos/${id}.gif`);
     const path = join(dir, "fanout-extras.mp4");
     await client.downloadVideo(id, path);
+    const { stderr } = await promisify(execFile)("ffmpeg", [
+      ...["-hide_banner", "-nostats", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"],
+    ]);
+    const integrated = Number(/I:\s+(-?[\d.]+) LUFS/.exec(stderr.slice(stderr.lastIndexOf("Summary:")))?.[1]);
+    expect(Math.abs(integrated - -20)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("a fanned-out job of one chunked scene with loudness and a GIF preview", () => {
+  it("normalises the whole soundtrack once, keeping its parts' levels apart, and makes the GIF", async () => {
+    const tone = `file://${join(dir, "tone.wav")}`;
+    const { id } = await client.submit({
+      comment: "chunked-extras",
+      resolution: "160x120",
+      fps: 10,
+      quality: "draft",
+      loudness: -20,
+      output: { gif_preview: { seconds: 1, width: 80 } },
+      scenes: [
+        {
+          duration: 3,
+          "background-color": "#336699",
+          elements: [
+            // A quiet tone in the first chunk, the same tone 20 dB louder in the last one:
+            // normalising each chunk on its own would bring them level.
+            { type: "audio", src: tone, start: 0.1, volume: 0.1 },
+            { type: "audio", src: tone, start: 2, volume: 1 },
+            { type: "image", src: `file://${join(dir, "dot.png")}`, x: 9, y: 9 },
+          ],
+        },
+      ],
+    });
+    const job = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments).toEqual({ total: 3, cached: 0, fanout: true });
+    expect(await outputsOf(id)).toEqual([`videos/${id}.gif`, `videos/${id}.jpg`, `videos/${id}.mp4`]);
+    expect(job.gif_url).toContain(`videos/${id}.gif`);
+    const path = join(dir, "chunked-extras.mp4");
+    await client.downloadVideo(id, path);
+    const quiet = await meanVolume(path, 0.3, 0.6);
+    const loud = await meanVolume(path, 2.2, 0.6);
+    expect(loud - quiet).toBeGreaterThan(17);
+    expect(loud - quiet).toBeLessThan(23);
     const { stderr } = await promisify(execFile)("ffmpeg", [
       ...["-hide_banner", "-nostats", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"],
     ]);
