@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
+import { buildRenderPlan, type PlanOptions } from "../../functions/core/plan/build-render-plan.js";
 import type { EncoderSettings, RenderPlan, SceneCaption } from "../../functions/core/plan/render-plan.js";
 import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import type { Project } from "../../functions/core/schema/project.js";
@@ -36,26 +36,47 @@ const LOSSLESS = { preset: "ultrafast", crf: 0 };
 /** The default preset at a quality where two encodes of one picture stay above 0.99 SSIM. */
 const LOSSY = { preset: "veryfast", crf: 12 };
 
-async function render(
+/** Every segment of a project's plan, the soundtrack and the concat, as the worker runs them. */
+async function renderProject(
+  what: { project: Project; sources: Awaited<ReturnType<typeof probeSources>> },
   name: string,
-  encoder: EncoderSettings,
-  chunkFrames?: number,
-  opaqueBase?: false,
+  options: Omit<PlanOptions, "workDir">,
 ): Promise<{ plan: RenderPlan; output: string }> {
   const workDir = join(dir, name);
   await mkdir(workDir, { recursive: true });
-  const plan = buildRenderPlan(project, sources, {
-    workDir,
+  const plan = buildRenderPlan(what.project, what.sources, { workDir, ...options });
+  const run = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
+  for (const segment of plan.segments) await runFfmpeg(segment.command, run);
+  await runFfmpeg(plan.audio, run);
+  await runFfmpeg(plan.assemble, run);
+  return { plan, output: plan.assemble.output };
+}
+
+function render(name: string, encoder: EncoderSettings, chunkFrames?: number, opaqueBase?: false) {
+  return renderProject({ project, sources }, name, {
     encoder,
     ...(opaqueBase === false ? { opaqueBase } : {}),
     captions: [{ sceneIndex: 1, element: "scenes[1].elements[3]", words }],
     ...(chunkFrames ? { chunkFrames } : {}),
   });
-  const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
-  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
-  await runFfmpeg(plan.audio, options);
-  await runFfmpeg(plan.assemble, options);
-  return { plan, output: plan.assemble.output };
+}
+
+/** Two lossless renders with `frames` frames, every one the same picture. */
+async function expectIdentical(a: string, b: string, frames: number) {
+  const ssim = await ssimPerFrame(a, b);
+  expect(ssim).toHaveLength(frames);
+  expect(ssim.filter((v) => v < 1)).toEqual([]);
+}
+
+/** Two renders with `frames` frames, SSIM ≥ 0.99 everywhere and named on both sides of each boundary. */
+async function expectSameAcross(a: string, b: string, frames: number, boundaries: number[]) {
+  const ssim = await ssimPerFrame(a, b);
+  expect(ssim).toHaveLength(frames);
+  for (const at of boundaries) {
+    expect(ssim[at - 1], `frame ${at - 1}`).toBeGreaterThanOrEqual(0.99);
+    expect(ssim[at], `frame ${at}`).toBeGreaterThanOrEqual(0.99);
+  }
+  expect(Math.min(...ssim)).toBeGreaterThanOrEqual(0.99);
 }
 
 let single: Awaited<ReturnType<typeof render>>;
@@ -194,21 +215,12 @@ describe("a scene split into chunks", () => {
   });
 
   it("draws exactly the single pass's pictures: losslessly encoded, every frame is identical", async () => {
-    const ssim = await ssimPerFrame(exactSingle, exactChunked);
-    expect(ssim).toHaveLength(135);
-    expect(ssim.filter((v) => v < 1)).toEqual([]);
+    await expectIdentical(exactSingle, exactChunked, 135);
   });
 
   it("matches the single pass on both sides of every boundary (SSIM ≥ 0.99)", async () => {
-    const ssim = await ssimPerFrame(single.output, chunked.output);
-    expect(ssim).toHaveLength(135);
     // Scene 1 starts at frame 15; its chunks at 15 + 30k.
-    const boundaries = [15, 45, 75, 105];
-    for (const b of boundaries) {
-      expect(ssim[b - 1], `frame ${b - 1}`).toBeGreaterThanOrEqual(0.99);
-      expect(ssim[b], `frame ${b}`).toBeGreaterThanOrEqual(0.99);
-    }
-    expect(Math.min(...ssim)).toBeGreaterThanOrEqual(0.99);
+    await expectSameAcross(single.output, chunked.output, 135, [15, 45, 75, 105]);
   });
 
   it("keeps audio and picture together: their ends differ by less than a frame", async () => {
@@ -296,20 +308,11 @@ describe("chunked scenes with a Ken Burns zoom, an animated text and a pan over 
       ]),
       { ffprobePath: "ffprobe" },
     );
-    const renderMoving = async (name: string, encoder: EncoderSettings, chunkFrames?: number) => {
-      const workDir = join(dir, name);
-      await mkdir(workDir, { recursive: true });
-      const plan = buildRenderPlan(motionProject, probed, {
-        workDir,
+    const renderMoving = (name: string, encoder: EncoderSettings, chunkFrames?: number) =>
+      renderProject({ project: motionProject, sources: probed }, name, {
         encoder,
         ...(chunkFrames ? { chunkFrames } : {}),
       });
-      const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
-      for (const segment of plan.segments) await runFfmpeg(segment.command, options);
-      await runFfmpeg(plan.audio, options);
-      await runFfmpeg(plan.assemble, options);
-      return { plan, output: plan.assemble.output };
-    };
     const chunked = await renderMoving("moving-chunked", LOSSY, CHUNK_FRAMES);
     movingPlan = chunked.plan;
     moving = {
@@ -332,19 +335,11 @@ describe("chunked scenes with a Ken Burns zoom, an animated text and a pan over 
   });
 
   it("matches the single pass on both sides of every boundary (SSIM ≥ 0.99)", async () => {
-    const ssim = await ssimPerFrame(moving.single, moving.chunked);
-    expect(ssim).toHaveLength(180);
-    for (const b of [30, 60, 90, 120, 150]) {
-      expect(ssim[b - 1], `frame ${b - 1}`).toBeGreaterThanOrEqual(0.99);
-      expect(ssim[b], `frame ${b}`).toBeGreaterThanOrEqual(0.99);
-    }
-    expect(Math.min(...ssim)).toBeGreaterThanOrEqual(0.99);
+    await expectSameAcross(moving.single, moving.chunked, 180, [30, 60, 90, 120, 150]);
   });
 
   it("draws exactly the single pass's pictures: losslessly encoded, every frame is identical", async () => {
-    const ssim = await ssimPerFrame(moving.exactSingle, moving.exactChunked);
-    expect(ssim).toHaveLength(180);
-    expect(ssim.filter((v) => v < 1)).toEqual([]);
+    await expectIdentical(moving.exactSingle, moving.exactChunked, 180);
   });
 
   it("moves: the zoom, the text and the pan change the picture from frame to frame", async () => {

@@ -347,32 +347,18 @@ function globalLayers(
       elapsed: slice.elapsed,
       length: el.duration ?? totalDuration - (el.start ?? 0),
     };
+    const shown = { source, at, frame, from: slice.from, to: slice.to, motion, part };
     if (el.type === "video") {
       const layer = videoLayer({
+        ...shown,
         element: el,
-        source,
-        at,
-        frame,
-        from: slice.from,
-        to: slice.to,
         elapsed: slice.elapsed,
         fadeIn: slice.startsHere,
         fadeOut: slice.endsHere,
-        motion,
-        part,
       });
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
-      const layer = imageLayer({
-        element: el,
-        source,
-        at,
-        frame,
-        from: slice.from,
-        to: slice.to,
-        motion,
-        part,
-      });
+      const layer = imageLayer({ ...shown, element: el });
       if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });
