@@ -36,7 +36,7 @@ export const API_FUNCTION_TIMEOUT_SECONDS = 25;
 /** Where the API function finds the built studio: `studio/` beside its code in /var/task. */
 export const STUDIO_DIR = "/var/task/studio";
 
-/** SPEC §4 base paths: `/v1`, and `/api/v1` for VideoCraft's clients. */
+/** Base paths: `/v1`, and `/api/v1` so VideoCraft's existing clients work unchanged. */
 export const API_BASE_PATHS = ["v1", "api/v1"] as const;
 
 /**
@@ -228,7 +228,7 @@ export class Api extends Construct {
       {
         id: "AwsSolutions-APIG2",
         reason:
-          "The API Lambda validates every body against the zod request schema and reports all problems with JSON paths (SPEC §3); an API Gateway model would answer first, with one message and a different shape.",
+          "The API Lambda validates every body against the zod request schema and reports all problems at once with JSON paths; an API Gateway model would answer first, with one message and a different shape.",
       },
       {
         id: "AwsSolutions-APIG3",
@@ -243,7 +243,7 @@ export class Api extends Construct {
       {
         id: "AwsSolutions-COG4",
         reason:
-          "Clients are machines holding API keys (SPEC §4), not Cognito users; keys are checked by API Gateway against the usage plan.",
+          "Clients are machines holding API keys, not Cognito users; keys are checked by API Gateway against the usage plan.",
       },
       {
         id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
@@ -340,8 +340,9 @@ const ACCESS_LOG_FIELDS = {
 };
 
 /**
- * Errors API Gateway answers itself (missing/unknown key, throttling, unknown path) get the same
- * envelope as the handler's (SPEC §4), CORS headers so browsers can read them, and a Retry-After on 429.
+ * Errors API Gateway answers itself (missing/unknown key, throttling, unknown path) get the same envelope as
+ * the handler's (`{error: {code, message}}`, so a client parses one shape), CORS headers so browsers can read
+ * them, and a Retry-After on 429.
  */
 function addErrorEnvelopes(api: apigw.RestApi, corsOrigins: readonly string[]) {
   // A gateway response cannot pick one origin from a list per request; the first allowed origin is

@@ -10,12 +10,15 @@ import { typescriptExecArgv } from "./typescript-entry.js";
 export const LOCAL_BUCKET = "videocraft-local";
 export const LOCAL_QUEUE = "videocraft-render";
 export const LOCAL_DLQ = "videocraft-render-dlq";
-/** FIFO: MessageDeduplicationId = job id makes "assemble this job" happen once (issue 6 fan-out). */
+/** FIFO: MessageDeduplicationId = job id makes "assemble this job" of a fanned-out job happen once. */
 export const LOCAL_ASSEMBLY_QUEUE = "videocraft-assembly.fifo";
 export const LOCAL_ASSEMBLY_DLQ = "videocraft-assembly-dlq.fifo";
 const REGION = "us-east-1";
 const EMULATOR_ENTRY = fileURLToPath(new URL("./emulator-process.ts", import.meta.url));
-/** Same as the deployed queue (SPEC §5): the fourth receive goes to the DLQ instead. */
+/**
+ * Same as the deployed queue (infra/work-queue.ts): a message that failed three receives is poison, so
+ * the fourth goes to the DLQ, whose consumer marks the job failed instead of retrying it forever.
+ */
 const MAX_RECEIVE_COUNT = 3;
 const VISIBILITY_TIMEOUT_SECONDS = 60;
 

@@ -23,6 +23,8 @@ export interface EmulatorServer {
 
 /** fauxqs' own limit for one request body (a multipart part is at most this). */
 const MAX_BODY_BYTES = 11 * 1024 * 1024;
+/** How much of a refused request's body is read and dropped before the answer; beyond, it is cut. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 
 /** The parts of fastify's request and reply the hooks use (fauxqs' fastify is not our dependency). */
 interface Request {
@@ -56,7 +58,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     if (request.method === "OPTIONS") return payload;
     const req = { method: request.method, url: request.raw.url ?? "/", headers: request.headers };
     const claim = readSigV4Claim(req, credentials.accessKeyId, new Date());
-    if (!claim.ok) return refuse(request, reply, claim);
+    if (!claim.ok) return refuse(request, reply, claim, payload);
     let body: Buffer | undefined;
     if (payloadIsSigned(claim)) {
       body = await readAll(payload, MAX_BODY_BYTES);
@@ -65,12 +67,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
           request,
           reply,
           { ok: false, code: "EntityTooLarge", message: "request body too large" },
+          undefined,
           413,
         );
     }
     const bodyHash = body ? createHash("sha256").update(body).digest("hex") : undefined;
     const verdict = verifySignature(req, claim, credentials.secretAccessKey, bodyHash);
-    if (!verdict.ok) return refuse(request, reply, verdict);
+    if (!verdict.ok) return refuse(request, reply, verdict, body === undefined ? payload : undefined);
     if (body === undefined) return payload;
     const replay = Readable.from(body.length > 0 ? [body] : []) as Readable & {
       receivedEncodedLength?: number;
@@ -173,7 +176,31 @@ async function readAll(stream: NodeJS.ReadableStream, max: number): Promise<Buff
   return Buffer.concat(chunks);
 }
 
-function refuse(request: Request, reply: Reply, failure: SigV4Failure, status = 403) {
+async function discard(stream: NodeJS.ReadableStream, max: number): Promise<void> {
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      size += chunk.length;
+      if (size > max) return;
+    }
+  } catch {
+    // A client that gave up mid-body gets no answer anyway.
+  }
+}
+
+/**
+ * Refused before the body was read: the rest of the body is read and dropped first (up to a cap),
+ * because a client still sending (a presigned PUT of a grown part) gets EPIPE instead of the 403
+ * if the connection closes under it; S3 answers such a PUT with a readable 403 too.
+ */
+async function refuse(
+  request: Request,
+  reply: Reply,
+  failure: SigV4Failure,
+  unread?: NodeJS.ReadableStream,
+  status = 403,
+) {
+  if (unread) await discard(unread, MAX_DRAINED_BYTES);
   const isSqs = String(request.headers["content-type"] ?? "").includes("x-amz-json");
   reply.code(status).header("connection", "close");
   if (isSqs) {

@@ -7,7 +7,7 @@ import { DEFAULT_WHISPER_MODEL } from "./whisper-models.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
- * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing,
+ * Names follow VideoCraft's own variables (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing,
  * and VideoCraft's other names for our settings are read too (env-aliases.ts).
  * An invalid value fails start-up with a message naming the variable.
  */
@@ -31,7 +31,7 @@ const byteSize = z.string().transform((raw, ctx) => {
 
 const UNIT_SECONDS: Record<string, number> = { "": 1, ms: 0.001, s: 1, m: 60, h: 3600 };
 
-/** Accepts `900`, `900s`, `15m`, `2h` (the seed writes timeouts as Go durations). */
+/** Accepts `900`, `900s`, `15m`, `2h` (VideoCraft's configuration writes timeouts as Go durations). */
 const durationSeconds = z.string().transform((raw, ctx) => {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(raw.trim());
   if (!m) {

@@ -17,7 +17,7 @@ import { startTinyMediaService, type TinyMediaService } from "../support/tiny-me
 import { until } from "../support/until.js";
 
 /**
- * Issue 6 item 3 on the embedded stack: 2 worker loops, the FIFO assembly queue configured. A job
+ * Fan-out across workers on the embedded stack: 2 worker loops, the FIFO assembly queue configured. A job
  * with several scenes becomes one segment task per scene; the last part to finish asks for
  * assembly, which the FIFO queue's deduplication (enforced by the emulator) makes happen once.
  */

@@ -13,7 +13,10 @@ import { bundledPackages, bundledSources, bundleRenderHandler } from "../../scri
 import { apiEvent } from "../support/api-event.js";
 import { synthesizeWithBundles } from "../support/synthesized-bundles.js";
 
-/** STYLE.md: function bundles must not pull in the CDK, test tooling or the local emulator. */
+/**
+ * Function bundles must not pull in the CDK, test tooling or the local emulator: each would only add
+ * cold-start time and attack surface to code that never calls it.
+ */
 const FORBIDDEN = [
   "aws-cdk-lib",
   "constructs",

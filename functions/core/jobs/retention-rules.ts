@@ -1,5 +1,5 @@
 /**
- * How long each prefix of the bucket lives (SPEC §5). This is the one definition: the CDK storage
+ * How long each prefix of the bucket lives. This is the one definition: the CDK storage
  * construct turns it into S3 lifecycle rules, and local mode's sweeper applies the same rules because
  * the emulator stores lifecycle configuration but never enforces it. Pure data, so local mode imports
  * it without pulling in the CDK.

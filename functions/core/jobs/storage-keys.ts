@@ -1,6 +1,6 @@
 /**
- * The bucket's layout (SPEC §5). Job ids are ULIDs (Crockford base32, upper case), so keys under
- * `jobs/` sort the same in byte order and in the emulator's locale collation.
+ * The bucket's layout (docs/architecture.md describes each prefix). Job ids are ULIDs (Crockford base32,
+ * upper case), so keys under `jobs/` sort the same in byte order and in the emulator's locale collation.
  */
 export const storageKeys = {
   request: (id: string) => `jobs/${id}/request.json`,

@@ -11,7 +11,7 @@ export interface ObjectStore {
   /**
    * Writes only when no object exists at `key`; true when this call created it.
    * Must be atomic across concurrent callers of the same deployment (S3 `If-None-Match: *`;
-   * the emulator ignores that header, so the local adapter serialises these calls itself).
+   * fauxqs ignores that header, so local mode's emulator server enforces it: local/emulator-server.ts).
    */
   putIfAbsent(key: string, body: string, contentType?: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;

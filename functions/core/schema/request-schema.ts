@@ -22,9 +22,9 @@ import { duckingSchema, loudnessSchema } from "./sound-schema.js";
 import { textElementSchema, textStyleSchema } from "./text-element-schema.js";
 
 /**
- * The request format (SPEC §3), written once: validation, TypeScript types and the published
- * JSON Schema all come from here. Keys are in their normalised underscore form; hyphenated keys
- * are accepted by `normaliseKeys` before validation. Every object is strict (unknown keys are
+ * The request format (README, "Request format", explains it to users), written once: validation, TypeScript
+ * types and the published JSON Schema all come from here. Keys are in their normalised underscore form;
+ * hyphenated keys are accepted by `normaliseKeys` before validation. Every object is strict (unknown keys are
  * errors naming the key) but allows a free-text `comment`.
  */
 
