@@ -30,6 +30,11 @@ export interface BaselineProject {
   quality?: "high" | "medium" | "low";
   /** Burned with the `ass` filter when set (VideoCraft's subtitles path). */
   assPath?: string;
+  /**
+   * Not VideoCraft's: the benchmark's own variations of its plan (x264 preset instead of `medium`,
+   * a CRF instead of the quality's, e.g. 0 for the lossless reference).
+   */
+  encoder?: { preset?: string; crf?: number };
   output: string;
 }
 
@@ -92,9 +97,11 @@ export function videocraftBaselineCommand(project: BaselineProject): BaselineCom
   args.push("-map", videoOut);
   if (audio.length > 0) args.push("-map", "[final_audio]");
   args.push("-t", total.toFixed(2));
-  args.push("-c:v", "libx264", "-c:a", "aac", "-crf", project.quality === "high" ? "18" : "23");
+  const crf = project.encoder?.crf ?? (project.quality === "high" ? 18 : 23);
+  args.push("-c:v", "libx264", "-c:a", "aac", "-crf", String(crf));
   args.push("-s", `${project.width}x${project.height}`);
-  args.push("-preset", "medium", "-movflags", "+faststart", "-pix_fmt", "yuv420p", project.output);
+  const preset = project.encoder?.preset ?? "medium";
+  args.push("-preset", preset, "-movflags", "+faststart", "-pix_fmt", "yuv420p", project.output);
   return { args, output: project.output, durationSeconds: total };
 }
 

@@ -17,7 +17,7 @@ import type { Metrics } from "./core/ports/metrics.js";
 import type { ObjectStore } from "./core/ports/object-store.js";
 import type { QueueDepth } from "./core/ports/queue-depth.js";
 import { noSourceProbing } from "./core/ports/source-prober.js";
-import type { RenderDeps } from "./render/pipeline/render-job.js";
+import type { RenderDeps } from "./render/render-deps.js";
 import type { WhisperPaths } from "./render/speech/whisper-paths.js";
 
 /**

@@ -7,7 +7,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { RENDER_TIME_SHARE } from "../functions/core/jobs/check-render-time.js";
+import { RENDER_TIME_SHARE } from "../functions/core/jobs/render-time-share.js";
 import { FAILURE_CODE_DIMENSION, METRICS } from "../functions/core/metric-names.js";
 
 /** A queue of work and the dead-letter queue behind it. */

@@ -73,6 +73,8 @@ export class VideoCraftStack extends Stack {
       // The API refuses work a render invocation could not finish (check-render-time.ts).
       VIDEOCRAFT_RENDER_TIMEOUT: String(s.renderTimeoutSeconds),
       VIDEOCRAFT_RENDER_MEMORY_MB: String(s.renderMemoryMb),
+      // Automatic chunk lengths keep a job's parts within what the render queue runs at once.
+      VIDEOCRAFT_RENDER_MAX_CONCURRENCY: String(s.renderMaxConcurrency),
       VIDEOCRAFT_PRESIGN_EXPIRES: String(s.presignExpiresSeconds),
       // What one render invocation can hold (render-caps.ts): the API and the probe refuse the
       // same work at submit and in dry runs that the worker would refuse after probing.
@@ -95,7 +97,7 @@ export class VideoCraftStack extends Stack {
     this.renderWorker = new RenderWorker(this, "RenderWorker", {
       environment: {
         ...settings,
-        // render-job also stops at the Lambda deadline; this caps a single ffmpeg run.
+        // Each attempt also stops ffmpeg before the Lambda deadline (attempt-scope.ts); this caps one run.
         VIDEOCRAFT_FFMPEG_TIMEOUT: String(s.renderTimeoutSeconds),
         // Batch size 1: each invocation renders one job; Lambda scales out instead.
         VIDEOCRAFT_JOB_MAX_CONCURRENT: "1",

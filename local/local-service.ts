@@ -13,7 +13,7 @@ import { InProcessMetrics } from "../functions/core/ports/in-process-metrics.js"
 import type { Log } from "../functions/core/ports/log.js";
 import type { ObjectStore } from "../functions/core/ports/object-store.js";
 import { sourceHeadProber } from "../functions/render/pipeline/probe-source-head.js";
-import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
+import type { RenderDeps } from "../functions/render/render-deps.js";
 import { resolveWhisperPaths } from "../functions/render/speech/whisper-paths.js";
 import type { WebhookTuning } from "../functions/render/webhook/send-job-webhook.js";
 import { apiDeps, renderDeps, servicePorts } from "../functions/wiring.js";

@@ -4,7 +4,7 @@ import type { Log } from "../functions/core/ports/log.js";
 import type { Metrics } from "../functions/core/ports/metrics.js";
 import { createDeadLetterHandler } from "../functions/render/create-dead-letter-handler.js";
 import { createRenderHandler } from "../functions/render/create-render-handler.js";
-import type { RenderDeps } from "../functions/render/pipeline/render-job.js";
+import type { RenderDeps } from "../functions/render/render-deps.js";
 import { LOCAL_FUNCTIONS } from "./lambda-context.js";
 import { type SqsHandler, startWorkerLoop, type WorkerLoopOptions } from "./worker-loop.js";
 

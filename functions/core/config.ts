@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { resolveEnvAliases } from "./env-aliases.js";
 import { METRIC_NAMESPACE } from "./metric-names.js";
@@ -94,6 +95,13 @@ const envSchema = z.object({
   /** FIFO queue of "assemble this job" messages; set, it turns fan-out across workers on. */
   VIDEOCRAFT_ASSEMBLY_QUEUE_URL: z.url().optional(),
   VIDEOCRAFT_FANOUT_MIN_SCENES: int(2, HARD_LIMITS.maxScenes + 1).default(2),
+  /** Longest chunk a scene is split into when fanned out: `auto` (from the encode estimate) or a duration. */
+  VIDEOCRAFT_CHUNK_SECONDS: z
+    .union([
+      z.literal("auto"),
+      durationSeconds.refine((s) => s >= 1, { message: "must be auto or at least 1 s" }),
+    ])
+    .default("auto"),
   /** The function a dry run invokes to probe sources (the API on AWS; CDK sets it). */
   VIDEOCRAFT_PROBE_FUNCTION: z.string().min(1).optional(),
   /** The render function's timeout and memory (the stack's settings; Lambda's maximum and a 3 GB worker locally). */
@@ -101,6 +109,8 @@ const envSchema = z.object({
     .refine((s) => s >= 1 && s <= 900, { message: "must be from 1 s to 900 s, Lambda's longest timeout" })
     .default(900),
   VIDEOCRAFT_RENDER_MEMORY_MB: int(128, 10240).default(3008),
+  /** Render invocations one queue may run at once (the stack's renderMaxConcurrency). */
+  VIDEOCRAFT_RENDER_MAX_CONCURRENCY: int(1, 1000).default(10),
   /** Only for the embedded emulator; unset on AWS. */
   VIDEOCRAFT_AWS_ENDPOINT: z.url().optional(),
   /** The secret requests to VIDEOCRAFT_AWS_ENDPOINT are signed with (the embedded emulator makes one per run). */
@@ -123,6 +133,8 @@ const envSchema = z.object({
   VIDEOCRAFT_FFMPEG_PRESET: z.enum(PRESETS).default("veryfast"),
   VIDEOCRAFT_FFMPEG_QUALITY: int(0, 51).default(23),
   VIDEOCRAFT_FFMPEG_TIMEOUT: durationSeconds.default(900),
+  /** x264 threads: `auto` matches the machine's (the function's) vCPUs. */
+  VIDEOCRAFT_FFMPEG_THREADS: z.union([z.literal("auto"), int(1, 64)]).default("auto"),
   VIDEOCRAFT_FFMPEG_PATH: z.string().default("ffmpeg"),
   VIDEOCRAFT_FFPROBE_PATH: z.string().default("ffprobe"),
   VIDEOCRAFT_TRANSCRIPTION_MODEL: z.string().default(DEFAULT_WHISPER_MODEL),
@@ -199,11 +211,17 @@ export type Config = Readonly<{
   queueUrl: string;
   dlqUrl: string | undefined;
   /**
-   * Fan-out across workers, so a long video's scenes encode in parallel: a job with at least `minScenes`
-   * scenes is split into one segment task per scene on the render queue, assembled once via the FIFO
-   * `assemblyQueueUrl`. Off (single-worker render) while `assemblyQueueUrl` is unset.
+   * Fan-out across workers: a scene longer than the chunk length is split into frame-range
+   * chunks, and a job of at least `minScenes` parts (scenes and chunks) becomes one segment task
+   * per part on the render queue, assembled once via the FIFO `assemblyQueueUrl`. Off
+   * (single-worker render, no chunks) while `assemblyQueueUrl` is unset. `chunkSeconds` undefined:
+   * the chunk length follows from the encode estimate (core/jobs/chunk-length.ts).
    */
-  fanout: Readonly<{ assemblyQueueUrl: string | undefined; minScenes: number }>;
+  fanout: Readonly<{
+    assemblyQueueUrl: string | undefined;
+    minScenes: number;
+    chunkSeconds: number | undefined;
+  }>;
   /**
    * The probe function (name or ARN) a dry run invokes on AWS, where the API function carries no
    * fetcher or ffprobe of its own; unset, the caller's wiring decides (local mode probes in process).
@@ -212,8 +230,10 @@ export type Config = Readonly<{
   /**
    * What one render invocation gets. The API refuses work estimated to need more than a share of
    * `timeoutSeconds` on `memoryMb` (check-render-time.ts), which would otherwise end TIMEOUT.
+   * `maxConcurrency`: invocations the render queue may run at once, which automatic chunk
+   * lengths fit the parts of a job into.
    */
-  render: Readonly<{ timeoutSeconds: number; memoryMb: number }>;
+  render: Readonly<{ timeoutSeconds: number; memoryMb: number; maxConcurrency: number }>;
   awsEndpoint: string | undefined;
   awsEndpointSecret: string | undefined;
   region: string;
@@ -226,6 +246,11 @@ export type Config = Readonly<{
     preset: (typeof PRESETS)[number];
     crf: number;
     timeoutSeconds: number;
+    /**
+     * x264 threads (VIDEOCRAFT_FFMPEG_THREADS, else the vCPUs this process sees: on Lambda those
+     * the memory buys). x264's own default, 1.5 per core, holds more frames for no speed.
+     */
+    threads: number;
     path: string;
     probePath: string;
     /**
@@ -273,8 +298,14 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Parses the environment into a frozen Config, or throws a ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * Parses the environment into a frozen Config, or throws a ConfigError naming every bad variable.
+ * `machine.cores` (default: what this process may use) fills the settings left to `auto`.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  machine: { cores: number } = { cores: availableParallelism() },
+): Config {
   const relevant = Object.fromEntries(
     Object.entries(resolveEnvAliases(env)).filter(
       ([k, v]) => (k.startsWith("VIDEOCRAFT_") || k === "AWS_REGION") && v !== "",
@@ -306,11 +337,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fanout: Object.freeze({
       assemblyQueueUrl: e.VIDEOCRAFT_ASSEMBLY_QUEUE_URL,
       minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
+      chunkSeconds: e.VIDEOCRAFT_CHUNK_SECONDS === "auto" ? undefined : e.VIDEOCRAFT_CHUNK_SECONDS,
     }),
     probeFunction: e.VIDEOCRAFT_PROBE_FUNCTION,
     render: Object.freeze({
       timeoutSeconds: e.VIDEOCRAFT_RENDER_TIMEOUT,
       memoryMb: e.VIDEOCRAFT_RENDER_MEMORY_MB,
+      maxConcurrency: e.VIDEOCRAFT_RENDER_MAX_CONCURRENCY,
     }),
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
     awsEndpointSecret: e.VIDEOCRAFT_AWS_ENDPOINT_SECRET,
@@ -322,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       preset: e.VIDEOCRAFT_FFMPEG_PRESET,
       crf: e.VIDEOCRAFT_FFMPEG_QUALITY,
       timeoutSeconds: e.VIDEOCRAFT_FFMPEG_TIMEOUT,
+      threads: e.VIDEOCRAFT_FFMPEG_THREADS === "auto" ? machine.cores : e.VIDEOCRAFT_FFMPEG_THREADS,
       path: e.VIDEOCRAFT_FFMPEG_PATH,
       probePath: e.VIDEOCRAFT_FFPROBE_PATH,
       maxMemoryBytes: e.VIDEOCRAFT_FFMPEG_MAX_MEMORY,

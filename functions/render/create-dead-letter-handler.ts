@@ -28,7 +28,7 @@ export function createDeadLetterHandler(
       const at = deps.clock.now().toISOString();
       const part =
         message.segment !== undefined
-          ? `the segment of scene ${message.segment}`
+          ? `segment ${message.segment} (a scene or a chunk of one)`
           : message.assemble
             ? "the assembly"
             : "the render worker";

@@ -1,8 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Metrics, noMetrics } from "../core/ports/metrics.js";
-import { type RenderDeps, renderJob } from "./pipeline/render-job.js";
 import { recordJobMetrics, startActiveJobHeartbeat } from "./record-job-metrics.js";
+import type { RenderDeps } from "./render-deps.js";
 import { parseRenderMessage } from "./render-message.js";
+import { renderJob } from "./routines/dispatch.js";
 
 export { parseRenderMessage } from "./render-message.js";
 

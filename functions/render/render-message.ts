@@ -1,12 +1,12 @@
 import { isJobId } from "../core/jobs/storage-keys.js";
 import type { RenderMessage } from "../core/ports/job-queue.js";
 
-/** Scene indexes a segment message may carry (the schema's scene cap is far below). */
+/** Part indexes a segment message may carry (scenes and chunks of a 4-hour video stay far below). */
 const MAX_SEGMENT_INDEX = 10_000;
 
 /**
  * Parses a render or assembly queue message: `{"jobId": <ULID>}`, optionally with
- * `"segment": <scene index>` or `"assemble": true` (never both). Anything else can never succeed.
+ * `"segment": <part index>` or `"assemble": true` (never both). Anything else can never succeed.
  */
 export function parseRenderMessage(body: string): RenderMessage | undefined {
   try {

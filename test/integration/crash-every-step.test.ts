@@ -8,7 +8,7 @@ import { createJobs } from "../../functions/core/jobs/create-jobs.js";
 import { JOB_STEPS, type JobStep } from "../../functions/core/jobs/job-record.js";
 import { systemClock } from "../../functions/core/ports/clock.js";
 import { silentLog } from "../../functions/core/ports/log.js";
-import { renderJob } from "../../functions/render/pipeline/render-job.js";
+import { renderJob } from "../../functions/render/routines/dispatch.js";
 import { resolveWhisperPaths } from "../../functions/render/speech/whisper-paths.js";
 import type { ApiClient, JobView } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";

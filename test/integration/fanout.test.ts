@@ -10,8 +10,9 @@ import { storageKeys } from "../../functions/core/jobs/storage-keys.js";
 import type { ApiClient, JobView } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
+import { countFrames, streamDurations } from "../support/frame-compare.js";
 import { drainedDepth } from "../support/job-batch.js";
-import { ffprobe, grabFrame, near } from "../support/media-probe.js";
+import { ffprobe, grabFrame, meanVolume, near } from "../support/media-probe.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 import { until } from "../support/until.js";
 
@@ -77,6 +78,14 @@ async function queuesDrained(): Promise<boolean> {
 
 let stack: TinyMediaService;
 
+/** The integrated loudness (LUFS) of a file's audio, by ffmpeg's EBU R128 meter. */
+async function integratedLoudness(path: string): Promise<number> {
+  const { stderr } = await promisify(execFile)("ffmpeg", [
+    ...["-hide_banner", "-nostats", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"],
+  ]);
+  return Number(/I:\s+(-?[\d.]+) LUFS/.exec(stderr.slice(stderr.lastIndexOf("Summary:")))?.[1]);
+}
+
 /**
  * Two segment workers finishing at the same instant, the case the FIFO deduplication exists for.
  * Each holds before its encode until both have arrived; then the store's listing of the job's done
@@ -107,10 +116,15 @@ beforeAll(async () => {
   stack = await startTinyMediaService("fanout", {
     workers: 2,
     fanout: true,
+    // Chunks of 1 s: the 0.5 s scenes above stay whole, the 3 s scene below becomes 3 chunks.
+    env: { VIDEOCRAFT_CHUNK_SECONDS: "1" },
     faults: {
       async beforeStep(step, jobId, _attempt, part) {
         const comment = (await service.jobs.getRequest(jobId))?.comment ?? "";
         if (comment === "fail-segment" && step === "rendering" && part?.segment === 2) {
+          throw new JobFailure("RENDER_FAILED", "simulated encoder failure");
+        }
+        if (comment === "fail-chunk" && step === "rendering" && part?.segment === 1) {
           throw new JobFailure("RENDER_FAILED", "simulated encoder failure");
         }
         if (comment === "race" && part?.segment !== undefined) await race.segmentArrives(jobId);
@@ -205,11 +219,46 @@ describe("a fanned-out job with loudness and previews", () => {
     expect(job.gif_url).toContain(`videos/${id}.gif`);
     const path = join(dir, "fanout-extras.mp4");
     await client.downloadVideo(id, path);
-    const { stderr } = await promisify(execFile)("ffmpeg", [
-      ...["-hide_banner", "-nostats", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"],
-    ]);
-    const integrated = Number(/I:\s+(-?[\d.]+) LUFS/.exec(stderr.slice(stderr.lastIndexOf("Summary:")))?.[1]);
-    expect(Math.abs(integrated - -20)).toBeLessThanOrEqual(1);
+    expect(Math.abs((await integratedLoudness(path)) - -20)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("a fanned-out job of one chunked scene with loudness and a GIF preview", () => {
+  it("normalises the whole soundtrack once, keeping its parts' levels apart, and makes the GIF", async () => {
+    const tone = `file://${join(dir, "tone.wav")}`;
+    const { id } = await client.submit({
+      comment: "chunked-extras",
+      resolution: "160x120",
+      fps: 10,
+      quality: "draft",
+      loudness: -20,
+      output: { gif_preview: { seconds: 1, width: 80 } },
+      scenes: [
+        {
+          duration: 3,
+          "background-color": "#336699",
+          elements: [
+            // A quiet tone in the first chunk, the same tone 20 dB louder in the last one:
+            // normalising each chunk on its own would bring them level.
+            { type: "audio", src: tone, start: 0.1, volume: 0.1 },
+            { type: "audio", src: tone, start: 2, volume: 1 },
+            { type: "image", src: `file://${join(dir, "dot.png")}`, x: 9, y: 9 },
+          ],
+        },
+      ],
+    });
+    const job = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments).toEqual({ total: 3, cached: 0, fanout: true });
+    expect(await outputsOf(id)).toEqual([`videos/${id}.gif`, `videos/${id}.jpg`, `videos/${id}.mp4`]);
+    expect(job.gif_url).toContain(`videos/${id}.gif`);
+    const path = join(dir, "chunked-extras.mp4");
+    await client.downloadVideo(id, path);
+    const quiet = await meanVolume(path, 0.3, 0.6);
+    const loud = await meanVolume(path, 2.2, 0.6);
+    expect(loud - quiet).toBeGreaterThan(17);
+    expect(loud - quiet).toBeLessThan(23);
+    expect(Math.abs((await integratedLoudness(path)) - -20)).toBeLessThanOrEqual(1);
   });
 });
 
@@ -297,5 +346,90 @@ describe("a segment that fails deterministically", () => {
     expect(linesFor(job.id, "assembly requested")).toHaveLength(0);
     expect(await outputsOf(job.id)).toEqual([]);
     expect(await service.jobs.getStatus(job.id)).toMatchObject({ status: "failed" });
+  });
+});
+
+describe("one scene longer than the chunk length", () => {
+  /** 3 s at 10 fps in chunks of 1 s; the dot is on from 0.5 to 2.5 s, across both boundaries. */
+  const long = (comment: string, color = "#0000ff") => ({
+    comment,
+    resolution: "160x120",
+    fps: 10,
+    quality: "draft",
+    scenes: [
+      {
+        duration: 3,
+        "background-color": color,
+        elements: [
+          { type: "audio", src: `file://${join(dir, "tone.wav")}` },
+          {
+            type: "image",
+            src: `file://${join(dir, "dot.png")}`,
+            x: 0,
+            y: 0,
+            width: 160,
+            height: 120,
+            start: 0.5,
+            duration: 2,
+          },
+        ],
+      },
+    ],
+  });
+  let job: JobView;
+  let path: string;
+
+  beforeAll(async () => {
+    const { id } = await client.submit(long("chunks"));
+    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
+    path = join(dir, "chunks.mp4");
+    if (job.status === "completed") await client.downloadVideo(id, path);
+  }, 180_000);
+
+  it("is rendered as 3 chunks on the workers, assembled once", () => {
+    expect(job).toMatchObject({ status: "completed", progress: 100 });
+    const segments = linesFor(job.id, "segment rendered").map((l) => JSON.parse(l.text).segment as number);
+    expect(segments.sort()).toEqual([0, 1, 2]);
+    expect(linesFor(job.id, "job completed")).toHaveLength(1);
+  });
+
+  it("counts the chunks as its segments", async () => {
+    expect((await service.jobs.getStatus(job.id))?.segments).toEqual({ total: 3, cached: 0, fanout: true });
+  });
+
+  it("is the scene: 30 frames, the sound to the end, the dot exactly in its window", async () => {
+    expect(await countFrames(path)).toBe(30);
+    const d = await streamDurations(path);
+    expect(d.video).toBeCloseTo(3, 6);
+    expect(Math.abs(d.video! - d.audio!)).toBeLessThan(0.1);
+    for (const [t, dot] of [
+      [0.35, false],
+      [0.55, true],
+      [0.95, true],
+      [1.05, true],
+      [1.95, true],
+      [2.05, true],
+      [2.45, true],
+      [2.65, false],
+    ] as const) {
+      const frame = await grabFrame(path, t);
+      expect(near(frame.pixel(80, 60), dot ? [16, 16, 16] : [0, 0, 255]), `at ${t} s`).toBe(true);
+    }
+  });
+
+  it("finds every chunk in the scene cache when the project comes again", async () => {
+    const { id } = await client.submit(long("chunks-again"));
+    const again = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(again.status).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments).toEqual({ total: 3, cached: 3, fanout: true });
+    expect(linesFor(id, "segment rendered")).toHaveLength(0);
+  });
+
+  it("fails with the chunk's frames named when one chunk fails", async () => {
+    // Another colour, so its chunks are not in the scene cache from the job above.
+    const { id } = await client.submit(long("fail-chunk", "#00ff00"));
+    const failed = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
+    expect(failed).toMatchObject({ status: "failed", error: { code: "RENDER_FAILED" } });
+    expect(failed.error?.message).toMatch(/^scene 0 \(frames 10–19\): simulated encoder failure/);
   });
 });

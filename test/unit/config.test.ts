@@ -17,6 +17,15 @@ describe("loadConfig", () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it("matches x264's threads to the vCPUs this process sees, unless VIDEOCRAFT_FFMPEG_THREADS says", () => {
+    expect(loadConfig(base, { cores: 2 }).ffmpeg.threads).toBe(2);
+    expect(loadConfig(base, { cores: 6 }).ffmpeg.threads).toBe(6);
+    expect(loadConfig({ ...base, VIDEOCRAFT_FFMPEG_THREADS: "3" }, { cores: 6 }).ffmpeg.threads).toBe(3);
+    expect(() => loadConfig({ ...base, VIDEOCRAFT_FFMPEG_THREADS: "0" })).toThrow(
+      /VIDEOCRAFT_FFMPEG_THREADS/,
+    );
+  });
+
   it("reads Go-style durations and sizes", () => {
     const c = loadConfig({
       ...base,

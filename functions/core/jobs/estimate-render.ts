@@ -45,6 +45,15 @@ export const renderEstimateSchema = z.object({
 });
 export type RenderEstimate = z.infer<typeof renderEstimateSchema>;
 
+/**
+ * Work that does not spread over vCPUs (ffmpeg's audio mix and `concat`, one thread each) per
+ * second of output: mixing and AAC-encoding the soundtrack; joining the parts with the audio,
+ * the poster, and moving the parts and the video through S3. Below one vCPU Lambda slows them too.
+ */
+const MIX_SECONDS_PER_SECOND = 0.05;
+const ASSEMBLE_SECONDS_PER_SECOND = 0.05;
+const MB_PER_VCPU = 1769;
+
 export const ESTIMATE_MODEL =
   "0.4 s of Lambda time per output second at 1080p30 'veryfast' on 3008 MB, scaled by pixels×fps, " +
   "preset and vCPUs (1 per 1769 MB); +0.15 s/s for speech recognition; +1.2 s/s at 1080p30 for motion " +
@@ -53,24 +62,66 @@ export const ESTIMATE_MODEL =
 
 type EstimateConfig = Pick<Config, "ffmpeg" | "render">;
 
+/**
+ * Seconds of encoding (decode, compose incl. motion sampling, x264) per second of this project's
+ * output, on the configured memory: the work chunking spreads over parts.
+ */
+export function encodeSecondsPerSecond(project: Project, config: EstimateConfig): number {
+  const pixelRate = (project.width * project.height * project.fps) / BASE_PIXEL_RATE;
+  const presetFactor = PRESET_FACTOR[project.draft ? "ultrafast" : config.ffmpeg.preset];
+  const cpuFactor = REFERENCE_MEMORY_MB / config.render.memoryMb;
+  const moves = [...project.elements, ...project.scenes.flatMap((s) => s.elements)].some(
+    (e) => (e.type === "image" || e.type === "video") && e.animation !== undefined,
+  );
+  return (
+    SECONDS_PER_OUTPUT_SECOND * pixelRate * presetFactor * cpuFactor +
+    (moves ? MOTION_SECONDS_PER_OUTPUT_SECOND * pixelRate * cpuFactor : 0)
+  );
+}
+
+/** Seconds of speech recognition for `durationSeconds` of video: 0 unless a caption needs it. */
+function transcribeSeconds(project: Project, durationSeconds: number, config: EstimateConfig): number {
+  const transcribes = [...project.elements, ...project.scenes.flatMap((s) => s.elements)].some(
+    (e) => e.type === "subtitles" && e.words === undefined,
+  );
+  return transcribes
+    ? durationSeconds * TRANSCRIBE_SECONDS_PER_SECOND * (REFERENCE_MEMORY_MB / config.render.memoryMb)
+    : 0;
+}
+
 /** Seconds one render invocation needs for `durationSeconds` of this project's output. */
 export function estimateRenderSeconds(
   project: Project,
   durationSeconds: number,
   config: EstimateConfig,
 ): number {
-  const pixelRate = (project.width * project.height * project.fps) / BASE_PIXEL_RATE;
-  const presetFactor = PRESET_FACTOR[project.draft ? "ultrafast" : config.ffmpeg.preset];
-  const cpuFactor = REFERENCE_MEMORY_MB / config.render.memoryMb;
-  const elements = [...project.elements, ...project.scenes.flatMap((s) => s.elements)];
-  const transcribes = elements.some((e) => e.type === "subtitles" && e.words === undefined);
-  const moves = elements.some((e) => (e.type === "image" || e.type === "video") && e.animation !== undefined);
   return (
     FIXED_SECONDS +
-    durationSeconds * SECONDS_PER_OUTPUT_SECOND * pixelRate * presetFactor * cpuFactor +
-    (transcribes ? durationSeconds * TRANSCRIBE_SECONDS_PER_SECOND * cpuFactor : 0) +
-    (moves ? durationSeconds * MOTION_SECONDS_PER_OUTPUT_SECOND * pixelRate * cpuFactor : 0)
+    durationSeconds * encodeSecondsPerSecond(project, config) +
+    transcribeSeconds(project, durationSeconds, config)
   );
+}
+
+/**
+ * The parts of a fanned-out job that chunking cannot shorten, each in one invocation: the
+ * coordinator (fetch, probe, speech recognition, soundtrack mix, hand-out) and the assembler
+ * (parts down, `concat`, poster, video up), for a video of `durationSeconds`.
+ */
+export function estimateFixedStages(
+  project: Project,
+  durationSeconds: number,
+  config: EstimateConfig,
+): { coordinatorSeconds: number; assemblySeconds: number } {
+  const serial = Math.max(1, MB_PER_VCPU / config.render.memoryMb);
+  const pixelRate = (project.width * project.height * project.fps) / BASE_PIXEL_RATE;
+  return {
+    coordinatorSeconds:
+      FIXED_SECONDS +
+      transcribeSeconds(project, durationSeconds, config) +
+      durationSeconds * MIX_SECONDS_PER_SECOND * serial,
+    assemblySeconds:
+      FIXED_SECONDS + durationSeconds * ASSEMBLE_SECONDS_PER_SECOND * Math.max(1, pixelRate) * serial,
+  };
 }
 
 export function estimateRender(

@@ -27,7 +27,7 @@ export const storageKeys = {
   /** Fan-out: what segment workers and the assembler need from the coordinator. */
   fanoutPlan: (id: string) => `jobs/${id}/work/plan.json`,
   fanoutAudio: (id: string) => `jobs/${id}/work/audio.m4a`,
-  /** One `<i>.done` per finished scene segment, and `audio.done` for the soundtrack. */
+  /** One `<i>.done` per finished part (scene or chunk), and `audio.done` for the soundtrack. */
   partsPrefix: (id: string) => `jobs/${id}/segments/`,
   segmentDone: (id: string, index: number) => `jobs/${id}/segments/${index}.done`,
   audioDone: (id: string) => `jobs/${id}/segments/audio.done`,

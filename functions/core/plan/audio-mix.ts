@@ -21,6 +21,10 @@ export interface AudioTrack {
 const SAMPLE_RATE = 48000;
 /** How the soundtrack is encoded, by the mix and again by the loudness step (loudness.ts). */
 export const SOUNDTRACK_ENCODING: readonly string[] = [
+  // Half the CPU of the default coder at the same size and no lower signal-to-noise ratio on
+  // narration or music (measured by bench/run.ts).
+  "-aac_coder",
+  "fast",
   "-c:a",
   "aac",
   "-b:a",

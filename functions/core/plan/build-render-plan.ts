@@ -9,11 +9,12 @@ import {
   sceneAudioTrack,
   videoAudioTrack,
 } from "./audio-mix.js";
+import { chunkRanges, type FrameRange } from "./chunk-ranges.js";
 import { duckingFilters, duckingOf, type Window } from "./ducking.js";
 import { gifPreviewCommand } from "./gif-preview-command.js";
 import { sliceForScene } from "./global-window.js";
 import { imageLayer } from "./image-layer.js";
-import { type StackEntry, stackLayers } from "./layer-stack.js";
+import { type Layer, type ScenePart, type StackEntry, stackLayers } from "./layer-stack.js";
 import { loudnessPlan } from "./loudness.js";
 import { posterCommand } from "./poster-command.js";
 import type {
@@ -21,6 +22,7 @@ import type {
   RenderPlan,
   SceneCaption,
   ScenePlan,
+  SegmentPlan,
   SourceInfo,
   SourceMap,
 } from "./render-plan.js";
@@ -39,6 +41,13 @@ export interface PlanOptions {
   captions?: readonly SceneCaption[];
   /** Folder of the bundled fonts for libass (DejaVu, Liberation). */
   fontsDir?: string;
+  /**
+   * Longest segment in frames: a longer scene is split into chunks of at most this many frames,
+   * each its own encode (fanned out across workers like scenes). Unset: one segment per scene.
+   */
+  chunkFrames?: number;
+  /** `false` keeps a colour base frame under a bottom clip that fills the frame (for measuring what it saves). */
+  opaqueBase?: boolean;
 }
 
 const DEFAULT_FONTS_DIR = "/usr/share/fonts/truetype";
@@ -68,12 +77,23 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
 
   collectSound(project.elements, projectScope(timeline.totalDuration), sources, captioned, tracks, warnings);
 
-  const scenes = timeline.scenes.map((timing): ScenePlan => {
-    const entries = [
-      ...globalLayers(project, sources, timing, frame, timeline.totalDuration),
-      ...sceneLayers(project, sources, timing, frame, warnings),
-    ];
+  const scenes: ScenePlan[] = [];
+  const segments: SegmentPlan[] = [];
+  for (const timing of timeline.scenes) {
     const scene = project.scenes[timing.index];
+    /** The layers of the `frames` frames of the scene from `startFrame` on, bottom first. */
+    const layersOf = (startFrame: number, frames: number, notes: string[]) => {
+      const part = {
+        start: startFrame / timeline.fps,
+        end: (startFrame + frames) / timeline.fps,
+        sceneEnd: timing.duration,
+      };
+      return stackLayers([
+        ...globalLayers(project, sources, timing, frame, timeline.totalDuration, part),
+        ...sceneLayers(project, sources, timing, frame, part, notes),
+      ]);
+    };
+    const wholeLayers = layersOf(0, timing.frames, warnings);
     collectSound(scene?.elements ?? [], sceneScope(timing), sources, captioned, tracks, warnings);
     const subtitles = captions
       .filter((c) => c.sceneIndex === timing.index && c.words.length > 0)
@@ -87,31 +107,51 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
+    // Text is timed in scene seconds like captions, so every chunk of the scene burns the same file.
     const text = sceneTextFile(project, timing, timeline.totalDuration, `${dir}/text-${timing.index}.ass`);
     if (text) warnings.push(...text.warnings);
-    const layers = stackLayers(entries);
-    const command = segmentCommand({
-      output: `${dir}/segment-${timing.index}.mp4`,
-      frame,
-      fps: timeline.fps,
-      frames: timing.frames,
-      duration: timing.duration,
-      backgroundColor: scene?.background_color ?? project.background_color,
-      layers,
-      encoder,
-      subtitles: text ? [text.file, ...subtitles] : subtitles,
-      fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
+    const burned = text ? [text.file, ...subtitles] : subtitles;
+    const segment = (layers: Layer[], range: FrameRange, output: string) => ({
+      command: segmentCommand({
+        output,
+        frame,
+        fps: timeline.fps,
+        startFrame: range.startFrame,
+        frames: range.frames,
+        duration: range.frames / timeline.fps,
+        backgroundColor: scene?.background_color ?? project.background_color,
+        layers,
+        encoder,
+        subtitles: burned,
+        fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
+        ...(options.opaqueBase === false ? { opaqueBase: false } : {}),
+      }),
+      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
     });
-    return {
+    const wholeRange = { startFrame: 0, frames: timing.frames };
+    const whole = segment(wholeLayers, wholeRange, `${dir}/segment-${timing.index}.mp4`);
+    scenes.push({
       index: timing.index,
       id: timing.id,
       start: timing.start,
       duration: timing.duration,
       frames: timing.frames,
-      command,
-      memory: estimateSegmentMemory(frame, encoder.preset, layers, decodeKey),
-    };
-  });
+      ...whole,
+    });
+    const chunks = chunkRanges(timing.frames, options.chunkFrames);
+    for (const [k, range] of chunks.entries()) {
+      const part =
+        chunks.length === 1
+          ? whole
+          : // Each chunk meets the scene's elements again; their warnings were given once above.
+            segment(
+              layersOf(range.startFrame, range.frames, []),
+              range,
+              `${dir}/segment-${timing.index}-${k}.mp4`,
+            );
+      segments.push({ index: segments.length, scene: timing.index, ...range, ...part });
+    }
+  }
 
   duckMusic(project, tracks, narrationWindows(project, tracks));
   const audio = audioMixCommand(tracks, timeline.totalDuration, `${dir}/audio.m4a`);
@@ -121,7 +161,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       : undefined;
   const gif = project.output?.gif_preview;
   const assemble = assembleCommand(
-    scenes.map((s) => s.command.output),
+    segments.map((s) => s.command.output),
     loudness?.output ?? audio.output,
     `${dir}/segments.txt`,
     `${dir}/output.mp4`,
@@ -134,11 +174,17 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     totalDuration: timeline.totalDuration,
     totalFrames: timeline.totalFrames,
     scenes,
+    segments,
     audio,
     audioMemory: estimateMixMemory(tracks),
     ...(loudness ? { loudness } : {}),
     assemble,
-    poster: posterCommand(assemble.output, `${dir}/poster.jpg`, timeline.totalDuration, timeline.fps),
+    poster: posterCommand(
+      segments.map((s) => ({ path: s.command.output, frames: s.frames })),
+      `${dir}/poster.jpg`,
+      timeline.totalDuration,
+      timeline.fps,
+    ),
     posterWanted: project.output?.poster ?? true,
     ...(gif
       ? { gifPreview: gifPreviewCommand(assemble.output, `${dir}/preview.gif`, gif, timeline.totalDuration) }
@@ -245,6 +291,7 @@ function sceneLayers(
   sources: SourceMap,
   timing: SceneTiming,
   frame: Frame,
+  part: ScenePart,
   warnings: string[],
 ): StackEntry[] {
   const entries: StackEntry[] = [];
@@ -272,8 +319,9 @@ function sceneLayers(
             fadeIn: true,
             fadeOut: true,
             motion,
+            part,
           })
-        : imageLayer({ element: el, source, at, frame, ...window, motion });
+        : imageLayer({ element: el, source, at, frame, ...window, motion, part });
     if (layer) entries.push({ layer, tier: "scene", zIndex: el.z_index, order });
   });
   return entries;
@@ -285,6 +333,7 @@ function globalLayers(
   timing: SceneTiming,
   frame: Frame,
   totalDuration: number,
+  part: ScenePart,
 ): StackEntry[] {
   const entries: StackEntry[] = [];
   project.elements.forEach((el, order) => {
@@ -298,22 +347,18 @@ function globalLayers(
       elapsed: slice.elapsed,
       length: el.duration ?? totalDuration - (el.start ?? 0),
     };
+    const shown = { source, at, frame, from: slice.from, to: slice.to, motion, part };
     if (el.type === "video") {
       const layer = videoLayer({
+        ...shown,
         element: el,
-        source,
-        at,
-        frame,
-        from: slice.from,
-        to: slice.to,
         elapsed: slice.elapsed,
         fadeIn: slice.startsHere,
         fadeOut: slice.endsHere,
-        motion,
       });
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
-      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to, motion });
+      const layer = imageLayer({ ...shown, element: el });
       if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });

@@ -7,5 +7,6 @@ export function encoderFor(project: Project, config: Config): EncoderSettings {
   return {
     preset: project.draft ? "ultrafast" : config.ffmpeg.preset,
     crf: project.crf ?? config.ffmpeg.crf,
+    threads: config.ffmpeg.threads,
   };
 }

@@ -2,7 +2,7 @@ import type { MotionInput } from "../schema/motion-schema.js";
 import type { ImageElementInput } from "../schema/request-schema.js";
 import { elementBox, type Size } from "./element-box.js";
 import { num } from "./ffmpeg-escape.js";
-import type { Layer } from "./layer-stack.js";
+import { type Layer, type ScenePart, shownIn, WHOLE_SCENE } from "./layer-stack.js";
 import { type MotionContext, motionFilters } from "./motion-filter.js";
 import type { SourceInfo } from "./render-plan.js";
 import { resizeFilters, resizeScale } from "./resize-filter.js";
@@ -18,6 +18,8 @@ export interface ImageLayerSpec {
   to: number;
   /** For `animation`: the frame rate, and the element's time before this layer and in all. */
   motion: MotionContext;
+  /** The stretch of the scene the segment covers (a chunk); the whole scene by default. */
+  part?: ScenePart;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface ImageLayerSpec {
 export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
   if (spec.element.animation) return movingImageLayer(spec, spec.element.animation);
   const { element: el, source, from, to, frame } = spec;
+  const shown = shownIn(from, to, spec.part ?? WHOLE_SCENE);
+  if (!shown) return undefined;
   const natural = { width: source.width, height: source.height };
   const sized = el.width !== undefined || el.height !== undefined;
   let x = el.x ?? 0;
@@ -62,7 +66,8 @@ export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
     filters.push("setsar=1");
     drawn = { width: right - left, height: bottom - top };
   }
-  filters.push(`setpts=PTS-STARTPTS+${num(from)}/TB`);
+  // The one frame is placed where the segment first shows it; overlay repeats it from there.
+  filters.push(`setpts=PTS-STARTPTS+${num(shown.from)}/TB`);
   return {
     at: spec.at,
     inputArgs: sourceInputArgs(source),
@@ -75,30 +80,38 @@ export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
 
 /**
  * An image with `animation`: it fills its box (the frame when it has no width or height) with a
- * moving view of the picture, one frame per output frame (see motion-filter.ts).
+ * moving view of the picture, one frame per output frame (see motion-filter.ts). In a chunk that
+ * enters the window part-way, the frames start with the one a whole-scene render shows at the
+ * chunk's first instant, at the same time and with the motion's clock as far along, so a chunked
+ * render draws the same views.
  */
-function movingImageLayer(spec: ImageLayerSpec, motion: MotionInput): Layer {
+function movingImageLayer(spec: ImageLayerSpec, motion: MotionInput): Layer | undefined {
   const { element: el, source, from, to, frame } = spec;
+  const shown = shownIn(from, to, spec.part ?? WHOLE_SCENE);
+  if (!shown) return undefined;
   const picture = { width: source.width ?? frame.width, height: source.height ?? frame.height };
   const sized = el.width !== undefined || el.height !== undefined;
   const box = sized ? elementBox(el, picture, frame) : { x: el.x ?? 0, y: el.y ?? 0, ...frame };
   const context = spec.motion;
+  // The slack keeps float noise (0.48 × 25 = 11.999…) from taking the frame before.
+  const skipped = Math.floor((shown.from - from) * context.fps + 1e-6) / context.fps;
+  const first = from + skipped;
   const moving = motionFilters({
     motion,
     picture,
     box,
     fps: context.fps,
-    elapsed: context.elapsed,
+    elapsed: context.elapsed + skipped,
     length: context.length,
     still: {
-      frames: Math.ceil((to - from) * context.fps) + 1,
+      frames: Math.ceil((shown.to - first) * context.fps) + 1,
       alpha: !OPAQUE_FORMATS.has(source.format),
     },
   });
   return {
     at: spec.at,
     inputArgs: sourceInputArgs(source),
-    filters: [...moving.filters, `setpts=PTS-STARTPTS+${num(from)}/TB`],
+    filters: [...moving.filters, `setpts=PTS-STARTPTS+${num(first)}/TB`],
     decoded: { ...picture, still: true, scale: moving.scale },
     drawn: { width: box.width, height: box.height },
     extraBytes: moving.extraBytes,

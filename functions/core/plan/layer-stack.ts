@@ -1,7 +1,8 @@
 /**
  * One picture layer of a scene segment: an ffmpeg input plus how it is prepared and overlaid.
  * Everything in `filters` and `overlay` is numbers or fixed keywords; the path lives only in
- * `inputArgs` (after `-i`).
+ * `inputArgs` (after `-i`). Frame timestamps are scene seconds all through the graph, in a chunk
+ * of a scene too, so anything timed (`enable`, fades, captions) is written in scene time.
  */
 export interface Layer {
   /** JSON path of the element, for messages. */
@@ -34,6 +35,32 @@ export interface Layer {
     /** `pass`: a clip that has ended disappears; `repeat`: a still keeps showing its one frame. */
     eofAction: "pass" | "repeat";
   };
+  /**
+   * An opaque clip covering the whole frame for the whole scene, with a frame for every instant:
+   * as the bottom layer it can be the base frame itself instead of being overlaid on a colour.
+   * Decided for the scene, not the chunk, so every segment of a scene is drawn the same way.
+   */
+  fillsSegment?: boolean;
+}
+
+/** A stretch of a scene, in scene seconds: what one segment (a chunk of a long scene) draws. */
+export interface ScenePart {
+  start: number;
+  end: number;
+  /** The scene's own length. */
+  sceneEnd: number;
+}
+
+export const WHOLE_SCENE: ScenePart = {
+  start: 0,
+  end: Number.POSITIVE_INFINITY,
+  sceneEnd: Number.POSITIVE_INFINITY,
+};
+
+/** The part of a layer's window [from, to] that falls in `part`; undefined when none does. */
+export function shownIn(from: number, to: number, part: ScenePart): { from: number; to: number } | undefined {
+  const shown = { from: Math.max(from, part.start), to: Math.min(to, part.end) };
+  return shown.to > shown.from ? shown : undefined;
 }
 
 /**

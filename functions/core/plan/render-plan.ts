@@ -22,6 +22,17 @@ export interface SourceInfo {
   height: number | undefined;
   /** A single still picture (PNG/JPEG/WebP…), decoded once and overlaid for its window. */
   isStill: boolean;
+  /**
+   * Where the picture's frames fall: at `offset + k / fps` seconds of the source's own time, for a
+   * constant-rate stream; undefined when unknown or variable. A chunk entering a clip part-way
+   * needs it to show the frames a whole-scene render shows at the same instants.
+   */
+  frameGrid?: { fps: number; offset: number } | undefined;
+  /**
+   * Whether a clip's picture carries transparency (its pixel format has alpha, or a palette that
+   * may); undefined when not known (and for stills), which counts as maybe.
+   */
+  alpha?: boolean | undefined;
 }
 
 /** Keyed by the element's `src` string exactly as in the request. */
@@ -43,6 +54,8 @@ export interface EncoderSettings {
   /** x264 preset (config VIDEOCRAFT_FFMPEG_PRESET, or `ultrafast` for draft quality). */
   preset: string;
   crf: number;
+  /** x264 threads (VIDEOCRAFT_FFMPEG_THREADS: the function's vCPUs); unset: x264 picks 1.5 per core. */
+  threads?: number;
 }
 
 export interface FfmpegCommand {
@@ -64,9 +77,25 @@ export interface ScenePlan {
   /** Seconds, a whole number of frames. */
   duration: number;
   frames: number;
-  /** Encodes this scene's picture (no audio) to its own segment file. */
+  /** Encodes this scene's picture (no audio) in one segment file: the scene's segment unless it is chunked. */
   command: FfmpegCommand;
   /** What `command` is estimated to hold in memory (see segment-memory.ts). */
+  memory: SegmentMemory;
+}
+
+/**
+ * One encode of the render: a whole scene, or a frame-range chunk of a scene longer than the
+ * chunk length. Segments are joined in their order.
+ */
+export interface SegmentPlan {
+  /** Position in the video. */
+  index: number;
+  /** The scene it draws. */
+  scene: number;
+  /** First frame within the scene, and how many frames. */
+  startFrame: number;
+  frames: number;
+  command: FfmpegCommand;
   memory: SegmentMemory;
 }
 
@@ -77,6 +106,8 @@ export interface RenderPlan {
   totalDuration: number;
   totalFrames: number;
   scenes: ScenePlan[];
+  /** What is encoded: each scene's segment, or its chunks, in order. */
+  segments: SegmentPlan[];
   /** Mixes the whole soundtrack once (narration + video audio + music), AAC. Silence when nothing is audible. */
   audio: FfmpegCommand;
   /** What `audio` is estimated to hold in memory (one decoder per track). */
@@ -88,7 +119,7 @@ export interface RenderPlan {
   loudness?: LoudnessPlan;
   /** `concat -c copy` of the segments + the mixed audio, `+faststart` MP4. */
   assemble: FfmpegCommand;
-  /** One JPEG frame of the finished video. */
+  /** One JPEG frame of the finished video, read from the segment that holds it. */
   poster: FfmpegCommand;
   /** Whether the poster is made and stored (the project's `output.poster`, default true). */
   posterWanted: boolean;

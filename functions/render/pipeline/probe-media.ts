@@ -29,6 +29,10 @@ interface FfprobeStream {
   height?: number;
   duration?: string;
   nb_frames?: string;
+  avg_frame_rate?: string;
+  pix_fmt?: string;
+  r_frame_rate?: string;
+  start_time?: string;
   disposition?: { attached_pic?: number };
   tags?: { rotate?: string };
   side_data_list?: { rotation?: number }[];
@@ -36,7 +40,7 @@ interface FfprobeStream {
 
 interface FfprobeOutput {
   streams?: FfprobeStream[];
-  format?: { format_name?: string; duration?: string };
+  format?: { format_name?: string; duration?: string; start_time?: string };
 }
 
 /** Codecs that carry pictures (one frame, or a GIF) rather than motion video. */
@@ -55,6 +59,8 @@ const IMAGE_CODECS = new Set([
   "qoi",
   "targa",
 ]);
+/** Pixel formats that carry transparency (or a palette, which may). */
+const ALPHA_FORMAT = /^(yuva|rgba|bgra|argb|abgr|gbrap|ya|pal)/;
 /** Demuxers of single image files (see media-format.ts). */
 const IMAGE_FORMAT = /^[a-z0-9]+_pipe$/;
 
@@ -104,6 +110,9 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<S
     width,
     height,
     isStill,
+    // What a clip needs to be the base frame of a chunked scene (stills are neither).
+    ...(video && !isStill ? { frameGrid: frameGridOf(video, format) } : {}),
+    ...(video?.pix_fmt && !isStill ? { alpha: ALPHA_FORMAT.test(video.pix_fmt) } : {}),
   };
 }
 
@@ -210,6 +219,21 @@ function isSingleImage(video: FfprobeStream, formatName: string): boolean {
   // Image demuxers report no frame count; GIF/WebP containers do, and more than one is an animation.
   if (Number.isFinite(frames) && frames > 0) return frames === 1;
   return IMAGE_FORMAT.test(formatName) || !Number(video.duration);
+}
+
+/** A constant frame rate (average = real base rate) and where the first frame sits; undefined otherwise. */
+function frameGridOf(
+  video: FfprobeStream,
+  format: NonNullable<FfprobeOutput["format"]>,
+): SourceInfo["frameGrid"] {
+  const rate = (r: string | undefined) => {
+    const m = /^(\d+)\/(\d+)$/.exec(r ?? "");
+    return m && Number(m[2]) > 0 ? Number(m[1]) / Number(m[2]) : Number.NaN;
+  };
+  const fps = rate(video.avg_frame_rate);
+  if (!(fps > 0 && fps <= 1000) || Math.abs(fps - rate(video.r_frame_rate)) > 1e-6) return undefined;
+  const offset = Number(video.start_time ?? 0) - Number(format.start_time ?? 0);
+  return { fps, offset: Number.isFinite(offset) && offset > 0 ? offset : 0 };
 }
 
 function rotationOf(video: FfprobeStream): number {

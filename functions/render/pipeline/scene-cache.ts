@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import type { EncoderSettings, RenderPlan, ScenePlan } from "../../core/plan/render-plan.js";
+import type { EncoderSettings, RenderPlan, SegmentPlan } from "../../core/plan/render-plan.js";
 import {
   type PortableSegment,
   portableSegment,
@@ -13,22 +13,25 @@ import type { ObjectStore } from "../../core/ports/object-store.js";
 import { mapConcurrent } from "./map-concurrent.js";
 
 /** sha256 of a file's content, streamed (a 2 GB source never sits in memory). */
-export async function hashFile(path: string): Promise<string> {
+export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
+  await pipeline(createReadStream(path), hash, signal ? { signal } : {});
   return hash.digest("hex");
 }
 
 /** Local path → content hash of every fetched source; each file is read once. */
-export async function hashSources(paths: Iterable<string>): Promise<Map<string, string>> {
+export async function hashSources(
+  paths: Iterable<string>,
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
   const unique = [...new Set(paths)];
-  const hashes = await mapConcurrent(unique, 2, (path) => hashFile(path));
+  const hashes = await mapConcurrent(unique, 2, (path, _i, stop) => hashFile(path, stop), signal);
   return new Map(unique.map((path, i) => [path, hashes[i]!]));
 }
 
-/** One scene's cache identity; `portable` is undefined when the scene cannot be cached. */
-export interface SceneCacheEntry {
-  scene: ScenePlan;
+/** One segment's cache identity (a scene or a chunk); `portable` is undefined when it cannot be cached. */
+export interface SegmentCacheEntry {
+  segment: SegmentPlan;
   portable: PortableSegment | undefined;
   /** sha256 hex, or undefined when not cacheable. */
   hash: string | undefined;
@@ -36,23 +39,23 @@ export interface SceneCacheEntry {
   key: string | undefined;
 }
 
-export function sceneCacheEntries(
+export function segmentCacheEntries(
   plan: RenderPlan,
   workDir: string,
   sourceHashes: ReadonlyMap<string, string>,
   encoder: EncoderSettings,
-): SceneCacheEntry[] {
-  return plan.scenes.map((scene) => {
-    const portable = portableSegment(scene.command, workDir, sourceHashes);
-    if (!portable) return { scene, portable, hash: undefined, key: undefined };
+): SegmentCacheEntry[] {
+  return plan.segments.map((segment) => {
+    const portable = portableSegment(segment.command, workDir, sourceHashes);
+    if (!portable) return { segment, portable, hash: undefined, key: undefined };
     const hash = segmentKey({
       segment: portable,
       encoder,
       frame: { width: plan.width, height: plan.height },
       fps: plan.fps,
-      frames: scene.frames,
+      frames: segment.frames,
     });
-    return { scene, portable, hash, key: segmentCacheKey(hash) };
+    return { segment, portable, hash, key: segmentCacheKey(hash) };
   });
 }
 

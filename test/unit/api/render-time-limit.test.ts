@@ -53,7 +53,7 @@ describe("work a render invocation cannot finish inside its timeout", () => {
     expect(res.status).toBe(202);
   });
 
-  it("with fan-out checks each scene, which renders on its own; without, the whole job", async () => {
+  it("with fan-out splits a long scene into chunks instead of refusing it; without, checks the whole job", async () => {
     const body = { scenes: [scene(600), scene(600), scene(600), scene(600)] };
     const split = createTestApi({ env: FANOUT });
     expect((await split.call({ method: "POST", path: "/v1/videos", body })).status).toBe(202);
@@ -65,13 +65,39 @@ describe("work a render invocation cannot finish inside its timeout", () => {
       { path: "scenes", message: expect.stringContaining("the job (2400 s, rendered in one invocation)") },
     ]);
 
-    const oneTooLong = await split.call({
+    // A scene estimated far past the limit is chunked, any length up to the configured maximum.
+    for (const scenes of [[scene(60), scene(2000, "middle"), scene(60)], [scene(3600, "hour")]]) {
+      const accepted = await split.call({ method: "POST", path: "/v1/videos", body: { scenes } });
+      expect(accepted.status).toBe(202);
+    }
+    const dry = await split.call({
       method: "POST",
       path: "/v1/videos",
-      body: { scenes: [scene(60), scene(2000, "middle"), scene(60)] },
+      query: { dry_run: "true" },
+      body: { scenes: [scene(3600)] },
     });
-    expect(oneTooLong.status).toBe(422);
-    expect(oneTooLong.json.error.details.map((d: { path: string }) => d.path)).toEqual(["scenes[1]"]);
+    expect(dry.json.projects[0].problems.filter((p: { code: string }) => p.code === "TIMEOUT")).toEqual([]);
+  });
+
+  it("with fan-out still refuses what chunking cannot shorten: speech recognition of the whole video, done once", async () => {
+    const captioned = (seconds: number) => ({
+      scenes: [
+        {
+          duration: seconds,
+          elements: [{ type: "audio", src: "https://example.com/voice.mp3" }, { type: "subtitles" }],
+        },
+      ],
+    });
+    const small = createTestApi({ env: { ...FANOUT, VIDEOCRAFT_RENDER_MEMORY_MB: "1769" } });
+    const refused = await small.call({ method: "POST", path: "/v1/videos", body: captioned(3600) });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.details).toEqual([
+      { path: "scenes", message: expect.stringContaining("preparing the 3600 s video (speech recognition") },
+    ]);
+    // The same video with its caption words given needs no recognition: accepted.
+    const given = captioned(3600);
+    given.scenes[0]!.elements[1] = { type: "subtitles", words: [{ word: "hi", start: 0, end: 1 }] } as never;
+    expect((await small.call({ method: "POST", path: "/v1/videos", body: given })).status).toBe(202);
   });
 
   it("names the project in a batch", async () => {

@@ -133,7 +133,7 @@ describe("buildRenderPlan", () => {
       "-ss",
       "0.98",
       "-i",
-      `${WORK}/output.mp4`,
+      `${WORK}/segment-0.mp4`,
       "-frames:v",
       "1",
       "-q:v",
@@ -142,6 +142,23 @@ describe("buildRenderPlan", () => {
     ]);
     const short = plan({ scenes: [{ duration: 1.2, elements: [{ type: "image", src: IMAGE }] }] });
     expect(argAfter(short.poster, "-ss")).toBe("0.583333");
+  });
+
+  it("reads the poster from the segment that holds its frame, at the frame's time in that segment", () => {
+    const p = plan({
+      fps: 10,
+      scenes: [
+        { duration: 0.5, elements: [{ type: "image", src: IMAGE }] },
+        { duration: 3, elements: [{ type: "image", src: IMAGE }] },
+      ],
+    });
+    // Frame 10 of the video is frame 5 of scene 1's segment.
+    expect(p.poster.args.slice(BASE.length, BASE.length + 4)).toEqual([
+      "-ss",
+      "0.45",
+      "-i",
+      `${WORK}/segment-1.mp4`,
+    ]);
   });
 
   it.each([

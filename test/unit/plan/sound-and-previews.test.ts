@@ -119,7 +119,7 @@ describe("loudness", () => {
       "/w/audio.m4a",
       "-af",
       "loudnorm=I=-14:TP=-1.5:LRA=11:measured_I=-27.61:measured_TP=-9.02:measured_LRA=4.3:measured_thresh=-37.93:offset=0.21:linear=true,aresample=48000",
-      ...["-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2"],
+      ...["-aac_coder", "fast", "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2"],
       "/w/loud.m4a",
     ]);
   });
