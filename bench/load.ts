@@ -76,8 +76,13 @@ async function main(): Promise<void> {
 
     const before = new Set(await service.jobs.listIds());
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const results = await Promise.all(Array.from({ length: JOBS }, () => submitOver(service, project)));
     const submitSeconds = (performance.now() - t0) / 1000;
+    // CPU of this process (the API, and this bench's HTTP client) while the submits were answered:
+    // whatever else shares the API's process shows up here too.
+    const cpu = process.cpuUsage(cpu0);
+    const processCpuMsPerSubmit = (cpu.user + cpu.system) / 1000 / JOBS;
     const refused = results.filter((r) => r.status !== 202);
     const ids = results.filter((r) => r.status === 202).map((r) => r.id!);
     const latencies = results.map((r) => r.ms).sort((a, b) => a - b);
@@ -107,6 +112,7 @@ async function main(): Promise<void> {
         submitP50Ms: percentile(latencies, 50),
         submitP99Ms: percentile(latencies, 99),
         submitMaxMs: latencies.at(-1) ?? Number.NaN,
+        processCpuMsPerSubmit,
         allCompletedSeconds: allSeconds,
         rendersPerSecond: JOBS / allSeconds,
         meanRenderSeconds: meanRender,
@@ -132,7 +138,7 @@ async function main(): Promise<void> {
         `| submit latency p99 | ${ms(f.baseline.submitP99Ms)} | ${ms(f.load.submitP99Ms)} (max ${ms(f.load.submitMaxMs)}) | ${f.ratios.submitP99.toFixed(1)}× |`,
         `| jobs per second | ${(1 / renderAlone).toFixed(2)} (${s(renderAlone)} submit → completed) | ${f.load.rendersPerSecond.toFixed(2)} (all ${JOBS} after ${s(allSeconds)}) | ${f.ratios.throughput.toFixed(2)}× |`,
         "",
-        `submits: ${JOBS} in ${s(submitSeconds)} = ${f.load.submitsPerSecond.toFixed(1)}/s; mean render (dequeue → completed) ${s(meanRender)}`,
+        `submits: ${JOBS} in ${s(submitSeconds)} = ${f.load.submitsPerSecond.toFixed(1)}/s, ${processCpuMsPerSubmit.toFixed(1)} ms CPU of the API's process per submit meanwhile; mean render (dequeue → completed) ${s(meanRender)}`,
         balanced
           ? `books balance: ${JOBS} distinct jobs, each completed on its first attempt with one MP4 + poster; queues drained`
           : `BOOKS DO NOT BALANCE: ${JSON.stringify({ refused: f.refused, ...books })}`,

@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 6 items 3 and 4), on the embedded stack with the real worker loops:
+ * Benchmark of the scene cache and fan-out, on the embedded stack with the real worker loops:
  *  - scene cache: full render of an 8-scene project, then the same project with 1 scene changed
  *    (target: re-render ≤ 0.2× the full render);
  *  - fan-out: the same 8-scene project rendered by 1 worker (single-worker path) and by 2 local

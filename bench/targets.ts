@@ -3,7 +3,7 @@ import type { LambdaEstimate } from "./lambda-model.js";
 import type { LeverReport } from "./levers.js";
 import type { LongChunkedReport } from "./long-chunked.js";
 
-/** One figure the issue asks for, with its target and whether this run met it (null: not measured or no target). */
+/** One performance figure with its target and whether this run met it (null: not measured or no target). */
 export interface Target {
   item: string;
   target: string;

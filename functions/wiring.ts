@@ -2,6 +2,8 @@ import { type AwsClients, createAwsClients } from "./adapters/aws-clients.js";
 import { createCloudWatchClient } from "./adapters/cloudwatch-client.js";
 import { CloudWatchMetricsReader } from "./adapters/cloudwatch-metrics-reader.js";
 import { EmfMetrics } from "./adapters/emf-metrics.js";
+import { createLambdaClient } from "./adapters/lambda-client.js";
+import { lambdaSourceProber } from "./adapters/lambda-source-prober.js";
 import { createLog } from "./adapters/powertools-log.js";
 import { S3ObjectStore } from "./adapters/s3-object-store.js";
 import { SqsJobQueue } from "./adapters/sqs-job-queue.js";
@@ -40,12 +42,8 @@ export interface ServicePorts {
 export function servicePorts(config: Config, clients: AwsClients): ServicePorts {
   const queue = (queueUrl: string) => new SqsJobQueue({ client: clients.sqs, queueUrl });
   return {
-    store: new S3ObjectStore({
-      client: clients.s3,
-      bucket: config.bucket,
-      // Real S3 honours If-None-Match; the emulator (reached through an explicit endpoint) does not.
-      emulateConditionalWrites: config.awsEndpoint !== undefined,
-    }),
+    // Conditional writes (If-None-Match) are enforced by S3 and by the embedded emulator alike.
+    store: new S3ObjectStore({ client: clients.s3, bucket: config.bucket }),
     renderQueue: queue(config.queueUrl),
     renderQueueDepth: new SqsQueueDepth({ client: clients.sqs, queueUrl: config.queueUrl }),
     ...(config.fanout.assemblyQueueUrl ? { assemblyQueue: queue(config.fanout.assemblyQueueUrl) } : {}),
@@ -54,14 +52,18 @@ export function servicePorts(config: Config, clients: AwsClients): ServicePorts 
 
 /** What the API may take from its caller instead of the Lambda defaults. */
 export type ApiOverrides = Partial<
-  Pick<ApiDeps, "clock" | "log" | "metrics" | "metricsReader" | "probeSources" | "downloads">
+  Pick<
+    ApiDeps,
+    "clock" | "log" | "metrics" | "metricsReader" | "probeSources" | "downloads" | "maxStreamedBytes"
+  >
 >;
 
 /**
  * The API's dependencies. Defaults are the Lambda's: Powertools logs, EMF metrics read back from
- * CloudWatch, no source probing for dry runs (the function carries neither the fetcher nor
- * ffprobe; local mode passes the worker's probe), and downloads as redirects (the buffered proxy
- * integration cannot carry a video; local mode streams).
+ * CloudWatch, dry-run sources probed by invoking the probe function when the config names one
+ * (the API function carries neither the fetcher nor ffprobe; local mode passes the worker's probe)
+ * and none otherwise, and downloads as redirects (the buffered proxy integration cannot carry a
+ * video; local mode and the download function stream).
  */
 export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverrides = {}): ApiDeps {
   return {
@@ -75,9 +77,20 @@ export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverr
     metricsReader:
       overrides.metricsReader ??
       new CloudWatchMetricsReader(createCloudWatchClient(config), config.metricNamespace),
-    probeSources: overrides.probeSources ?? noSourceProbing,
+    probeSources: overrides.probeSources ?? probeFunctionOf(config),
     downloads: overrides.downloads ?? "redirect",
+    ...(overrides.maxStreamedBytes !== undefined ? { maxStreamedBytes: overrides.maxStreamedBytes } : {}),
   };
+}
+
+/** The dry run's probe on AWS: an invocation of the probe function, when there is one. */
+function probeFunctionOf(config: Config): ApiDeps["probeSources"] {
+  if (!config.probeFunction) return noSourceProbing;
+  return lambdaSourceProber({
+    client: createLambdaClient(config),
+    functionName: config.probeFunction,
+    log: createLog("videocraft-api"),
+  });
 }
 
 /** What the render worker may take from its caller instead of the Lambda defaults. */
@@ -115,6 +128,16 @@ export function renderDeps(
 /** The API function on Lambda: clients and ports from the config, every default. */
 export const lambdaApiDeps = (config: Config): ApiDeps =>
   apiDeps(config, servicePorts(config, createAwsClients(config)));
+
+/**
+ * The download function on Lambda: the API's dependencies with downloads streamed (up to
+ * Lambda's streamed response size; larger videos get the redirect).
+ */
+export const lambdaDownloadDeps = (config: Config): ApiDeps =>
+  apiDeps(config, servicePorts(config, createAwsClients(config)), {
+    log: createLog("videocraft-download"),
+    downloads: "stream",
+  });
 
 /** The render function on Lambda: clients and ports from the config, every default. */
 export const lambdaRenderDeps = (config: Config, whisper: WhisperPaths): RenderDeps & { metrics: Metrics } =>

@@ -12,7 +12,7 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
  */
 
 /** The bucket's top-level prefixes (functions/core/jobs/storage-keys.ts). */
-export type Prefix = "jobs" | "videos" | "uploads" | "cache";
+export type Prefix = "jobs" | "videos" | "uploads" | "cache" | "templates";
 
 export interface BucketAccess {
   /**
@@ -87,6 +87,17 @@ export function bindQueue(
   // Exact actions: CDK's grantSendMessages adds GetQueueAttributes and GetQueueUrl, which sending does not need.
   if (access.send) queue.grant(fn, "sqs:SendMessage");
   if (access.depth) queue.grant(fn, "sqs:GetQueueAttributes");
+}
+
+/**
+ * Sets `envName` to `target`'s ARN and lets `fn` invoke it, that one function (unqualified) only.
+ */
+export function bindFunction(fn: lambda.Function, target: lambda.IFunction, envName: string): void {
+  fn.addEnvironment(envName, target.functionArn);
+  // Not grantInvoke: it also allows every version and alias (`<arn>:*`), which nothing here calls.
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [target.functionArn] }),
+  );
 }
 
 export interface ConsumeOptions {

@@ -36,7 +36,10 @@ const FIVE_MINUTES = Duration.minutes(5);
 /** Below this many finished jobs in a window the failure rate is noise; the DLQ alarms still fire. */
 const MIN_JOBS_FOR_FAILURE_RATE = 5;
 
-/** SPEC §9 alarms and a dashboard over the EMF metrics (functions/core/metric-names.ts) and AWS's own. */
+/**
+ * Alarms (docs/performance.md says which answers what) and a dashboard over the EMF metrics
+ * (functions/core/metric-names.ts) and AWS's own.
+ */
 export class Monitoring extends Construct {
   readonly alarms: cw.Alarm[] = [];
   readonly dashboard: cw.Dashboard;

@@ -1,4 +1,4 @@
-import { type Duration, IgnoreMode } from "aws-cdk-lib";
+import { Duration, IgnoreMode } from "aws-cdk-lib";
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
@@ -42,15 +42,25 @@ export const RENDER_IMAGE_CONTEXT_EXCLUDES = [
 /** The handler module the Dockerfile bundles into the image's task root. */
 export const RENDER_HANDLER = "handler.handler";
 export const DEAD_LETTER_HANDLER = "handler.deadLetterHandler";
+export const PROBE_HANDLER = "handler.probeHandler";
 
 /**
- * The render worker (container image: ffmpeg, fonts, whisper.cpp), and the same image with another
- * handler for the dead-letter queues, which marks given-up jobs `failed`. The stack binds their
- * queues and bucket (bind.ts).
+ * The probe function answers a dry run the API is waiting for (its invocation gives up after
+ * 20 s, the API function after 25 s): heads of at most 1 MiB, eight at a time, and ffprobe on
+ * each, for which 1024 MB (more than half a vCPU) is plenty.
+ */
+const PROBE_MEMORY_MB = 1024;
+const PROBE_TIMEOUT = Duration.seconds(25);
+
+/**
+ * The render worker (container image: ffmpeg, fonts, whisper.cpp), and the same image with other
+ * handlers: for the dead-letter queues, which marks given-up jobs `failed`, and for the API's dry
+ * runs, which probes their sources. The stack binds their queues and bucket (bind.ts).
  */
 export class RenderWorker extends Construct {
   readonly function: lambda.Function;
   readonly deadLetterFunction: lambda.Function;
+  readonly probeFunction: lambda.Function;
 
   constructor(scope: Construct, id: string, props: RenderWorkerProps) {
     super(scope, id);
@@ -89,6 +99,14 @@ export class RenderWorker extends Construct {
       // Reads and writes one small status object per message.
       memoryMb: 512,
       timeout: props.deadLetterTimeout,
+    }).function;
+
+    this.probeFunction = new ServiceFunction(this, "Probe", {
+      ...common,
+      description: "VideoCraft: probes a dry run's sources (fetcher and ffprobe of the render image)",
+      code: { kind: "image", code: image(PROBE_HANDLER) },
+      memoryMb: PROBE_MEMORY_MB,
+      timeout: PROBE_TIMEOUT,
     }).function;
   }
 }

@@ -9,7 +9,13 @@ import { REPO_ROOT } from "./repo-root.js";
 /** Where a function's code comes from. */
 export type FunctionCode =
   /** A TypeScript entry bundled by esbuild into one ES module (what `cdk deploy` uploads). */
-  | { readonly kind: "node-entry"; readonly entry: string; readonly handler: string }
+  | {
+      readonly kind: "node-entry";
+      readonly entry: string;
+      readonly handler: string;
+      /** Shell commands run after esbuild, to put more files beside the bundle in `outputDir`. */
+      readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
+    }
   /** A few lines of CommonJS kept in the template itself. */
   | { readonly kind: "inline"; readonly source: string; readonly handler: string }
   /** A container image (its entry point and CMD pick the handler). */
@@ -96,6 +102,15 @@ export class ServiceFunction extends Construct {
             minify: true,
             sourceMap: true,
             forceDockerBundling: false,
+            ...(code.afterBundling
+              ? {
+                  commandHooks: {
+                    beforeBundling: () => [],
+                    beforeInstall: () => [],
+                    afterBundling: code.afterBundling,
+                  },
+                }
+              : {}),
           },
         });
         break;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MAX_PRESIGN_SECONDS } from "../functions/core/config.js";
 import { DEFAULT_VIDEO_RETENTION_DAYS } from "../functions/core/jobs/retention-rules.js";
 import { DEFAULT_WHISPER_MODEL, WHISPER_MODELS } from "../functions/core/whisper-models.js";
+import { ffmpegMemoryMb, MIN_FFMPEG_MEMORY_MB, NODE_HEADROOM_MB, WHISPER_MEMORY_MB } from "./render-caps.js";
 
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`). Values given on the
@@ -64,7 +65,11 @@ const settingsSchema = z
       message: `renderReservedConcurrency must be 0 (no reservation) or at least ${RENDER_EVENT_SOURCES} × renderMaxConcurrency: each of the render function's ${RENDER_EVENT_SOURCES} queues may start renderMaxConcurrency invocations, and invocations beyond the reservation are throttled, which counts as a failed receive and can dead-letter a job`,
       path: ["renderReservedConcurrency"],
     },
-  );
+  )
+  .refine((s) => ffmpegMemoryMb(s.renderMemoryMb, s.whisperModel) >= MIN_FFMPEG_MEMORY_MB, {
+    message: `renderMemoryMb must leave ffmpeg at least ${MIN_FFMPEG_MEMORY_MB} MB beside Node.js (${NODE_HEADROOM_MB} MB) and the speech model (whisperModel; tiny ${WHISPER_MEMORY_MB.tiny}, base ${WHISPER_MEMORY_MB.base}, small ${WHISPER_MEMORY_MB.small} MB)`,
+    path: ["renderMemoryMb"],
+  });
 
 export type Settings = z.output<typeof settingsSchema>;
 

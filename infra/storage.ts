@@ -7,13 +7,16 @@ import {
 } from "../functions/core/jobs/retention-rules.js";
 
 export interface StorageProps {
-  /** Days `videos/` are kept (SPEC §5). */
+  /** Days `videos/` are kept (the `retentionDays` setting, infra/settings.ts). */
   readonly videoRetentionDays: number;
   /** Origins that may use presigned GET/PUT URLs from a browser. */
   readonly corsOrigins: readonly string[];
 }
 
-/** The one bucket (SPEC §5): requests, statuses, videos, uploads and caches under fixed prefixes. */
+/**
+ * The one bucket (docs/architecture.md, "Storage layout"): requests, statuses, videos, uploads and caches
+ * under fixed prefixes.
+ */
 export class Storage extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;

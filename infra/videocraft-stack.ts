@@ -5,8 +5,9 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import { metricNamespaceFor } from "../functions/core/metric-names.js";
 import { Api } from "./api.js";
-import { bindBucket, bindQueue, consumeQueue } from "./bind.js";
+import { bindBucket, bindFunction, bindQueue, consumeQueue } from "./bind.js";
 import { Monitoring } from "./monitoring.js";
+import { ffmpegMemoryMb, jobSourceMb } from "./render-caps.js";
 import { RenderWorker } from "./render-worker.js";
 import { REPO_ROOT } from "./repo-root.js";
 import { logRetentionFor } from "./service-function.js";
@@ -75,6 +76,10 @@ export class VideoCraftStack extends Stack {
       // Automatic chunk lengths keep a job's parts within what the render queue runs at once.
       VIDEOCRAFT_RENDER_MAX_CONCURRENCY: String(s.renderMaxConcurrency),
       VIDEOCRAFT_PRESIGN_EXPIRES: String(s.presignExpiresSeconds),
+      // What one render invocation can hold (render-caps.ts): the API and the probe refuse the
+      // same work at submit and in dry runs that the worker would refuse after probing.
+      VIDEOCRAFT_FFMPEG_MAX_MEMORY: `${ffmpegMemoryMb(s.renderMemoryMb, s.whisperModel)}MB`,
+      VIDEOCRAFT_MAX_JOB_SOURCE_BYTES: `${jobSourceMb(s.renderEphemeralStorageMb)}MB`,
       VIDEOCRAFT_VERSION: packageVersion(),
     };
 
@@ -110,12 +115,20 @@ export class VideoCraftStack extends Stack {
 
     // The API stores requests, statuses, cancel markers and idempotency records (and deletes a
     // half-created job's), presigns video downloads, deletes videos, enqueues jobs and reads the
-    // queue's depth for GET /v1/metrics. It does not probe sources (dry runs on AWS do not).
+    // queue's depth for GET /v1/metrics. A dry run's sources are probed by the probe function,
+    // which the API invokes (it carries no fetcher or ffprobe itself).
+    // Uploads: it presigns PUTs and UploadParts (signed with this role, so the role needs
+    // s3:PutObject on uploads/), starts and completes multipart uploads (PutObject too), reads the
+    // finished object's size (HeadObject = GetObject) and deletes one that came out over the limit.
+    // It never aborts a multipart upload (the lifecycle rule clears abandoned ones), so `put`, not `upload`.
     const api = this.api.handler;
+    const probe = this.renderWorker.probeFunction;
+    bindFunction(api, probe, "VIDEOCRAFT_PROBE_FUNCTION");
+    // Stored templates: created, listed, read and deleted under templates/ (owner-scoped keys).
     bindBucket(api, bucket, {
-      read: ["jobs", "videos"],
-      put: ["jobs"],
-      delete: ["jobs", "videos"],
+      read: ["jobs", "videos", "uploads", "templates"],
+      put: ["jobs", "uploads", "templates"],
+      delete: ["jobs", "videos", "uploads", "templates"],
     });
     bindQueue(api, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", { send: true, depth: true });
     // Only to know that jobs fan out (their scenes are timed one by one); the API never calls it.
@@ -127,6 +140,13 @@ export class VideoCraftStack extends Stack {
       reason:
         "cloudwatch:GetMetricData (GET /v1/metrics) supports no resource-level permissions and is read-only; so do the X-Ray trace uploads of active tracing.",
     });
+
+    // The download function reads a job's status (and request, for the details it answers as
+    // JSON) and streams or presigns its video; it writes nothing. Its configuration requires the
+    // render queue's address, which it never calls.
+    const download = this.api.downloadFunction;
+    bindBucket(download, bucket, { read: ["jobs", "videos"] });
+    bindQueue(download, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", {});
 
     // The render worker reads the request, uploaded sources (s3:// sources) and caches, writes
     // statuses, videos and caches, and presigns the finished video for the job's webhook (a
@@ -155,7 +175,12 @@ export class VideoCraftStack extends Stack {
       consumeQueue(deadLetter, dlq, { maxConcurrency: DEAD_LETTER_CONCURRENCY });
     }
 
-    for (const fn of [api, this.api.authorizerFunction, worker, deadLetter]) {
+    // The probe function reads uploaded sources (`s3://` ones) and nothing else; https sources go
+    // through its SSRF-safe fetcher. Its configuration requires the render queue's address.
+    bindBucket(probe, bucket, { read: ["uploads"] });
+    bindQueue(probe, this.renderQueue.queue, "VIDEOCRAFT_QUEUE_URL", {});
+
+    for (const fn of [api, this.api.authorizerFunction, download, worker, deadLetter, probe]) {
       Validations.of(fn).acknowledge({
         id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
         reason:
@@ -170,8 +195,10 @@ export class VideoCraftStack extends Stack {
       functions: {
         Api: api,
         Authorizer: this.api.authorizerFunction,
+        Download: download,
         Render: worker,
         DeadLetter: deadLetter,
+        Probe: probe,
       },
       renderFunction: worker,
       renderTimeoutSeconds: s.renderTimeoutSeconds,

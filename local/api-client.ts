@@ -16,6 +16,11 @@ export interface JobView {
   warnings?: string[];
   video_url?: string;
   expires_at?: string;
+  /** The GIF preview's presigned link, when the project asked for one. */
+  gif_url?: string;
+  /** The data row of a template batch. */
+  row?: number;
+  template_id?: string;
   webhook?: { delivered: boolean; attempts: number; last_status?: number };
 }
 

@@ -2,7 +2,8 @@ import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { ApiClient, ApiRequestError, type JobView } from "./api-client.js";
 import { CliExit, EXIT } from "./cli-exit.js";
-import { findPlaceholders } from "./find-placeholders.js";
+import { DataDirInUseError } from "./data-dir.js";
+import { expandRequestFile, jobCount } from "./find-placeholders.js";
 import { type LocalService, type LocalServiceOptions, startLocalService } from "./local-service.js";
 import { outputPathsFor, prepareOutputFiles } from "./output-files.js";
 import { createJobProgressBar } from "./progress-bar.js";
@@ -75,6 +76,7 @@ export function toCliExit(e: unknown): CliExit {
         : `${where} needs privileges: choose a port above 1023 with --port <n>`,
     );
   }
+  if (e instanceof DataDirInUseError) return new CliExit(EXIT.INVALID, e.message);
   const cause = (e as { cause?: { code?: string } } | null)?.cause?.code;
   if (e instanceof TypeError && /fetch failed/i.test(e.message)) {
     return new CliExit(EXIT.UNAVAILABLE, `could not reach the API${cause ? ` (${cause})` : ""}`);
@@ -186,9 +188,9 @@ export async function submitCommand(
   output: Output = consoleOutput,
 ): Promise<number> {
   const body = await readRequestFile(file);
-  // The API would take a leftover `{{name}}` as literal text; it is a forgotten substitution.
-  const placeholders = findPlaceholders(body);
-  if (placeholders.length > 0) throw invalidRequest(file, placeholders);
+  // Refused here, before anything is sent, exactly as the API would refuse it.
+  const filled = expandRequestFile(body, Number.MAX_SAFE_INTEGER);
+  if (!filled.ok) throw invalidRequest(file, filled.issues);
   const client = clientFrom(o);
   if (o.dryRun) {
     const res = await client.request("POST", "/v1/videos?dry_run=true", body);
@@ -196,7 +198,7 @@ export async function submitCommand(
     output.out(JSON.stringify(res.body, null, 2));
     return EXIT.OK;
   }
-  const targets = o.output ? outputPathsFor(o.output, Array.isArray(body) ? body.length : 1) : undefined;
+  const targets = o.output ? outputPathsFor(o.output, jobCount(filled.expanded)) : undefined;
   if (targets) await prepareOutputFiles(targets);
   const ids = await submitJobs(client, body, o.idempotencyKey ? { "idempotency-key": o.idempotencyKey } : {});
   for (const id of ids) output.out(id);

@@ -12,9 +12,12 @@ import {
   toCliExit,
   validateCommand,
 } from "./cli-commands.js";
+import { DEFAULT_DATA_DIR } from "./data-dir.js";
 import type { DoctorOptions } from "./doctor-command.js";
 import { startLocalService } from "./local-service.js";
+import { buildLocalStudio } from "./local-studio.js";
 import { localModeEnv } from "./request-file.js";
+import { type UploadCommandOptions, uploadCommand } from "./upload-command.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -76,20 +79,50 @@ program
   .addOption(
     new Option("--host <address>", "address to listen on").default("127.0.0.1").env("VIDEOCRAFT_SERVER_HOST"),
   )
-  .action(async (o: { port: number; host: string }) => {
-    const service = await startLocalService({
-      port: o.port,
-      host: o.host,
-      env: localModeEnv(),
-    });
-    console.log(`VideoCraft API listening on ${service.url}/v1 (VideoCraft's API: ${service.url}/api/v1)`);
-    if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
-      console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
-    console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
-    const stop = () => void service.stop().then(() => process.exit(0));
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  .addOption(
+    new Option("--data-dir <dir>", "keep jobs, videos and queues here; a restart resumes unfinished jobs")
+      .env("VIDEOCRAFT_DATA_DIR")
+      .default(DEFAULT_DATA_DIR),
+  )
+  .addOption(
+    new Option("--ephemeral", "keep everything in memory: nothing survives a stop").conflicts("dataDir"),
+  )
+  .action(
+    run(async (o: { port: number; host: string; dataDir: string; ephemeral?: boolean }) => {
+      const studio = await buildLocalStudio();
+      const service = await startLocalService({
+        port: o.port,
+        host: o.host,
+        env: { ...localModeEnv(), VIDEOCRAFT_STUDIO_DIR: studio.dir },
+        ...(o.ephemeral ? {} : { dataDir: o.dataDir }),
+      }).catch(async (e: unknown) => {
+        await studio.remove();
+        throw e;
+      });
+      await studio.provideExampleMedia(service).catch((e: unknown) => {
+        console.warn(`examples will need your own media: ${(e as Error).message}`);
+      });
+      console.log(`VideoCraft API listening on ${service.url}/v1 (VideoCraft's API: ${service.url}/api/v1)`);
+      console.log(`Studio: open ${service.url}/studio in a browser`);
+      if (service.apiKeyFile)
+        console.log(
+          `API key (kept in ${service.apiKeyFile}; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`,
+        );
+      else if (!process.env.VIDEOCRAFT_API_KEY && !process.env.VIDEOCRAFT_SECURITY_API_KEY)
+        console.log(`API key (generated; set VIDEOCRAFT_API_KEY to choose one): ${service.apiKey}`);
+      console.log(`file:// sources allowed under ${service.config.localAllowedDir}`);
+      console.log(
+        service.dataDir
+          ? `jobs, videos and queues kept in ${service.dataDir} (--ephemeral keeps them in memory)`
+          : "jobs, videos and queues kept in memory: they are gone when this stops",
+      );
+      const { redelivered, requeued } = service.recovered;
+      if (redelivered + requeued.length > 0)
+        console.log(`resuming ${redelivered + requeued.length} unfinished job(s) from the last run`);
+      handleStopSignals(service, () => studio.remove());
+      return EXIT.OK;
+    }),
+  );
 
 program
   .command("render")
@@ -134,6 +167,15 @@ program
   .action(run((id: string, o: RemoteOptions & { output: string }) => downloadCommand(id, o)));
 
 program
+  .command("upload")
+  .description("upload a media file to the API's bucket; prints the s3:// source to use in a request")
+  .argument("<file>")
+  .option("--content-type <type>", "media type (default: from the file's extension)")
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(run((file: string, o: UploadCommandOptions) => uploadCommand(file, o)));
+
+program
   .command("validate")
   .description("check a request file as render would, offline: schema, placeholders, local files (exit 2)")
   .argument("<request.json>")
@@ -153,6 +195,31 @@ program
   .addHelpText("after", "\nExit code 1 when a check fails; each failing line says how to fix it.")
   // Loaded on demand: the AWS SDK clients it needs would slow every other command's start.
   .action(run(async (o: DoctorOptions) => (await import("./doctor-command.js")).doctorCommand(o)));
+
+/**
+ * Ctrl-C (or SIGTERM) once: stop taking requests and let renders in progress finish; twice: stop
+ * now (with a data directory, the abandoned renders run again at the next start).
+ */
+function handleStopSignals(
+  service: Awaited<ReturnType<typeof startLocalService>>,
+  afterStop: () => Promise<void>,
+): void {
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      console.error("stopping: renders in progress finish first (Ctrl-C again to stop now)");
+      void service
+        .stop()
+        .then(afterStop)
+        .then(() => process.exit(EXIT.OK));
+    } else {
+      void service.stop({ now: true });
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
 
 program.parseAsync().catch((e: unknown) => {
   // Commander has already printed its message (or the help, or the version).

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { ApiClient } from "./api-client.js";
-import { generateImage, generateSpeech, generateTone, generateVideo } from "./generate-media.js";
+import { generateDemoMedia } from "./demo-media.js";
 import { startLocalService } from "./local-service.js";
 import { createJobProgressBar } from "./progress-bar.js";
 
@@ -15,29 +15,10 @@ const root = resolve(import.meta.dirname, "..");
 const outDir = join(root, "out");
 const mediaDir = join(outDir, "demo-media");
 
-async function makeDemoMedia(): Promise<void> {
-  await mkdir(mediaDir, { recursive: true });
-  await Promise.all([
-    generateVideo(join(mediaDir, "background.mp4"), { seconds: 4, width: 640, height: 360, fps: 30 }),
-    generateVideo(join(mediaDir, "clip.mp4"), { seconds: 3, width: 640, height: 480, fps: 30, toneHz: 660 }),
-    generateImage(join(mediaDir, "logo.png"), { width: 200, height: 200, color: "#ffd500cc" }),
-    generateImage(join(mediaDir, "card.png"), { width: 640, height: 400, color: "#e0406a" }),
-    generateTone(join(mediaDir, "music.wav"), { seconds: 6, hz: 220, volume: 0.4 }),
-    generateSpeech(
-      join(mediaDir, "intro.wav"),
-      "Welcome to VideoCraft Serverless. This video was rendered from a JSON description.",
-    ),
-    generateSpeech(
-      join(mediaDir, "details.wav"),
-      "Every scene is encoded on its own, the sound is mixed once, and the result lands in S3.",
-    ),
-  ]);
-}
-
 async function main(): Promise<void> {
   const t0 = Date.now();
   console.log("Generating demo media…");
-  await makeDemoMedia();
+  await generateDemoMedia(mediaDir);
   const service = await startLocalService({
     env: { ...process.env, VIDEOCRAFT_LOCAL_ALLOWED_DIR: mediaDir },
   });

@@ -1,18 +1,33 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { buildApp } from "fauxqs";
-import { createAwsClients } from "../functions/adapters/aws-clients.js";
+import { createAwsClients, ENDPOINT_ACCESS_KEY_ID } from "../functions/adapters/aws-clients.js";
+import type { EmulatorMessage, EmulatorStart } from "./emulator-process.js";
+import { typescriptExecArgv } from "./typescript-entry.js";
 
 export const LOCAL_BUCKET = "videocraft-local";
 export const LOCAL_QUEUE = "videocraft-render";
 export const LOCAL_DLQ = "videocraft-render-dlq";
-/** FIFO: MessageDeduplicationId = job id makes "assemble this job" happen once (issue 6 fan-out). */
+/** FIFO: MessageDeduplicationId = job id makes "assemble this job" of a fanned-out job happen once. */
 export const LOCAL_ASSEMBLY_QUEUE = "videocraft-assembly.fifo";
 export const LOCAL_ASSEMBLY_DLQ = "videocraft-assembly-dlq.fifo";
 const REGION = "us-east-1";
-/** Same as the deployed queue (SPEC §5): the fourth receive goes to the DLQ instead. */
+const EMULATOR_ENTRY = fileURLToPath(new URL("./emulator-process.ts", import.meta.url));
+/**
+ * Same as the deployed queue (infra/work-queue.ts): a message that failed three receives is poison, so
+ * the fourth goes to the DLQ, whose consumer marks the job failed instead of retrying it forever.
+ */
 const MAX_RECEIVE_COUNT = 3;
 const VISIBILITY_TIMEOUT_SECONDS = 60;
+
+export interface EmbeddedStackOptions {
+  /** Keep the bucket and the queues in this folder across restarts; in memory when absent. */
+  dataDir?: string;
+  /** On 127.0.0.1; 0 (default) picks a free port. */
+  port?: number;
+}
 
 export interface EmbeddedStack {
   /** `http://127.0.0.1:<port>`: S3 and SQS share it. */
@@ -26,67 +41,84 @@ export interface EmbeddedStack {
    */
   assemblyQueueUrl: string;
   assemblyDlqUrl: string;
+  /** The secret every request must be signed with (access key id ENDPOINT_ACCESS_KEY_ID); new each start. */
+  secret: string;
+  /** Messages that were in flight when the data directory was last used, made visible again at start. */
+  redelivered: number;
+  /** Bodies of every message the queues held at start (a fresh stack: none). */
+  pendingBodies: string[];
   /** What `loadConfig` needs to point the API and render handlers at this stack. */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts an in-memory S3+SQS emulator (fauxqs) inside this process and creates the bucket and queues
- * the way CDK does on AWS. Resources go through the AWS SDK, not fauxqs' helpers, so a protocol
- * difference shows up here first rather than in a handler.
+ * Starts the S3+SQS emulator (fauxqs, see emulator-server.ts) in its own process and creates the
+ * bucket and queues the way CDK does on AWS (a no-op for those a data directory already holds).
+ * Resources go through the AWS SDK, not fauxqs' helpers, so a protocol difference shows up here
+ * first rather than in a handler.
  */
-export async function startEmbeddedStack(options: { port?: number } = {}): Promise<EmbeddedStack> {
-  // `startFauxqs` always binds 0.0.0.0, which would publish unauthenticated storage to the LAN;
-  // its app builder lets us choose the loopback interface instead.
-  const app = buildApp({ logger: false, defaultRegion: REGION });
-  const address = await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
-  const endpoint = `http://127.0.0.1:${new URL(address).port}`;
-  const { s3, sqs } = createAwsClients({ region: REGION, awsEndpoint: endpoint });
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: LOCAL_DLQ }));
-    const dlqUrl = required(dlq.QueueUrl, "DLQ url");
+export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Promise<EmbeddedStack> {
+  const secret = randomBytes(32).toString("base64url");
+  const child = fork(EMULATOR_ENTRY, [], {
+    execArgv: typescriptExecArgv(),
+    // Its own process group, so a signal to the service's group leaves it to close its files
+    // when the service is gone (it watches the IPC channel), never in the middle of a write.
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const start: EmulatorStart = {
+    type: "start",
+    dataDir: options.dataDir,
+    port: options.port ?? 0,
+    region: REGION,
+    credentials: { accessKeyId: ENDPOINT_ACCESS_KEY_ID, secretAccessKey: secret },
+  };
+  child.send(start);
+  const ready = await untilReady(child);
+  let stopping: Promise<void> | undefined;
+  const stopEmulator = () => {
+    stopping ??= new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.disconnect();
+    });
+    return stopping;
+  };
+
+  const { endpoint } = ready;
+  const { s3, sqs } = createAwsClients({ region: REGION, awsEndpoint: endpoint, awsEndpointSecret: secret });
+  // A data directory keeps queue URLs with the port of the run that created them; the emulator
+  // finds queues by name whatever the host, so the URLs handed out carry this run's endpoint.
+  const createQueue = async (name: string, attributes?: Record<string, string>) => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    return `${endpoint}${new URL(required(QueueUrl, `${name} url`)).pathname}`;
+  };
+  /** What a queue needs to hand a message to `dlqUrl` after the last receive. */
+  const retried = async (dlqUrl: string) => {
     const attrs = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }),
     );
-    const dlqArn = required(attrs.Attributes?.QueueArn, "DLQ arn");
-    const queue = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: LOCAL_QUEUE,
-        Attributes: {
-          VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
-        },
+    return {
+      VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: required(attrs.Attributes?.QueueArn, "DLQ arn"),
+        maxReceiveCount: MAX_RECEIVE_COUNT,
       }),
-    );
-    const queueUrl = required(queue.QueueUrl, "queue url");
-    const assemblyDlq = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: LOCAL_ASSEMBLY_DLQ,
-        Attributes: { FifoQueue: "true", ContentBasedDeduplication: "false" },
-      }),
-    );
-    const assemblyDlqUrl = required(assemblyDlq.QueueUrl, "assembly DLQ url");
-    const assemblyDlqAttrs = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: assemblyDlqUrl, AttributeNames: ["QueueArn"] }),
-    );
-    const assembly = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: LOCAL_ASSEMBLY_QUEUE,
-        Attributes: {
-          FifoQueue: "true",
-          ContentBasedDeduplication: "false",
-          VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: required(assemblyDlqAttrs.Attributes?.QueueArn, "assembly DLQ arn"),
-            maxReceiveCount: MAX_RECEIVE_COUNT,
-          }),
-        },
-      }),
-    );
-    const assemblyQueueUrl = required(assembly.QueueUrl, "assembly queue url");
-    let stopping: Promise<void> | undefined;
+    };
+  };
+  const fifo = { FifoQueue: "true", ContentBasedDeduplication: "false" };
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
+    const dlqUrl = await createQueue(LOCAL_DLQ);
+    const queueUrl = await createQueue(LOCAL_QUEUE, await retried(dlqUrl));
+    const assemblyDlqUrl = await createQueue(LOCAL_ASSEMBLY_DLQ, fifo);
+    const assemblyQueueUrl = await createQueue(LOCAL_ASSEMBLY_QUEUE, {
+      ...fifo,
+      ...(await retried(assemblyDlqUrl)),
+    });
+    s3.destroy();
+    sqs.destroy();
     return {
       endpoint,
       bucket: LOCAL_BUCKET,
@@ -94,31 +126,49 @@ export async function startEmbeddedStack(options: { port?: number } = {}): Promi
       dlqUrl,
       assemblyQueueUrl,
       assemblyDlqUrl,
+      secret,
+      redelivered: ready.redelivered,
+      pendingBodies: ready.pendingBodies,
       env: {
         VIDEOCRAFT_AWS_ENDPOINT: endpoint,
+        VIDEOCRAFT_AWS_ENDPOINT_SECRET: secret,
         VIDEOCRAFT_BUCKET: LOCAL_BUCKET,
         VIDEOCRAFT_QUEUE_URL: queueUrl,
         VIDEOCRAFT_DLQ_URL: dlqUrl,
         VIDEOCRAFT_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
         AWS_REGION: REGION,
-        // For tools outside our client factory (aws cli, other SDKs): the emulator accepts any.
-        AWS_ACCESS_KEY_ID: "videocraft-local",
-        AWS_SECRET_ACCESS_KEY: "videocraft-local",
+        // For tools outside our client factory (aws cli, other SDKs) run against this stack.
+        AWS_ACCESS_KEY_ID: ENDPOINT_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: secret,
       },
-      stop() {
-        stopping ??= (async () => {
-          s3.destroy();
-          sqs.destroy();
-          await app.close();
-        })();
-        return stopping;
-      },
+      stop: stopEmulator,
     };
   } catch (err) {
     s3.destroy();
     sqs.destroy();
-    await app.close();
+    await stopEmulator();
     throw err;
+  }
+}
+
+/** The emulator's first message: ready (with its endpoint) or why it could not start. */
+async function untilReady(child: ChildProcess): Promise<Extract<EmulatorMessage, { type: "ready" }>> {
+  let onMessage: (m: EmulatorMessage) => void = () => {};
+  let onError: (e: Error) => void = () => {};
+  let onExit: (code: number | null) => void = () => {};
+  try {
+    return await new Promise((resolve, reject) => {
+      onMessage = (m) =>
+        m.type === "ready" ? resolve(m) : reject(new Error(`embedded stack: ${m.message}`));
+      onError = reject;
+      onExit = (code) => reject(new Error(`embedded stack: the emulator process exited (${code})`));
+      child.on("message", onMessage).on("error", onError).on("exit", onExit);
+    });
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  } finally {
+    child.off("message", onMessage).off("error", onError).off("exit", onExit);
   }
 }
 

@@ -1,36 +1,32 @@
-import type { IssueDetail } from "../functions/core/errors.js";
-import { formatPath } from "../functions/core/schema/format-path.js";
-
-const PLACEHOLDER = /\{\{[^{}]*\}\}/g;
+import { type IssueDetail, ValidationError } from "../functions/core/errors.js";
+import { type ExpandedRequest, expandRequest } from "../functions/core/templates/expand-request.js";
 
 /**
- * Every string of a request that still holds a `{{name}}` template placeholder, with its JSON
- * path. Nothing fills placeholders yet, so one left in a request file is a forgotten substitution
- * (the examples use `{{MEDIA}}`) and would otherwise surface as a missing file or as literal text
- * in a caption. `comment` values are free text about the request and are not checked.
+ * A request file's placeholders filled as the API fills them (`variables`, a `data` batch), or the
+ * problems the API would answer with: a `{{name}}` without a value (a forgotten substitution, such
+ * as the examples' `{{MEDIA}}`, would otherwise surface as a missing file), or one that is not a
+ * name. `comment` values are free text and are left alone.
  */
-export function findPlaceholders(body: unknown): IssueDetail[] {
-  const issues: IssueDetail[] = [];
-  const visit = (value: unknown, path: (string | number)[]) => {
-    if (typeof value === "string") {
-      const found = value.match(PLACEHOLDER);
-      if (found) {
-        const names = [...new Set(found)].join(", ");
-        issues.push({
-          path: formatPath(path),
-          message: `unresolved placeholder ${names}: replace it with its value (templates are not supported)`,
-        });
-      }
-    } else if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        visit(item, [...path, i]);
-      });
-    } else if (value !== null && typeof value === "object") {
-      for (const [key, item] of Object.entries(value)) {
-        if (key !== "comment") visit(item, [...path, key]);
-      }
-    }
-  };
-  visit(body, []);
-  return issues;
+export function expandRequestFile(
+  body: unknown,
+  maxRows: number,
+): { ok: true; expanded: ExpandedRequest } | { ok: false; issues: IssueDetail[] } {
+  try {
+    return { ok: true, expanded: expandRequest(body, { maxRows }) };
+  } catch (e) {
+    if (e instanceof ValidationError) return { ok: false, issues: e.details };
+    throw e;
+  }
+}
+
+/** The placeholder problems of a request, with their JSON paths; empty when every one has a value. */
+export function findPlaceholders(body: unknown, maxRows = Number.MAX_SAFE_INTEGER): IssueDetail[] {
+  const result = expandRequestFile(body, maxRows);
+  return result.ok ? [] : result.issues;
+}
+
+/** How many jobs a request makes: one per data row, one per project of an array, else one. */
+export function jobCount(expanded: ExpandedRequest): number {
+  if (expanded.kind === "rows") return expanded.rows.length;
+  return Array.isArray(expanded.body) ? expanded.body.length : 1;
 }

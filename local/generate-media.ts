@@ -54,6 +54,30 @@ export async function generateImage(
   ]);
 }
 
+/**
+ * A stand-in for a product photo: a diagonal gradient between two colours under a faint grid, with a
+ * light square where the product would be, so that a zoom or a pan over it is plain to see.
+ */
+export async function generatePhoto(
+  path: string,
+  o: { width: number; height: number; from: string; to: string },
+): Promise<void> {
+  const c = (hex: string) => hex.replace("#", "0x");
+  const side = Math.round(Math.min(o.width, o.height) / 3);
+  await ffmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    `gradients=s=${o.width}x${o.height}:c0=${c(o.from)}:c1=${c(o.to)}:x0=0:y0=0:x1=${o.width}:y1=${o.height}:d=1`,
+    "-vf",
+    `drawgrid=w=${Math.round(side / 4)}:h=${Math.round(side / 4)}:t=2:c=white@0.25,` +
+      `drawbox=x=${Math.round((o.width - side) / 2)}:y=${Math.round((o.height - side) / 2)}:w=${side}:h=${side}:color=0xf1faee:t=fill`,
+    "-frames:v",
+    "1",
+    path,
+  ]);
+}
+
 /** A sine tone: audio whose level the tests can measure. */
 export async function generateTone(
   path: string,

@@ -12,7 +12,10 @@ export const LOCAL_FUNCTIONS = {
   deadLetter: "videocraft-dead-letter",
 } as const;
 
-/** What local mode does that no deployed function does (S3 lifecycle rules; no dry-run probing on AWS). */
+/**
+ * What local mode does in-process that AWS does elsewhere: S3 lifecycle rules (the service applies
+ * them), and dry-run probing (the probe function, which the deployed API invokes).
+ */
 export const LOCAL_ONLY = {
   retentionSweeper: "videocraft-local-retention-sweeper",
   dryRunProbe: "videocraft-local-dry-run-probe",

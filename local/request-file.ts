@@ -8,7 +8,7 @@ import { checkSourceUrl, policyFromConfig } from "../functions/core/schema/sourc
 import { openLocalSource } from "../functions/render/pipeline/local-source.js";
 import { CliExit, EXIT } from "./cli-exit.js";
 import { LOCAL_BUCKET, LOCAL_QUEUE } from "./embedded-stack.js";
-import { findPlaceholders } from "./find-placeholders.js";
+import { expandRequestFile } from "./find-placeholders.js";
 
 /** What `serve` and `render` start the local service with: `file://` sources default to the cwd. */
 export function localModeEnv(
@@ -45,7 +45,8 @@ export interface CheckedRequest {
 
 /**
  * Everything a local render can know is wrong before anything starts: the file reads and parses,
- * no `{{…}}` placeholder is left, the API's own validator accepts it under the same configuration
+ * every `{{…}}` placeholder has a value (from the file's `variables`, or each `data` row, as the
+ * API fills them), the API's own validator accepts each filled project under the same configuration
  * the local service will run with, and every `file://` source exists, is a readable file under the
  * allowed directory and is within the size limit (the render worker's own check). `validate` and
  * `render` both call this, so they refuse the same requests. Throws exit 2 listing every problem.
@@ -56,22 +57,30 @@ export async function checkRequestFile(
 ): Promise<CheckedRequest> {
   const body = await readRequestFile(file);
   const config = configForChecks(env);
-  const issues = findPlaceholders(body);
-  let projects: Project[] | undefined;
-  try {
-    projects = validateRequestBody(body, config).projects;
-  } catch (e) {
-    // The validator's refusal is the error that lists the problems; anything else is a bug.
-    const details = (e as { details?: IssueDetail[] } | null)?.details;
-    if (!Array.isArray(details)) throw e;
-    // A field holding a placeholder is explained by it; what the validator adds there is noise.
-    const explained = new Set(issues.map((i) => i.path));
-    issues.push(...details.filter((i) => !explained.has(i.path)));
+  const filled = expandRequestFile(body, config.maxProjectsPerRequest);
+  if (!filled.ok) throw invalidRequest(file, filled.issues);
+  const { expanded } = filled;
+  const bodies =
+    expanded.kind === "single"
+      ? [{ label: "", body: expanded.body }]
+      : expanded.rows.map((r) => ({ label: `data[${r.row}]: `, body: r.body }));
+  const issues: IssueDetail[] = [];
+  const projects: Project[] = [];
+  for (const { label, body: one } of bodies) {
+    try {
+      projects.push(...validateRequestBody(one, config).projects);
+    } catch (e) {
+      // The validator's refusal is the error that lists the problems; anything else is a bug.
+      const details = (e as { details?: IssueDetail[] } | null)?.details;
+      if (!Array.isArray(details)) throw e;
+      issues.push(...details.map((d) => ({ path: d.path, message: label + d.message })));
+    }
   }
-  if (projects && issues.length === 0) {
-    issues.push(...(await checkLocalSources(projects, Array.isArray(body), config)));
+  if (issues.length === 0) {
+    const batch = expanded.kind === "rows" || Array.isArray(expanded.body);
+    issues.push(...(await checkLocalSources(projects, batch, config)));
   }
-  if (!projects || issues.length > 0) throw invalidRequest(file, issues);
+  if (issues.length > 0) throw invalidRequest(file, issues);
   return { body, projects };
 }
 

@@ -28,7 +28,20 @@ export interface WorkerLoopOptions {
   /** The fake invocation's deadline (`getRemainingTimeInMillis`); Lambda's maximum by default. */
   timeoutMs?: number;
   functionName?: string;
+  /**
+   * Told when a message is received (`held`) and when the loop is done with it (`settled`:
+   * deleted or handed back), so whoever watches this process can hand back what it held if the
+   * process dies.
+   */
+  onMessage?: (event: "held" | "settled", message: HeldMessage) => void;
   log: Log;
+}
+
+/** A message a loop holds, and the function that holds it (named like the deployed one). */
+export interface HeldMessage {
+  queueUrl: string;
+  receiptHandle: string;
+  functionName: string;
 }
 
 export interface WorkerLoop {
@@ -79,7 +92,15 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         MessageAttributeNames: ["All"],
       }),
     );
-    for (const message of received.Messages ?? []) await handleMessage(message);
+    for (const message of received.Messages ?? []) {
+      const held = { queueUrl, receiptHandle: message.ReceiptHandle ?? "", functionName };
+      options.onMessage?.("held", held);
+      try {
+        await handleMessage(message);
+      } finally {
+        options.onMessage?.("settled", held);
+      }
+    }
   }
 
   async function handleMessage(message: Message): Promise<void> {

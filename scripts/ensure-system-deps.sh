@@ -11,7 +11,8 @@ FONTS=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-lohit-telu fo
 # runtime test runs, the same toolchain the render image's Dockerfile installs for it.
 # python3-requests, curl and jq run VideoCraft's documented clients in the compatibility test.
 # libespeak-ng-dev builds the test helper that reads espeak-ng's own word timings (alignment ground truth).
-PACKAGES=(ffmpeg espeak-ng libespeak-ng-dev "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils python3-requests curl jq)
+# chromium: the studio's browser test drives Debian's build through playwright-core (no browser download).
+PACKAGES=(ffmpeg espeak-ng libespeak-ng-dev "${FONTS[@]}" fontconfig pocketsphinx pocketsphinx-en-us cmake g++ make autoconf automake libtool python3 xz-utils python3-requests curl jq chromium)
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -29,6 +30,7 @@ command -v automake >/dev/null 2>&1 || missing+=(automake)
 command -v libtoolize >/dev/null 2>&1 || missing+=(libtool)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 [ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)

@@ -1,7 +1,8 @@
 /**
  * Writes functions/core/captions/font-data.ts: for every bundled font family, which characters it
- * can draw (fontconfig's charset of its regular and bold faces) and how wide its bold glyphs are, so
- * the pure caption planner can pick a font per script and break lines without reading font files.
+ * can draw (fontconfig's charset of its regular and bold faces) and how wide its bold (captions, bold
+ * text) and regular (text elements of normal weight) glyphs are, so the pure planner can pick a font
+ * per script and break lines without reading font files.
  *
  *   npx tsx scripts/generate-font-data.ts            (after changing the font packages)
  *
@@ -149,6 +150,7 @@ export async function generateFontData(root = FONTS_ROOT): Promise<string> {
     const files = source.files.map((f) => path.join(root, f));
     const ranges = union((await Promise.all(files.map((f) => charsetOf(f, source.index ?? 0)))).flat());
     const measured = await measure(files.at(-1) ?? "", source.index ?? 0);
+    const regular = files.length > 1 ? await measure(files[0] ?? "", source.index ?? 0) : measured;
     const coverage = ranges.map(([a, b]) =>
       a === b ? a.toString(16) : `${a.toString(16)}-${b.toString(16)}`,
     );
@@ -159,6 +161,7 @@ export async function generateFontData(root = FONTS_ROOT): Promise<string> {
         `    emPerSize: ${measured.emPerSize},`,
         `    defaultAdvance: ${measured.defaultAdvance},`,
         `    advances: ${JSON.stringify(source.caption ? measured.advances : [])},`,
+        `    regularAdvances: ${JSON.stringify(source.caption ? regular.advances : [])},`,
         `    coverage: ${JSON.stringify(coverage.join(" "))},`,
         "  },",
       ].join("\n"),

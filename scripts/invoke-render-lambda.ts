@@ -152,7 +152,11 @@ export interface RenderLambdaRun {
 export async function runRenderLambda(options: { project?: unknown; timeoutMs?: number } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), "vc-lambda-"));
   const stack = await startEmbeddedStack();
-  const clients = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint });
+  const clients = createAwsClients({
+    region: "us-east-1",
+    awsEndpoint: stack.endpoint,
+    awsEndpointSecret: stack.secret,
+  });
   try {
     const taskDir = path.join(dir, "task");
     const mediaDir = path.join(dir, "media");

@@ -104,7 +104,7 @@ export async function prepareTaskRoot(root: string, image: RenderImage): Promise
 }
 
 /** Where scripts/build-lambda-ric.sh (run by `npm test`'s pretest) installed the image's client. */
-async function lambdaRicDir(): Promise<string> {
+export async function lambdaRicDir(): Promise<string> {
   const dir = path.join(
     process.env.VIDEOCRAFT_LAMBDA_RIC_DIR ?? path.join(REPO_ROOT, ".cache/lambda-ric"),
     "node_modules/aws-lambda-ric",

@@ -1,4 +1,5 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "../core/config.js";
@@ -9,8 +10,11 @@ export interface AwsClients {
   sqs: SQSClient;
 }
 
+/** The access key id for an emulator endpoint; the secret comes from the config. */
+export const ENDPOINT_ACCESS_KEY_ID = "videocraft-local";
+
 /** Any SDK v3 client: what `AwsClientOptions.instrument` receives. */
-export type AnyAwsClient = S3Client | SQSClient | CloudWatchClient;
+export type AnyAwsClient = S3Client | SQSClient | CloudWatchClient | LambdaClient;
 
 export interface AwsClientOptions {
   /**
@@ -20,15 +24,16 @@ export interface AwsClientOptions {
   instrument?: (client: AnyAwsClient) => void;
 }
 
+/** Where the SDK sends requests: AWS by region, or an emulator endpoint signed with its secret. */
+export type EndpointConfig = Pick<Config, "region" | "awsEndpoint"> &
+  Partial<Pick<Config, "awsEndpointSecret">>;
+
 /**
  * One place decides how the SDK reaches storage and the queue, so the API, the render worker
  * and the local stack cannot drift apart. On Lambda with tracing on, each call becomes an X-Ray
  * subsegment (aws-tracing.ts).
  */
-export function createAwsClients(
-  config: Pick<Config, "region" | "awsEndpoint">,
-  options: AwsClientOptions = {},
-): AwsClients {
+export function createAwsClients(config: EndpointConfig, options: AwsClientOptions = {}): AwsClients {
   const local = localEndpoint(config);
   const s3 = new S3Client({
     region: config.region,
@@ -50,13 +55,16 @@ export function prepareAwsClient<T extends AnyAwsClient>(client: T, options: Aws
   return traceAwsClient(client);
 }
 
-function localEndpoint(config: Pick<Config, "awsEndpoint">) {
+function localEndpoint(config: Omit<EndpointConfig, "region">) {
   return config.awsEndpoint
     ? {
         endpoint: config.awsEndpoint,
-        // The emulator never checks signatures, but the SDK refuses to sign without credentials;
-        // fixed dummies keep a developer's real AWS profile out of local runs.
-        credentials: { accessKeyId: "videocraft-local", secretAccessKey: "videocraft-local" },
+        // The embedded emulator accepts only requests signed with its per-run secret; explicit
+        // credentials also keep a developer's real AWS profile out of local runs.
+        credentials: {
+          accessKeyId: ENDPOINT_ACCESS_KEY_ID,
+          secretAccessKey: config.awsEndpointSecret ?? "videocraft-local",
+        },
       }
     : {};
 }

@@ -3,6 +3,8 @@ import { open, stat, unlink, writeFile } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
@@ -10,35 +12,45 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { type DownloadOptions, type ObjectStore, ObjectTooLargeError } from "../core/ports/object-store.js";
+import { NotFoundError, ValidationError } from "../core/errors.js";
+import {
+  type DownloadOptions,
+  type ObjectStore,
+  ObjectTooLargeError,
+  type PresignedPartOptions,
+  type PresignedPutOptions,
+  type UploadedPart,
+} from "../core/ports/object-store.js";
 
 /** Large enough that a 2 GiB render is ~256 parts (S3 allows 10 000), small enough to keep memory flat. */
 const PART_SIZE = 8 * 1024 * 1024;
 const PART_QUEUE = 4;
+/**
+ * Headers signed into presigned upload URLs besides `host`: S3 then refuses a body of another
+ * length or type. The presigner leaves content-type unsigned unless told; a part has no type of
+ * its own (the upload's was set when it started), so its URL binds the length alone.
+ */
+const SIGNED_PUT_HEADERS = new Set(["content-type", "content-length"]);
+const SIGNED_PART_HEADERS = new Set(["content-length"]);
+/** S3's answers to a CompleteMultipartUpload whose part list does not match what was uploaded. */
+const BAD_PART_LIST = new Set(["InvalidPart", "InvalidPartOrder", "EntityTooSmall"]);
 
 export interface S3ObjectStoreOptions {
   client: S3Client;
   bucket: string;
-  /**
-   * The embedded emulator accepts `If-None-Match: *` and then overwrites anyway. Local mode runs API
-   * and worker in one process, so a per-key lock there restores "exactly one creator".
-   */
-  emulateConditionalWrites?: boolean;
 }
 
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly bucket: string;
-  private readonly emulateConditionalWrites: boolean;
-  private readonly keyLocks = new Map<string, Promise<unknown>>();
 
   constructor(opts: S3ObjectStoreOptions) {
     this.client = opts.client;
     this.bucket = opts.bucket;
-    this.emulateConditionalWrites = opts.emulateConditionalWrites ?? false;
   }
 
   async getText(key: string): Promise<string | undefined> {
@@ -58,11 +70,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putIfAbsent(key: string, body: string, contentType = "application/json"): Promise<boolean> {
-    if (!this.emulateConditionalWrites) return this.conditionalPut(key, body, contentType);
-    return this.withKeyLock(key, async () => {
-      if (await this.exists(key)) return false;
-      return this.conditionalPut(key, body, contentType);
-    });
+    return this.conditionalPut(key, body, contentType);
   }
 
   async exists(key: string): Promise<boolean> {
@@ -77,6 +85,78 @@ export class S3ObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async sizeOf(key: string): Promise<number | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return out.ContentLength ?? 0;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async presignPut(key: string, upload: PresignedPutOptions): Promise<string> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ContentType: upload.contentType,
+      ContentLength: upload.contentLength,
+    });
+    return getSignedUrl(this.client, command, {
+      expiresIn: Math.floor(upload.expiresSeconds),
+      signableHeaders: SIGNED_PUT_HEADERS,
+    });
+  }
+
+  async startMultipartUpload(key: string, contentType: string): Promise<string> {
+    const out = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+    );
+    if (!out.UploadId) throw new Error(`no upload id for ${key}`);
+    return out.UploadId;
+  }
+
+  async presignUploadPart(key: string, uploadId: string, part: PresignedPartOptions): Promise<string> {
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: part.partNumber,
+      ContentLength: part.contentLength,
+    });
+    return getSignedUrl(this.client, command, {
+      expiresIn: Math.floor(part.expiresSeconds),
+      signableHeaders: SIGNED_PART_HEADERS,
+    });
+  }
+
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly UploadedPart[],
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      );
+    } catch (err) {
+      const name = (err as AwsErrorShape)?.name ?? "";
+      if (name === "NoSuchUpload")
+        throw new NotFoundError("no such multipart upload (completed, aborted or never started)");
+      if (BAD_PART_LIST.has(name)) {
+        throw new ValidationError("the parts do not match the upload", [
+          { path: "parts", message: `${name}: ${(err as Error).message}` },
+        ]);
+      }
+      throw err;
+    }
   }
 
   async list(
@@ -264,20 +344,6 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
-    }
-  }
-
-  /** Runs `fn` after every earlier call for the same key has settled. */
-  private async withKeyLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.keyLocks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => {});
-    this.keyLocks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      // Only the last waiter clears the entry, so the map doesn't grow with every key ever written.
-      if (this.keyLocks.get(key) === tail) this.keyLocks.delete(key);
     }
   }
 }

@@ -24,8 +24,14 @@ export interface ApiDeps {
   probeSources: ProbeSources;
   /**
    * How VideoCraft's download routes answer. `stream`: 200 with the MP4 bytes, for an HTTP server
-   * that pipes a StreamedResult (local mode's). `redirect`: 302 to a presigned URL, for API
-   * Gateway's buffered Lambda integration, which caps a response at 6 MB (docs/deploy.md).
+   * that pipes a StreamedResult (local mode's, and the download function's on AWS). `redirect`: 302
+   * to a presigned URL, for API Gateway's buffered Lambda integration, which caps a response at
+   * 6 MB (docs/deploy.md).
    */
   downloads: "stream" | "redirect";
+  /**
+   * With `stream`: the largest video answered with its bytes; a larger one gets the 302. Lambda
+   * streams at most 200 MB per response. @default no limit
+   */
+  maxStreamedBytes?: number;
 }

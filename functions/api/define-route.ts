@@ -12,6 +12,8 @@ export type RouteHandler = (req: ApiRequest, deps: ApiDeps) => Promise<APIGatewa
 export const ROUTE_TAGS = {
   videos: "create renders and fetch their output",
   jobs: "job status, listing and cancellation",
+  uploads: "send source files straight to the bucket with presigned URLs",
+  templates: "stored templates with {{placeholders}}, rendered with variables or one job per data row",
   meta: "health, schemas",
   videocraft:
     "VideoCraft's own API (/api/v1/… and root probes): its request and response shapes, status names and error body, so its clients run unchanged",

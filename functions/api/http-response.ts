@@ -36,8 +36,9 @@ export function errorResponse(
 
 /**
  * An answer whose body the HTTP server pipes from `stream` rather than holding it in memory (a
- * video can be gigabytes). Only servers that can stream get one: local mode's HTTP server does;
- * a buffered Lambda integration cannot, so routes redirect there instead (ApiDeps.downloads).
+ * video can be gigabytes). Only servers that can stream get one: local mode's HTTP server and the
+ * download function (a streamed Lambda response) do; the API function's buffered integration
+ * cannot, so routes redirect there instead (ApiDeps.downloads).
  */
 export interface StreamedResult extends APIGatewayProxyResult {
   readonly stream: Readable;

@@ -10,8 +10,13 @@ export const JOB_ID_DOC = { id: "job id (ULID)" } as const;
  * anything that cannot be a job id is simply not found (never an S3 key built from user input).
  */
 export function jobIdParam(req: ApiRequest): string {
+  return ulidParam(req, "job");
+}
+
+/** The `{id}` of a path naming something by ULID (a job, a template); not found when it cannot be one. */
+export function ulidParam(req: ApiRequest, what: string): string {
   const raw = req.params.id ?? "";
   const id = raw.toUpperCase();
-  if (!isJobId(id)) throw new ApiError(404, "NOT_FOUND", `no job ${JSON.stringify(raw.slice(0, 64))}`);
+  if (!isJobId(id)) throw new ApiError(404, "NOT_FOUND", `no ${what} ${JSON.stringify(raw.slice(0, 64))}`);
   return id;
 }

@@ -1,3 +1,4 @@
+import { decodeUrlComponentOrKeep } from "./decode-url-component.js";
 import type { RouteDefinition } from "./define-route.js";
 
 /** One (method, path) a route answers: its own path or one of its aliases. */
@@ -63,16 +64,8 @@ function matchPattern(pattern: string, path: string): Record<string, string> | u
     const actual = got[i] ?? "";
     if (part.startsWith("{") && part.endsWith("}")) {
       if (actual === "") return undefined;
-      params[part.slice(1, -1)] = safeDecode(actual);
+      params[part.slice(1, -1)] = decodeUrlComponentOrKeep(actual);
     } else if (part !== actual) return undefined;
   }
   return params;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

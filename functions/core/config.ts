@@ -7,7 +7,7 @@ import { DEFAULT_WHISPER_MODEL } from "./whisper-models.js";
 
 /**
  * Configuration is read once at start-up from environment variables and frozen.
- * Names follow VideoCraft's seed (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing,
+ * Names follow VideoCraft's own variables (`VIDEOCRAFT_FFMPEG_PRESET`, …) where they mean the same thing,
  * and VideoCraft's other names for our settings are read too (env-aliases.ts).
  * An invalid value fails start-up with a message naming the variable.
  */
@@ -31,7 +31,7 @@ const byteSize = z.string().transform((raw, ctx) => {
 
 const UNIT_SECONDS: Record<string, number> = { "": 1, ms: 0.001, s: 1, m: 60, h: 3600 };
 
-/** Accepts `900`, `900s`, `15m`, `2h` (the seed writes timeouts as Go durations). */
+/** Accepts `900`, `900s`, `15m`, `2h` (VideoCraft's configuration writes timeouts as Go durations). */
 const durationSeconds = z.string().transform((raw, ctx) => {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(raw.trim());
   if (!m) {
@@ -102,6 +102,8 @@ const envSchema = z.object({
       durationSeconds.refine((s) => s >= 1, { message: "must be auto or at least 1 s" }),
     ])
     .default("auto"),
+  /** The function a dry run invokes to probe sources (the API on AWS; CDK sets it). */
+  VIDEOCRAFT_PROBE_FUNCTION: z.string().min(1).optional(),
   /** The render function's timeout and memory (the stack's settings; Lambda's maximum and a 3 GB worker locally). */
   VIDEOCRAFT_RENDER_TIMEOUT: durationSeconds
     .refine((s) => s >= 1 && s <= 900, { message: "must be from 1 s to 900 s, Lambda's longest timeout" })
@@ -111,6 +113,8 @@ const envSchema = z.object({
   VIDEOCRAFT_RENDER_MAX_CONCURRENCY: int(1, 1000).default(10),
   /** Only for the embedded emulator; unset on AWS. */
   VIDEOCRAFT_AWS_ENDPOINT: z.url().optional(),
+  /** The secret requests to VIDEOCRAFT_AWS_ENDPOINT are signed with (the embedded emulator makes one per run). */
+  VIDEOCRAFT_AWS_ENDPOINT_SECRET: z.string().min(1).optional(),
   AWS_REGION: z.string().default("us-east-1"),
   /** `api-key`: the handler checks VIDEOCRAFT_API_KEY itself (local mode); `gateway`: API Gateway already did. */
   VIDEOCRAFT_AUTH: z.enum(["api-key", "gateway"]).default("api-key"),
@@ -172,6 +176,8 @@ const envSchema = z.object({
   VIDEOCRAFT_LOCAL_ALLOWED_DIR: z.string().optional(),
   VIDEOCRAFT_ALLOW_PRIVATE_SOURCES: bool,
   VIDEOCRAFT_WORK_DIR: z.string().optional(),
+  /** The built studio (local/build-studio.ts) the API serves at /studio; unset: no studio. */
+  VIDEOCRAFT_STUDIO_DIR: z.string().optional(),
   VIDEOCRAFT_VERSION: z.string().default("0.1.0"),
   /** CloudWatch namespace of the EMF metrics; the stack sets one per deployment. */
   VIDEOCRAFT_METRIC_NAMESPACE: z
@@ -217,6 +223,11 @@ export type Config = Readonly<{
     chunkSeconds: number | undefined;
   }>;
   /**
+   * The probe function (name or ARN) a dry run invokes on AWS, where the API function carries no
+   * fetcher or ffprobe of its own; unset, the caller's wiring decides (local mode probes in process).
+   */
+  probeFunction: string | undefined;
+  /**
    * What one render invocation gets. The API refuses work estimated to need more than a share of
    * `timeoutSeconds` on `memoryMb` (check-render-time.ts), which would otherwise end TIMEOUT.
    * `maxConcurrency`: invocations the render queue may run at once, which automatic chunk
@@ -224,6 +235,7 @@ export type Config = Readonly<{
    */
   render: Readonly<{ timeoutSeconds: number; memoryMb: number; maxConcurrency: number }>;
   awsEndpoint: string | undefined;
+  awsEndpointSecret: string | undefined;
   region: string;
   auth: "api-key" | "gateway";
   /** The key `api-key` mode prints and local clients use (VIDEOCRAFT_API_KEY). */
@@ -270,6 +282,7 @@ export type Config = Readonly<{
   localAllowedDir: string | undefined;
   allowPrivateSources: boolean;
   workDir: string | undefined;
+  studioDir: string | undefined;
   version: string;
   metricNamespace: string;
   /** Origins the API answers CORS requests for; `["*"]` allows any. */
@@ -326,12 +339,14 @@ export function loadConfig(
       minScenes: e.VIDEOCRAFT_FANOUT_MIN_SCENES,
       chunkSeconds: e.VIDEOCRAFT_CHUNK_SECONDS === "auto" ? undefined : e.VIDEOCRAFT_CHUNK_SECONDS,
     }),
+    probeFunction: e.VIDEOCRAFT_PROBE_FUNCTION,
     render: Object.freeze({
       timeoutSeconds: e.VIDEOCRAFT_RENDER_TIMEOUT,
       memoryMb: e.VIDEOCRAFT_RENDER_MEMORY_MB,
       maxConcurrency: e.VIDEOCRAFT_RENDER_MAX_CONCURRENCY,
     }),
     awsEndpoint: e.VIDEOCRAFT_AWS_ENDPOINT,
+    awsEndpointSecret: e.VIDEOCRAFT_AWS_ENDPOINT_SECRET,
     region: e.AWS_REGION,
     auth: e.VIDEOCRAFT_AUTH,
     apiKey: e.VIDEOCRAFT_API_KEY ?? apiKeys[0],
@@ -370,6 +385,7 @@ export function loadConfig(
     localAllowedDir: e.VIDEOCRAFT_LOCAL_ALLOWED_DIR,
     allowPrivateSources: e.VIDEOCRAFT_ALLOW_PRIVATE_SOURCES,
     workDir: e.VIDEOCRAFT_WORK_DIR,
+    studioDir: e.VIDEOCRAFT_STUDIO_DIR,
     version: e.VIDEOCRAFT_VERSION,
     metricNamespace: e.VIDEOCRAFT_METRIC_NAMESPACE,
     corsOrigins: Object.freeze(e.VIDEOCRAFT_CORS_ORIGIN),

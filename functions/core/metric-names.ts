@@ -22,7 +22,7 @@ export const METRICS = {
    * (functions/render/record-job-metrics.ts), so the Sum per minute is the concurrency.
    */
   activeJobs: { name: "ActiveJobs", unit: "Count" },
-  /** One per failed job, dimension `Code` = the job failure code (SPEC §4). */
+  /** One per failed job, dimension `Code` = the job failure code (`JobFailureCode`). */
   jobFailures: { name: "JobFailures", unit: "Count" },
   /** Output frames (duration × fps) per second of the job's wall-clock time, once per completed job. */
   renderFps: { name: "RenderFps", unit: "Count/Second" },

@@ -39,7 +39,11 @@ describe("API function: metrics access and CORS origin", () => {
       Properties: { Environment: { Variables: { VIDEOCRAFT_CORS_ORIGIN: Match.anyValue() } } },
     });
     const values = Object.values(fns).map((f) => f.Properties.Environment.Variables.VIDEOCRAFT_CORS_ORIGIN);
-    expect(values).toEqual(["https://app.example.com,https://admin.example.com"]);
+    // The API function and the download function, which answers VideoCraft's downloads.
+    expect(values).toEqual([
+      "https://app.example.com,https://admin.example.com",
+      "https://app.example.com,https://admin.example.com",
+    ]);
     const config = loadConfig({
       VIDEOCRAFT_BUCKET: "bucket",
       VIDEOCRAFT_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/1/q",

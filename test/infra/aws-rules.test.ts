@@ -82,6 +82,40 @@ describe("timeouts", () => {
   });
 });
 
+describe("render limits from the function's size", () => {
+  const MiB = 1024 ** 2;
+  const configOf = (s: ReturnType<typeof synth>, [, fn]: [string, CfnResource]) =>
+    loadConfig({
+      AWS_REGION: "eu-west-1",
+      ...Object.fromEntries(
+        Object.entries(s.props(fn).Environment.Variables as Record<string, unknown>).map(([k, v]) => [
+          k,
+          resolveIntrinsics(s.json, v),
+        ]),
+      ),
+    });
+
+  it("leaves Node.js and the baked-in speech model their memory, and /tmp room for segments and output", () => {
+    const big = synth({ renderMemoryMb: 10240, whisperModel: "small", renderEphemeralStorageMb: 2048 });
+    for (const fn of [big.apiFunction(), big.imageFunction("handler.handler")]) {
+      const config = configOf(big, fn);
+      expect(config.ffmpeg.maxMemoryBytes).toBe((10240 - 256 - 852) * MiB);
+      expect(config.maxJobSourceBytes).toBe(Math.floor(2048 * 0.4) * MiB);
+    }
+    const tiny = synth({ renderMemoryMb: 2048, whisperModel: "tiny.en", renderEphemeralStorageMb: 512 });
+    const config = configOf(tiny, tiny.imageFunction("handler.handler"));
+    expect(config.ffmpeg.maxMemoryBytes).toBe((2048 - 256 - 273) * MiB);
+    expect(config.maxJobSourceBytes).toBe(Math.floor(512 * 0.4) * MiB);
+  });
+
+  it("refuses a render function too small to leave ffmpeg 512 MB", () => {
+    expect(() => parseSettings({ renderMemoryMb: 1024, whisperModel: "small" })).toThrow(/renderMemoryMb/);
+    expect(parseSettings({ renderMemoryMb: 1280, whisperModel: "tiny" })).toMatchObject({
+      renderMemoryMb: 1280,
+    });
+  });
+});
+
 describe("presigned links", () => {
   it("passes the link lifetime to every function and refuses one S3 would not honour", () => {
     expect(() => parseSettings({ presignExpiresSeconds: 604_801 })).toThrow(/presignExpiresSeconds/);

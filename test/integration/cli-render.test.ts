@@ -156,7 +156,7 @@ describe("videocraft serve", () => {
   it("names --port when the port is in use (exit 2)", async () => {
     const address = taken.address();
     const port = typeof address === "object" && address ? address.port : 0;
-    const r = await runCli(["serve", "--port", String(port)], { env, timeoutMs: 60_000 });
+    const r = await runCli(["serve", "--port", String(port), "--ephemeral"], { env, timeoutMs: 60_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`port ${port} .*in use.*--port`));
     expect(r.stderr).not.toMatch(/\n\s+at /);

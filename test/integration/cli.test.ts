@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateImage } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
+import { closeServer } from "../support/close-server.js";
 import { ffprobe } from "../support/media-probe.js";
 import { runCli } from "../support/run-cli.js";
 
@@ -65,8 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
-  stage?.closeAllConnections();
-  await new Promise((r) => stage?.close(r));
+  await closeServer(stage);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
     env: { VIDEOCRAFT_LOCAL_ALLOWED_DIR: dir, VIDEOCRAFT_FFMPEG_PRESET: "ultrafast" },
     workers: 2,
   });
-  clients = createAwsClients({ region: "us-east-1", awsEndpoint: service.stack.endpoint });
+  clients = createAwsClients(service.config);
 }, 60_000);
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ import { startNow } from "../support/started.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 
 /**
- * Issue 5 item 2: a worker that dies at any pipeline step costs a retry, never a lost, stuck or
+ * A worker that dies at any pipeline step costs a retry, never a lost, stuck or
  * duplicated job. Faults are chosen by the request's `comment`, so which job crashes never
  * depends on which worker happens to poll first:
  *   `crash-once:<step>`  throws before <step> on the first attempt only → redelivered, completes

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AwsClients, createAwsClients } from "../../functions/adapters/aws-clients.js";
+import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { S3ObjectStore } from "../../functions/adapters/s3-object-store.js";
 import { SqsJobQueue } from "../../functions/adapters/sqs-job-queue.js";
 import { silentLog } from "../../functions/core/ports/log.js";
@@ -15,6 +15,7 @@ import { ObjectTooLargeError } from "../../functions/core/ports/object-store.js"
 import { type EmbeddedStack, startEmbeddedStack } from "../../local/embedded-stack.js";
 import { startHttpServer } from "../../local/http-server.js";
 import { startWorkerLoop } from "../../local/worker-loop.js";
+import { clientsOfStack } from "../support/stack-clients.js";
 import { until } from "../support/until.js";
 
 let stack: EmbeddedStack;
@@ -24,8 +25,8 @@ let dir: string;
 
 beforeAll(async () => {
   stack = await startEmbeddedStack();
-  clients = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint });
-  store = new S3ObjectStore({ client: clients.s3, bucket: stack.bucket, emulateConditionalWrites: true });
+  clients = clientsOfStack(stack);
+  store = new S3ObjectStore({ client: clients.s3, bucket: stack.bucket });
   dir = await mkdtemp(join(tmpdir(), "videocraft-stack-"));
 });
 
@@ -180,7 +181,7 @@ describe("S3ObjectStore on the emulator", () => {
     // Count what the emulator sends back, to show the read was ranged and not a whole download.
     const received: number[] = [];
     const head = join(dir, "head.out");
-    const counting = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint });
+    const counting = clientsOfStack(stack);
     counting.s3.middlewareStack.add(
       (next) => async (args) => {
         const out = await next(args);
@@ -299,7 +300,7 @@ describe("SQS job queue and worker loop on the emulator", () => {
 
   it("keeps a long-running message hidden from other pollers while its handler runs", async () => {
     // Its own client, so the test can count what the loop asks SQS.
-    const sqs = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint }).sqs;
+    const sqs = clientsOfStack(stack).sqs;
     const VISIBILITY_SECONDS = 3;
     /** When the handler got the message; 0 before. */
     let heldSince = 0;

@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,12 +18,12 @@ import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
 import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
 import { drainedDepth } from "../support/job-batch.js";
-import { ffprobe, grabFrame, grabFrameNumber, near } from "../support/media-probe.js";
+import { ffprobe, grabFrame, grabFrameNumber, meanVolume, near } from "../support/media-probe.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 import { until } from "../support/until.js";
 
 /**
- * Issue 6 item 3 on the embedded stack: 2 worker loops, the FIFO assembly queue configured. A job
+ * Fan-out across workers on the embedded stack: 2 worker loops, the FIFO assembly queue configured. A job
  * with several scenes becomes one segment task per scene; the last part to finish asks for
  * assembly, which the FIFO queue's deduplication (enforced by the emulator) makes happen once.
  */
@@ -81,6 +83,14 @@ async function queuesDrained(): Promise<boolean> {
 }
 
 let stack: TinyMediaService;
+
+/** The integrated loudness (LUFS) of a file's audio, by ffmpeg's EBU R128 meter. */
+async function integratedLoudness(path: string): Promise<number> {
+  const { stderr } = await promisify(execFile)("ffmpeg", [
+    ...["-hide_banner", "-nostats", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"],
+  ]);
+  return Number(/I:\s+(-?[\d.]+) LUFS/.exec(stderr.slice(stderr.lastIndexOf("Summary:")))?.[1]);
+}
 
 /**
  * Two segment workers finishing at the same instant, the case the FIFO deduplication exists for.
@@ -198,6 +208,63 @@ describe("a 4-scene job fanned out over 2 workers", () => {
     expect(await head()).toEqual(before);
     expect(await service.jobs.getStatus(job.id)).toEqual(statusBefore);
     expect(await outputsOf(job.id)).toEqual([`videos/${job.id}.jpg`, `videos/${job.id}.mp4`]);
+  });
+});
+
+describe("a fanned-out job with loudness and previews", () => {
+  it("normalises the soundtrack in the coordinator and makes only the previews asked for in the assembler", async () => {
+    const { id } = await client.submit({
+      ...project("fanout-extras", 5),
+      loudness: -20,
+      output: { poster: false, gif_preview: { seconds: 1, width: 80 } },
+    });
+    const job = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments?.fanout).toBe(true);
+    expect(await outputsOf(id)).toEqual([`videos/${id}.gif`, `videos/${id}.mp4`]);
+    expect(job.gif_url).toContain(`videos/${id}.gif`);
+    const path = join(dir, "fanout-extras.mp4");
+    await client.downloadVideo(id, path);
+    expect(Math.abs((await integratedLoudness(path)) - -20)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("a fanned-out job of one chunked scene with loudness and a GIF preview", () => {
+  it("normalises the whole soundtrack once, keeping its parts' levels apart, and makes the GIF", async () => {
+    const tone = `file://${join(dir, "tone.wav")}`;
+    const { id } = await client.submit({
+      comment: "chunked-extras",
+      resolution: "160x120",
+      fps: 10,
+      quality: "draft",
+      loudness: -20,
+      output: { gif_preview: { seconds: 1, width: 80 } },
+      scenes: [
+        {
+          duration: 3,
+          "background-color": "#336699",
+          elements: [
+            // A quiet tone in the first chunk, the same tone 20 dB louder in the last one:
+            // normalising each chunk on its own would bring them level.
+            { type: "audio", src: tone, start: 0.1, volume: 0.1 },
+            { type: "audio", src: tone, start: 2, volume: 1 },
+            { type: "image", src: `file://${join(dir, "dot.png")}`, x: 9, y: 9 },
+          ],
+        },
+      ],
+    });
+    const job = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    expect((await service.jobs.getStatus(id))?.segments).toEqual({ total: 3, cached: 0, fanout: true });
+    expect(await outputsOf(id)).toEqual([`videos/${id}.gif`, `videos/${id}.jpg`, `videos/${id}.mp4`]);
+    expect(job.gif_url).toContain(`videos/${id}.gif`);
+    const path = join(dir, "chunked-extras.mp4");
+    await client.downloadVideo(id, path);
+    const quiet = await meanVolume(path, 0.3, 0.6);
+    const loud = await meanVolume(path, 2.2, 0.6);
+    expect(loud - quiet).toBeGreaterThan(17);
+    expect(loud - quiet).toBeLessThan(23);
+    expect(Math.abs((await integratedLoudness(path)) - -20)).toBeLessThanOrEqual(1);
   });
 });
 

@@ -13,14 +13,8 @@ import { ApiClient } from "../../local/api-client.js";
 import { generateImage, generateTone, generateVideo } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
 import { type CaptureLog, captureLog } from "../support/capture-log.js";
-import {
-  makeFifo,
-  releaseFifos,
-  writeColourClip,
-  writeConcatScript,
-  writeDashManifest,
-  writeHlsPlaylist,
-} from "../support/hostile-sources.js";
+import { closeServer } from "../support/close-server.js";
+import { makeFifo, releaseFifos, writeSourcesReachingOutside } from "../support/hostile-sources.js";
 import { grabFrame, near } from "../support/media-probe.js";
 
 /**
@@ -448,10 +442,8 @@ async function startOrigin(): Promise<void> {
 
 async function makeMedia(): Promise<void> {
   await Promise.all([mkdir(dir, { recursive: true }), mkdir(outside, { recursive: true })]);
-  const outsideClip = join(outside, "outside.mp4");
-  const outsideUrl = pathToFileURL(outsideClip).href;
   await Promise.all([
-    writeColourClip(outsideClip, "magenta"),
+    writeSourcesReachingOutside(dir, outside, { scriptName: "script.ffconcat" }),
     generateTone(join(dir, "tone.wav"), { seconds: 1 }),
     generateImage(join(dir, "small.png"), { width: 32, height: 24, color: "#00ff00" }),
     generateImage(join(dir, "big-4000.png"), { width: 4000, height: 4000, color: "#3366cc" }),
@@ -466,20 +458,12 @@ async function makeMedia(): Promise<void> {
       ]),
     ),
     generateVideo(join(dir, "clip-really.m3u8.tmp.mp4"), { seconds: 1, width: 160, height: 120, fps: 10 }),
-    writeHlsPlaylist(join(dir, "list.m3u8"), outsideUrl),
-    writeConcatScript(join(dir, "script.ffconcat"), outsideClip),
     ...FIFOS.map((n) => makeFifo(join(dir, n))),
   ]);
   await Promise.all([
     copyFile(join(dir, "list.m3u8"), join(dir, "list.mp4")),
     copyFile(join(dir, "clip-really.m3u8.tmp.mp4"), join(dir, "clip-really.m3u8")),
     copyFile(join(dir, "small.png"), join(dir, "picture.mp3")),
-    writeDashManifest(
-      join(dir, "manifest.mpd"),
-      outsideClip,
-      join(outside, "dash"),
-      `${outsideUrl.replace(/outside\.mp4$/, "dash/")}`,
-    ),
   ]);
   // An ffprobe that never answers: only a cancel (or its own time limit) can end the probe.
   await writeFile(join(root, "hanging-ffprobe"), "#!/bin/sh\nexec sleep 600\n");
@@ -564,8 +548,7 @@ afterAll(async () => {
   );
   await releaseFifos(dir, FIFOS);
   await Promise.all([strict?.stop(), lax?.stop(), slowprobe?.stop()]);
-  origin?.closeAllConnections();
-  await new Promise<void>((r) => (origin ? origin.close(() => r()) : r()));
+  await closeServer(origin);
   await rm(root, { recursive: true, force: true });
 });
 

@@ -10,10 +10,13 @@ import {
   runRenderLambda,
 } from "../../scripts/invoke-render-lambda.js";
 import { bundledPackages, bundledSources, bundleRenderHandler } from "../../scripts/lambda-bundles.js";
-import { buildApp, FAST_APP, resourcesOfType } from "../infra/synth-app.js";
 import { apiEvent } from "../support/api-event.js";
+import { synthesizeWithBundles } from "../support/synthesized-bundles.js";
 
-/** STYLE.md: function bundles must not pull in the CDK, test tooling or the local emulator. */
+/**
+ * Function bundles must not pull in the CDK, test tooling or the local emulator: each would only add
+ * cold-start time and attack surface to code that never calls it.
+ */
 const FORBIDDEN = [
   "aws-cdk-lib",
   "constructs",
@@ -91,15 +94,12 @@ describe("render handler, bundled as the render image bundles it and invoked as 
 
 describe("API handler, bundled by the CDK app's NodejsFunction", () => {
   let bundle: string;
+  let downloadBundle: string;
   beforeAll(async () => {
     // A real synth with bundling on: the asset is exactly what `cdk deploy` uploads.
-    const { app, stack } = buildApp({}, FAST_APP);
-    const assembly = app.synth();
-    const template = assembly.getStackArtifact(stack.artifactId).template;
-    const [, fn] =
-      resourcesOfType(template, "AWS::Lambda::Function").find(([id]) => id.startsWith("ApiHandler")) ?? [];
-    const key = (fn?.Properties?.Code as { S3Key?: string } | undefined)?.S3Key ?? "";
-    bundle = path.join(assembly.directory, `asset.${key.replace(/\.zip$/, "")}`, "index.mjs");
+    const { bundleDirOf } = synthesizeWithBundles();
+    bundle = path.join(bundleDirOf("ApiHandler"), "index.mjs");
+    downloadBundle = path.join(bundleDirOf("ApiDownloadStream"), "index.mjs");
   }, 120_000);
 
   it("bundles no CDK, test tooling or emulator", async () => {
@@ -117,6 +117,17 @@ describe("API handler, bundled by the CDK app's NodejsFunction", () => {
     for (const file of [...FETCHER_AND_FFPROBE, "functions/render/pipeline/probe-source-head.ts"]) {
       expect(sources, file).not.toContain(file);
     }
+    expect(sources.filter((file) => file.startsWith("functions/render/"))).toEqual([]);
+  });
+
+  it("bundles the download function the same way: no CDK, tooling or render code", async () => {
+    expect(existsSync(downloadBundle), downloadBundle).toBe(true);
+    const packages = await bundledPackages(downloadBundle);
+    expect(packages.has("@aws-sdk/client-s3")).toBe(true);
+    for (const name of FORBIDDEN) expect(packages.has(name), name).toBe(false);
+    expect((await stat(downloadBundle)).size).toBeLessThan(MAX_BUNDLE_BYTES);
+    const sources = await bundledSources(downloadBundle);
+    expect(sources).toContain("functions/download/create-download-stream-handler.ts");
     expect(sources.filter((file) => file.startsWith("functions/render/"))).toEqual([]);
   });
 
@@ -140,5 +151,30 @@ describe("API handler, bundled by the CDK app's NodejsFunction", () => {
     // RequestDuration went to stdout as EMF.
     const emf = result.stdout.filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l));
     expect(emf.map((d) => d._aws.CloudWatchMetrics[0].Metrics[0].Name)).toEqual(["RequestDuration"]);
+  });
+
+  it("serves the studio page from the studio/ folder built beside it, as /var/task/studio on Lambda", async () => {
+    const result = await invokeBundledHandler({
+      bundle,
+      handlerName: "handler",
+      event: apiEvent({ path: "/studio", stage: "/prod" }),
+      env: {
+        VIDEOCRAFT_BUCKET: "videocraft-sim",
+        VIDEOCRAFT_QUEUE_URL: "http://127.0.0.1:9/000000000000/videocraft-render",
+        VIDEOCRAFT_AUTH: "gateway",
+        VIDEOCRAFT_STUDIO_DIR: path.join(path.dirname(bundle), "studio"),
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "example",
+      },
+    });
+    expect(result.error).toBeUndefined();
+    const page = result.result as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<script type="module" src="\/prod\/studio\/assets\/app-\w+\.js"><\/script>/);
+    // The CSP names the bucket's S3 endpoint, where presigned links point.
+    expect(page.headers["content-security-policy"]).toContain(
+      "https://videocraft-sim.s3.us-east-1.amazonaws.com",
+    );
   });
 });

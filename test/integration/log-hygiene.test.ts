@@ -11,7 +11,7 @@ import { type LocalService, startLocalService } from "../../local/local-service.
 import { type CaptureLog, captureLog, leakedSecrets } from "../support/capture-log.js";
 
 /**
- * Issue 5 item 4: everything the service logs over a happy path, a failed job, an idempotent
+ * Log hygiene: everything the service logs over a happy path, a failed job, an idempotent
  * repeat, refused requests and presigned links (as sources and as downloads) is captured and
  * scanned: no API key (right or wrong), no presigned-URL signature or credential, no request body.
  * The log is structured: request lines carry the request id, job lines the job id.

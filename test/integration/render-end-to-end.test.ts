@@ -275,7 +275,7 @@ describe("sources uploaded to the bucket (s3://…/uploads/)", () => {
   });
 });
 
-describe("failed sources end the job failed with a SPEC code", () => {
+describe("failed sources end the job failed with a job failure code", () => {
   const oneScene = (src: string, type = "audio") => ({
     resolution: "320x240",
     scenes: [{ duration: 1, elements: [{ type, src }] }],

@@ -1,16 +1,17 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAwsClients } from "../../functions/adapters/aws-clients.js";
+import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { retentionRules } from "../../functions/core/jobs/retention-rules.js";
 import { type EmbeddedStack, startEmbeddedStack } from "../../local/embedded-stack.js";
 import { sweepExpiredObjects } from "../../local/retention-sweeper.js";
+import { clientsOfStack } from "../support/stack-clients.js";
 
 let stack: EmbeddedStack;
-let s3: ReturnType<typeof createAwsClients>["s3"];
+let s3: AwsClients["s3"];
 
 beforeAll(async () => {
   stack = await startEmbeddedStack();
-  s3 = createAwsClients({ region: "us-east-1", awsEndpoint: stack.endpoint }).s3;
+  s3 = clientsOfStack(stack).s3;
   for (const key of [
     "videos/A.mp4",
     "jobs/A/status.json",

@@ -8,7 +8,7 @@ import { ffprobe, grabFrame, near } from "../support/media-probe.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 
 /**
- * Issue 6 item 4: a scene's segment is cached under a hash of its command, encoder settings and
+ * Scene cache: a scene's segment is cached under a hash of its command, encoder settings and
  * its sources' content; resubmitting a project with one of 8 scenes changed encodes only that one.
  */
 let dir: string;

@@ -2,18 +2,12 @@ import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeMedia } from "../../functions/render/pipeline/probe-media.js";
 import { extractSpeechAudio } from "../../functions/render/speech/extract-speech-audio.js";
 import { generateImage, generateTone } from "../../local/generate-media.js";
-import {
-  writeColourClip,
-  writeConcatScript,
-  writeDashManifest,
-  writeHlsPlaylist,
-} from "../support/hostile-sources.js";
+import { writeSourcesReachingOutside } from "../support/hostile-sources.js";
 import { jobFailureOf } from "../support/job-failure.js";
 
 /**
@@ -32,17 +26,8 @@ beforeAll(async () => {
   allowed = join(root, "allowed");
   outside = join(root, "outside");
   await Promise.all([mkdir(allowed), mkdir(outside)]);
-  const clip = join(outside, "outside.mp4");
-  await writeColourClip(clip, "magenta", { toneHz: 440 });
+  await writeSourcesReachingOutside(allowed, outside, { scriptName: "script.txt", toneHz: 440 });
   await Promise.all([
-    writeHlsPlaylist(join(allowed, "list.m3u8"), pathToFileURL(clip).href),
-    writeDashManifest(
-      join(allowed, "manifest.mpd"),
-      clip,
-      join(outside, "dash"),
-      `${pathToFileURL(outside).href}/dash/`,
-    ),
-    writeConcatScript(join(allowed, "script.txt"), clip),
     generateImage(join(allowed, "seq-literal.png"), { width: 64, height: 48, color: "#00ff00" }),
     generateImage(join(allowed, "seq-1.png"), { width: 200, height: 100, color: "#ff0000" }),
     generateTone(join(allowed, "tone.wav"), { seconds: 1 }),

@@ -13,6 +13,7 @@ import { probeSources } from "../../functions/render/pipeline/probe-media.js";
 import { sourceHeadProber } from "../../functions/render/pipeline/probe-source-head.js";
 import { generateTone } from "../../local/generate-media.js";
 import { makeFifo, releaseFifos } from "../support/hostile-sources.js";
+import { until } from "../support/until.js";
 
 /**
  * A FIFO (or any file that is not a regular file) under the allowed directory must be refused
@@ -121,7 +122,11 @@ describe("probing", () => {
       ffprobePath: join(root, "hanging-ffprobe"),
       signal: cancel.signal,
     });
-    setTimeout(() => cancel.abort(), 200);
+    // Cancel once the hanging ffprobe is really running (it writes its pid first).
+    await until(() => readFile(join(root, "ffprobe.pid"), "utf8").then(Boolean, () => false), {
+      what: "the hanging ffprobe to start",
+    });
+    cancel.abort();
     const outcome = await within(
       probing.then(
         () => "probed",

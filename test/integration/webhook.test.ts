@@ -22,6 +22,7 @@ import { ApiClient, type JobView } from "../../local/api-client.js";
 import { generateImage } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
 import { captureLog } from "../support/capture-log.js";
+import { closeServer } from "../support/close-server.js";
 import { until } from "../support/until.js";
 
 /** A webhook receiver on 127.0.0.1 that records every request and answers from a script per path. */
@@ -109,8 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
-  receiver?.closeAllConnections();
-  await new Promise((r) => receiver?.close(r));
+  await closeServer(receiver);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

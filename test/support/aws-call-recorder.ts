@@ -5,12 +5,19 @@ import { currentLocalFunction } from "../../local/lambda-context.js";
 export interface RecordedAwsCall {
   /** The local function it ran in (local/lambda-context.ts), undefined outside any. */
   functionName: string | undefined;
-  /** `S3`, `SQS`, `CloudWatch`. */
+  /** `S3`, `SQS`, `CloudWatch`, `Lambda`. */
   service: string;
   /** The SDK operation: `HeadObject`, `SendMessage`, … */
   operation: string;
-  /** `Bucket`, `Key`, `QueueUrl`, `QueueName`, and for batch deletes the keys. */
-  input: { Bucket?: string; Key?: string; QueueUrl?: string; QueueName?: string; Keys?: string[] };
+  /** `Bucket`, `Key`, `QueueUrl`, `QueueName`, `FunctionName`, and for batch deletes the keys. */
+  input: {
+    Bucket?: string;
+    Key?: string;
+    QueueUrl?: string;
+    QueueName?: string;
+    FunctionName?: string;
+    Keys?: string[];
+  };
   /** A presigned URL was made instead of a request: it works only if the role may make the call. */
   presigned: boolean;
   /** How the call ended; `not-found`: the emulator answered 404 (S3 answers 403 without s3:ListBucket). */
@@ -40,7 +47,7 @@ export class AwsCallRecorder {
           service: String(context.clientName ?? "").replace(/Client$/, ""),
           operation: String(context.commandName ?? "").replace(/Command$/, ""),
           input: {
-            ...pick(input, ["Bucket", "Key", "QueueUrl", "QueueName"]),
+            ...pick(input, ["Bucket", "Key", "QueueUrl", "QueueName", "FunctionName"]),
             ...(deleteKeys ? { Keys: deleteKeys.map((o) => o.Key ?? "") } : {}),
           },
           presigned: true,

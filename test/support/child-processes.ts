@@ -36,3 +36,31 @@ export function isLiveChild(pid: number): boolean {
   const stat = readStat(pid);
   return stat !== undefined && stat.ppid === process.pid && stat.state !== "Z";
 }
+
+/** Live processes under `root` (children, their children, …), each with its executable name. */
+export function descendants(root: number): { pid: number; comm: string }[] {
+  const children = new Map<number, { pid: number; comm: string }[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (!stat || stat.state === "Z") continue;
+    const list = children.get(stat.ppid) ?? [];
+    list.push({ pid: Number(entry), comm: stat.comm });
+    children.set(stat.ppid, list);
+  }
+  const found: { pid: number; comm: string }[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      walk(child.pid);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/** Whether `pid` is a live process (not exited, not a zombie), whoever its parent. */
+export function isRunning(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== undefined && stat.state !== "Z";
+}

@@ -3,8 +3,12 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** SSIM of every frame pair of two videos of equal size, in frame order (ffmpeg's `ssim` stats). */
-export async function ssimPerFrame(a: string, b: string): Promise<number[]> {
+/**
+ * SSIM of every frame pair of two videos of equal size, in frame order (ffmpeg's `ssim` stats);
+ * `shift` pairs each frame of `a` with the one `shift` frames later in `b`.
+ */
+export async function ssimPerFrame(a: string, b: string, o: { shift?: number } = {}): Promise<number[]> {
+  const later = o.shift ? `trim=start_frame=${o.shift},setpts=PTS-STARTPTS` : "null";
   const { stdout } = await run(
     "ffmpeg",
     [
@@ -15,7 +19,7 @@ export async function ssimPerFrame(a: string, b: string): Promise<number[]> {
       "-i",
       b,
       "-lavfi",
-      "[0:v][1:v]ssim=stats_file=-",
+      `[1:v]${later}[b];[0:v][b]ssim=stats_file=-`,
       "-f",
       "null",
       "-",

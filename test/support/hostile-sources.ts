@@ -1,6 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -63,6 +64,30 @@ export async function writeDashManifest(
 /** An ffconcat script that plays `target` (any path, inside the allowed directory or not). */
 export async function writeConcatScript(path: string, target: string): Promise<void> {
   await writeFile(path, `ffconcat version 1.0\nfile '${target.replaceAll("'", "'\\''")}'\n`);
+}
+
+/**
+ * A magenta clip `outside/outside.mp4`, and in `allowed` three sources that make ffmpeg read it
+ * when it follows them: an HLS playlist `list.m3u8`, a DASH manifest `manifest.mpd` (its segments
+ * in `outside/dash/`) and an ffconcat script named `scriptName`.
+ */
+export async function writeSourcesReachingOutside(
+  allowed: string,
+  outside: string,
+  o: { scriptName: string; toneHz?: number },
+): Promise<void> {
+  const clip = join(outside, "outside.mp4");
+  await writeColourClip(clip, "magenta", { toneHz: o.toneHz });
+  await Promise.all([
+    writeHlsPlaylist(join(allowed, "list.m3u8"), pathToFileURL(clip).href),
+    writeDashManifest(
+      join(allowed, "manifest.mpd"),
+      clip,
+      join(outside, "dash"),
+      `${pathToFileURL(outside).href}/dash/`,
+    ),
+    writeConcatScript(join(allowed, o.scriptName), clip),
+  ]);
 }
 
 export async function makeFifo(path: string): Promise<void> {

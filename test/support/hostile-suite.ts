@@ -11,6 +11,7 @@ import { ApiClient } from "../../local/api-client.js";
 import { generateImage, generateTone, generateVideo } from "../../local/generate-media.js";
 import { type LocalService, startLocalService } from "../../local/local-service.js";
 import { captureLog, leakedSecrets } from "./capture-log.js";
+import { closeServer } from "./close-server.js";
 import { writeEmptyWav, writeLongSilence, writePngBomb, writeTruncated } from "./hostile-media.js";
 import { startNow } from "./started.js";
 
@@ -352,10 +353,6 @@ async function startOrigin(): Promise<Origin> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -53,6 +53,7 @@ export function resolveArn(template: CfnTemplate, value: unknown): string {
     if (type === "AWS::S3::Bucket" && attribute === "Arn") return `arn:aws:s3:::${bucketName(id)}`;
     if (type === "AWS::SQS::Queue" && attribute === "Arn") return queueArn(id);
     if (type === "AWS::SQS::Queue" && attribute === "QueueName") return id;
+    if (type === "AWS::Lambda::Function" && attribute === "Arn") return functionArn(id);
     return `arn:aws:fake:${FAKE.region}:${FAKE.account}:${id}/${attribute}`;
   }
   if (Array.isArray(o["Fn::Join"])) {
@@ -64,6 +65,8 @@ export function resolveArn(template: CfnTemplate, value: unknown): string {
 
 export const bucketName = (logicalId: string) => `bucket-${logicalId.toLowerCase()}`;
 export const queueArn = (logicalId: string) => `arn:aws:sqs:${FAKE.region}:${FAKE.account}:${logicalId}`;
+export const functionArn = (logicalId: string) =>
+  `arn:aws:lambda:${FAKE.region}:${FAKE.account}:function:${logicalId}`;
 
 /** Every statement of the identity policies attached to a function's execution role. */
 export function roleStatements(template: CfnTemplate, functionLogicalId: string): PolicyStatement[] {
@@ -124,12 +127,17 @@ export function allowingStatements(statements: PolicyStatement[], request: IamRe
 
 /**
  * The IAM action(s) and resource(s) an SDK call needs. `queueArnOf` maps a queue URL or name as
- * the code saw it to the ARN of the template's queue it stands for; `bucketArnOf` likewise.
- * Throws for an operation it does not know, so a new kind of call cannot slip past the test.
+ * the code saw it to the ARN of the template's queue it stands for; `bucketArnOf` and
+ * `functionArnOf` likewise. Throws for an operation it does not know, so a new kind of call
+ * cannot slip past the test.
  */
 export function iamRequestsFor(
   call: RecordedAwsCall,
-  resolve: { bucketArnOf(bucket: string): string; queueArnOf(urlOrName: string): string },
+  resolve: {
+    bucketArnOf(bucket: string): string;
+    queueArnOf(urlOrName: string): string;
+    functionArnOf?(nameOrArn: string): string;
+  },
 ): IamRequest[] {
   const { service, operation, input } = call;
   const object = () => `${resolve.bucketArnOf(need(input.Bucket, "Bucket"))}/${need(input.Key, "Key")}`;
@@ -186,6 +194,11 @@ export function iamRequestsFor(
     if (action) return one(action, queue());
   }
   if (service === "CloudWatch" && operation === "GetMetricData") return one("cloudwatch:GetMetricData", "*");
+  if (service === "Lambda" && operation === "Invoke") {
+    const name = need(input.FunctionName, "FunctionName");
+    if (!resolve.functionArnOf) throw new Error(`no function resolver for an invocation of ${name}`);
+    return one("lambda:InvokeFunction", resolve.functionArnOf(name));
+  }
   throw new Error(`no IAM mapping for ${service}.${operation}: add it to iamRequestsFor`);
 }
 

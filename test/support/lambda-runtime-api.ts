@@ -2,10 +2,21 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { xrayTraceHeader } from "../../scripts/render-image-runtime.js";
+import { closeServer } from "./close-server.js";
+
+/** A response the runtime streamed (a handler wrapped in `awslambda.streamifyResponse`). */
+export interface StreamedResponse {
+  /** The stream's Content-Type: API Gateway's HTTP integration type when a prelude leads it. */
+  contentType: string | undefined;
+  /** `chunked`: the runtime sent the body as it was written, not as one buffer. */
+  transferEncoding: string | undefined;
+  body: Buffer;
+}
 
 /** What a runtime answered for one invocation. */
 export type InvocationOutcome =
-  | { ok: true; response: unknown }
+  | { ok: true; response: unknown; streamed?: undefined }
+  | { ok: true; response?: undefined; streamed: StreamedResponse }
   | { ok: false; errorType: string | undefined; error: unknown };
 
 export interface RuntimeApiOptions {
@@ -18,7 +29,9 @@ export interface RuntimeApiOptions {
  * A stand-in for the Lambda Runtime API (the HTTP interface a runtime polls for work) on
  * 127.0.0.1, so a real runtime interface client can run a handler outside Lambda:
  * GET /2018-06-01/runtime/invocation/next hands out queued events with Lambda's headers, and
- * POST …/invocation/{id}/response, …/{id}/error and …/init/error settle them.
+ * POST …/invocation/{id}/response, …/{id}/error and …/init/error settle them. A response sent with
+ * `Lambda-Runtime-Function-Response-Mode: streaming` (chunked, its errors as HTTP trailers) is
+ * kept as the bytes it streamed.
  */
 export class LambdaRuntimeApi {
   /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
@@ -74,8 +87,7 @@ export class LambdaRuntimeApi {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await closeServer(this.server);
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -105,17 +117,12 @@ export class LambdaRuntimeApi {
         return;
       }
       this.pending.delete(id);
-      const parsed = parseJson(body);
-      resolve(
-        settled[2] === "response"
-          ? { ok: true, response: parsed }
-          : { ok: false, errorType: header(req, "lambda-runtime-function-error-type"), error: parsed },
-      );
+      resolve(outcomeOf(req, settled[2] === "response", body));
       res.writeHead(202, { "content-type": "application/json" }).end('{"status":"OK"}');
       return;
     }
     if (req.method === "POST" && path === "/2018-06-01/runtime/init/error") {
-      this.markInitError(parseJson(body));
+      this.markInitError(parseJson(body.toString("utf8")));
       res.writeHead(202, { "content-type": "application/json" }).end('{"status":"OK"}');
       return;
     }
@@ -123,13 +130,41 @@ export class LambdaRuntimeApi {
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** What a runtime's `/response` or `/error` post says; `req` has been read to its end (trailers too). */
+function outcomeOf(req: http.IncomingMessage, isResponse: boolean, body: Buffer): InvocationOutcome {
+  if (!isResponse) {
+    return {
+      ok: false,
+      errorType: header(req, "lambda-runtime-function-error-type"),
+      error: parseJson(body.toString("utf8")),
+    };
+  }
+  if (header(req, "lambda-runtime-function-response-mode") !== "streaming") {
+    return { ok: true, response: parseJson(body.toString("utf8")) };
+  }
+  // A streamed response that failed midway reports its error in trailers.
+  const errorType = req.trailers["lambda-runtime-function-error-type"];
+  if (errorType) {
+    const encoded = req.trailers["lambda-runtime-function-error-body"] ?? "";
+    return { ok: false, errorType, error: parseJson(Buffer.from(encoded, "base64").toString("utf8")) };
+  }
+  return {
+    ok: true,
+    streamed: {
+      contentType: header(req, "content-type"),
+      transferEncoding: header(req, "transfer-encoding"),
+      body,
+    },
+  };
 }
 
 function parseJson(text: string): unknown {

@@ -8,7 +8,7 @@ const base = {
 };
 
 describe("loadConfig", () => {
-  it("applies the seed's defaults", () => {
+  it("applies the documented defaults", () => {
     const c = loadConfig(base);
     expect(c.ffmpeg).toMatchObject({ preset: "veryfast", crf: 23, timeoutSeconds: 900 });
     expect(c.maxSourceBytes).toBe(2 * 1024 ** 3);

@@ -13,6 +13,7 @@ import {
   type SafeFetchOptions,
   safeFetchToFile,
 } from "../../functions/render/pipeline/safe-fetch.js";
+import { closeServer } from "../support/close-server.js";
 
 const BODY = randomBytes(20_000);
 let server: Server;
@@ -66,8 +67,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeServer(server);
 });
 
 beforeEach(async () => {

@@ -8,7 +8,8 @@ import { noContent } from "../http-response.js";
 import type { MountedRoute, Router } from "../router.js";
 
 /**
- * CORS (SPEC §4, issue 7): every response, errors included, carries `Access-Control-Allow-Origin`
+ * CORS, so the studio and other browser clients on another origin can read the API's answers:
+ * every response, errors included, carries `Access-Control-Allow-Origin`
  * for the configured origins (VIDEOCRAFT_CORS_ORIGIN): `*`, or the request's Origin when it is in
  * the list (else the first listed one, which a browser then refuses), with `Vary: Origin`.
  * Preflights (OPTIONS on a path the API serves) are answered 204 here, without a key, as API

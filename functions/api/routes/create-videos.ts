@@ -1,8 +1,11 @@
+import type { APIGatewayProxyResult } from "aws-lambda";
 import { z } from "zod";
-import { createJobs } from "../../core/jobs/create-jobs.js";
+import type { CreateJobsResult } from "../../core/jobs/create-jobs.js";
 import { dryRun, dryRunResultSchema } from "../../core/jobs/dry-run.js";
 import { requestJsonSchema } from "../../core/schema/request-json-schema.js";
 import { dateTimeField } from "../../core/schema/response-formats.js";
+import { createTemplateJobs } from "../../core/templates/create-template-jobs.js";
+import { expandRequest } from "../../core/templates/expand-request.js";
 import { ApiError } from "../api-error.js";
 import { type ApiRequest, callerOf } from "../api-request.js";
 import { defineRoute } from "../define-route.js";
@@ -16,6 +19,7 @@ export const jobCreatedSchema = z
     status: z.literal("queued"),
     status_url: z.string().meta({ description: "path of the job's status, including the stage" }),
     created_at: dateTimeField(),
+    row: z.number().int().optional().meta({ description: "the data row the job renders (a template batch)" }),
   })
   .meta({ id: "JobCreated" });
 export type JobCreated = z.infer<typeof jobCreatedSchema>;
@@ -65,30 +69,38 @@ export const createVideosRoute = defineRoute({
     const body = req.body ?? { text: "", json: undefined };
     if (dryRunRequested(req)) {
       // 200 even when `problems` lists failures: a dry run is an estimate, not a submission.
-      return json(200, await dryRun(body.json, deps.config, deps.probeSources));
+      const expanded = expandRequest(body.json, { maxRows: deps.config.maxProjectsPerRequest });
+      const projects = expanded.kind === "single" ? expanded.body : expanded.rows.map((r) => r.body);
+      return json(200, await dryRun(projects, deps.config, deps.probeSources));
     }
     const idempotencyKey = idempotencyKeyOf(req);
-    const result = await createJobs(deps, {
+    const result = await createTemplateJobs(deps, {
       body: body.json,
       rawBody: body.text,
       principal: callerOf(req).principal,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
-    const jobs = result.jobs.map(
-      (job): JobCreated => ({
-        id: job.id,
-        job_id: job.id,
-        status: "queued",
-        status_url: `${req.basePath}/v1/jobs/${job.id}`,
-        created_at: job.created_at,
-      }),
-    );
-    const headers: Record<string, string> = result.replayed ? { "idempotent-replayed": "true" } : {};
-    if (result.batch) return json(202, { jobs }, headers);
-    const [job] = jobs;
-    return json(202, job, { ...headers, Location: job?.status_url ?? "" });
+    return createdResponse(req, result);
   },
 });
+
+/** 202 with the job (its status_url also in Location), or `{jobs}` for a batch. */
+export function createdResponse(req: ApiRequest, result: CreateJobsResult): APIGatewayProxyResult {
+  const jobs = result.jobs.map(
+    (job): JobCreated => ({
+      id: job.id,
+      job_id: job.id,
+      status: "queued",
+      status_url: `${req.basePath}/v1/jobs/${job.id}`,
+      created_at: job.created_at,
+      ...(job.row !== undefined ? { row: job.row } : {}),
+    }),
+  );
+  const headers: Record<string, string> = result.replayed ? { "idempotent-replayed": "true" } : {};
+  if (result.batch) return json(202, { jobs }, headers);
+  const [job] = jobs;
+  return json(202, job, { ...headers, Location: job?.status_url ?? "" });
+}
 
 function dryRunRequested(req: ApiRequest): boolean {
   const v = req.query.dry_run;

@@ -9,7 +9,7 @@ export const deleteVideoRoute = defineRoute({
   path: "/v1/videos/{id}",
   doc: {
     tag: "videos",
-    summary: "Delete a finished job's MP4 and poster",
+    summary: "Delete a finished job's MP4, poster and GIF preview",
     pathParams: JOB_ID_DOC,
     responses: { 204: { description: "deleted (repeating it is harmless)" } },
     errors: { 404: "unknown job", 409: "the job is still queued or processing" },

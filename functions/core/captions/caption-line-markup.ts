@@ -28,6 +28,7 @@ interface Unit {
   family: string;
   color: string | undefined;
   level: number;
+  tags: string | undefined;
 }
 
 /**
@@ -45,7 +46,15 @@ interface Unit {
  */
 export function composeLineMarkup(
   words: readonly MarkupWord[],
-  base: { family: string; color?: string | undefined },
+  base: {
+    family: string;
+    color?: string | undefined;
+    /**
+     * Override tags (without braces) for the character at each UTF-16 index of the line (the words
+     * joined by spaces): a run starts wherever they change. Text elements reveal characters with it.
+     */
+    charTags?: ((index: number) => string | undefined) | undefined;
+  },
 ): LineMarkup {
   const primaryFamily = base.family;
   const text = words.map((w) => w.text).join(" ");
@@ -67,9 +76,11 @@ export function composeLineMarkup(
     const last = units.at(-1);
     // A surrogate pair's second half always stays with its first.
     const lowSurrogate = i > 0 && (text.charCodeAt(i) & 0xfc00) === 0xdc00;
-    if (last && (lowSurrogate || (last.family === family && last.color === color && last.level === level))) {
+    const tags = lowSurrogate ? last?.tags : base.charTags?.(i);
+    const alike = last && last.family === family && last.color === color && last.level === level;
+    if (last && (lowSurrogate || (alike && last.tags === tags))) {
       last.text += text[i];
-    } else units.push({ text: text[i] ?? "", family, color, level });
+    } else units.push({ text: text[i] ?? "", family, color, level, tags });
   }
   const rtl = units.some((u) => u.level % 2 === 1);
   const ordered = rtl ? visualOrder(units) : units;
@@ -82,6 +93,7 @@ export function composeLineMarkup(
     const tags: string[] = [];
     if (unit.family !== family) tags.push(`\\fn${unit.family}`);
     if (unit.color !== color && unit.color) tags.push(assFillColorTags(unit.color));
+    if (unit.tags) tags.push(unit.tags);
     if (i > 0 && tags.length === 0) {
       toggle = !toggle;
       tags.push(`\\2c&H${toggle ? "000001" : "000000"}&`);

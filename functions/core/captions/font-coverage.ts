@@ -38,15 +38,19 @@ export function familyCovers(family: string, codePoint: number): boolean {
   return false;
 }
 
-/** Advance of `codePoint` in `family`, in units of the ASS font size (libass's size → em scaling applied). */
-export function advanceInFontSizes(family: string, codePoint: number): number {
+/**
+ * Advance of `codePoint` in `family`, in units of the ASS font size (libass's size → em scaling
+ * applied), in the bold face unless `bold` is false.
+ */
+export function advanceInFontSizes(family: string, codePoint: number, bold = true): number {
   const data = FONT_DATA[family];
   if (!data) return 0.6;
+  const advances = bold ? data.advances : data.regularAdvances;
   let offset = 0;
   let perMille = data.defaultAdvance;
   for (const [first, last] of MEASURED_RANGES) {
     if (codePoint >= first && codePoint <= last) {
-      perMille = data.advances[offset + codePoint - first] || data.defaultAdvance;
+      perMille = advances[offset + codePoint - first] || data.defaultAdvance;
       break;
     }
     offset += last - first + 1;

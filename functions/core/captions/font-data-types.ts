@@ -8,6 +8,8 @@ export interface FontData {
   defaultAdvance: number;
   /** Bold advances per mille of the em for MEASURED_RANGES, in order; 0 = not in the font. Empty for stand-ins. */
   advances: readonly number[];
+  /** The same for the regular face (text elements of normal weight). */
+  regularAdvances: readonly number[];
   /** Characters the regular or bold face has: hex code points and ranges, `20-7e a0-17f …`. */
   coverage: string;
 }

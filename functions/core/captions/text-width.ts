@@ -14,6 +14,8 @@ export interface WidthOptions {
   fontSizePx: number;
   /** Outline width in px; adds to both sides of the line. */
   outlinePx?: number;
+  /** The bold face (captions are always bold). @default true */
+  bold?: boolean;
 }
 
 const ZERO_WIDTH = /\p{Mn}|\p{Me}/u;
@@ -24,7 +26,7 @@ export function measureTextWidth(text: string, o: WidthOptions): number {
   for (const run of splitFontRuns(text, o.family).runs) {
     for (const ch of run.text) {
       if (INVISIBLE.test(ch) || ZERO_WIDTH.test(ch)) continue;
-      size += advanceInFontSizes(run.family, ch.codePointAt(0) ?? 0);
+      size += advanceInFontSizes(run.family, ch.codePointAt(0) ?? 0, o.bold ?? true);
     }
   }
   return size * o.fontSizePx + 2 * (o.outlinePx ?? 0);

@@ -4,9 +4,9 @@ import type { Word } from "./word.js";
 const TOLERANCE_SECONDS = 0.05;
 
 /**
- * Problems with user-given `words` (SPEC §3: used as is): each must end at or after its start,
- * start no earlier than the previous word ends (ordered, non-overlapping) and, when the audio's
- * length is known, lie inside it. Returns messages naming the word index; empty when valid.
+ * Problems with user-given `words`, which are used as given (no alignment corrects them): each must end at or
+ * after its start, start no earlier than the previous word ends (ordered, non-overlapping) and, when the
+ * audio's length is known, lie inside it. Returns messages naming the word index; empty when valid.
  */
 export function validateGivenWords(words: readonly Word[], audioDuration?: number): string[] {
   const problems: string[] = [];

@@ -12,15 +12,15 @@ import { validateRequestBody } from "./validate-request.js";
 import { parseVideoCraftRequest } from "./videocraft-request.js";
 
 // Monotonic, so ids made in the same millisecond still sort in creation order (list is newest first).
-const nextId = monotonicFactory();
+export const nextJobId = monotonicFactory();
 
 /**
  * A reservation older than this whose jobs are still missing belongs to a request that died
  * mid-way (API Gateway cuts requests at 29 s), so a repeat may finish creating them.
  */
-const ABANDONED_AFTER_MS = 60_000;
+export const ABANDONED_AFTER_MS = 60_000;
 /** Past this, a missing job was more likely expired by the lifecycle rule than never created. */
-const REPAIR_WINDOW_MS = 24 * 3600_000;
+export const REPAIR_WINDOW_MS = 24 * 3600_000;
 
 export interface CreateJobsInput {
   /** The decoded JSON body. */
@@ -36,11 +36,24 @@ export interface CreateJobsInput {
    * @default "standard"
    */
   dialect?: "standard" | "videocraft";
+  /** What each job's status warns about from the start, besides the dialect's own (unused template variables). */
+  warnings?: string[];
+  /** The stored template the jobs render. */
+  templateId?: string;
 }
 
 export interface CreatedJob {
   id: string;
   created_at: string;
+  /** The data row of a template batch this job renders. */
+  row?: number;
+}
+
+/** What a job's first status holds besides the defaults. */
+export interface JobExtras {
+  warnings: string[];
+  row?: number;
+  template_id?: string;
 }
 
 export interface CreateJobsResult {
@@ -51,14 +64,14 @@ export interface CreateJobsResult {
 }
 
 /** Stored at `jobs/idempotency/<hash>`; written before any job exists so concurrent repeats agree. */
-interface IdempotencyRecord {
+export interface IdempotencyRecord {
   body_sha256: string;
   batch: boolean;
   jobs: CreatedJob[];
   reserved_at: string;
 }
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** The projects to make jobs of, and what each job's status warns about from the start. */
 function projectsOf(input: CreateJobsInput, config: JobDeps["config"]) {
@@ -72,11 +85,23 @@ function projectsOf(input: CreateJobsInput, config: JobDeps["config"]) {
 
 /** Validates the body, stores each project as its own queued job and enqueues it. */
 export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise<CreateJobsResult> {
-  const { projects, batch, warnings } = projectsOf(input, deps.config);
+  const parsed = projectsOf(input, deps.config);
+  const { projects, batch } = parsed;
   refuseOverlongWork(projects, batch, deps.config);
-  const create = (ps: Project[], js: CreatedJob[]) => createAll(deps, ps, js, input.principal, warnings);
+  const extras: JobExtras = {
+    warnings: [...parsed.warnings, ...(input.warnings ?? [])],
+    ...(input.templateId !== undefined ? { template_id: input.templateId } : {}),
+  };
+  const create = (ps: Project[], js: CreatedJob[]) =>
+    createAll(
+      deps,
+      ps,
+      js,
+      input.principal,
+      js.map(() => extras),
+    );
   const now = deps.clock.now();
-  const jobs = projects.map(() => ({ id: nextId(now.getTime()), created_at: now.toISOString() }));
+  const jobs = projects.map(() => ({ id: nextJobId(now.getTime()), created_at: now.toISOString() }));
   if (input.idempotencyKey === undefined) {
     await create(projects, jobs);
     return { jobs, batch, replayed: false };
@@ -125,7 +150,7 @@ export async function createJobs(deps: JobDeps, input: CreateJobsInput): Promise
  * the whole timeout and end TIMEOUT. Scenes timed by their audio are not known before rendering
  * and pass here; the dry run probes them.
  */
-function refuseOverlongWork(projects: Project[], batch: boolean, config: JobDeps["config"]): void {
+export function refuseOverlongWork(projects: Project[], batch: boolean, config: JobDeps["config"]): void {
   const details = projects.flatMap((project, i) =>
     checkRenderTime(
       project,
@@ -140,12 +165,12 @@ function refuseOverlongWork(projects: Project[], batch: boolean, config: JobDeps
   );
 }
 
-async function createAll(
+export async function createAll(
   deps: JobDeps,
   projects: Project[],
   jobs: CreatedJob[],
   owner: string,
-  warnings: string[],
+  extras: readonly JobExtras[],
 ): Promise<void> {
   const store = new JobStore(deps.store);
   await Promise.all(
@@ -159,7 +184,8 @@ async function createAll(
         status: "queued",
         progress: 0,
         step: "queued",
-        warnings,
+        ...extras[i],
+        warnings: extras[i]?.warnings ?? [],
         attempts: 0,
         created_at: job.created_at,
         updated_at: job.created_at,

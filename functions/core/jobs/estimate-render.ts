@@ -10,6 +10,8 @@ import type { Project } from "../schema/project.js";
  * - Slower presets cost more, by the factor below (x264's rough relative speeds); `draft`
  *   projects always encode with `ultrafast`.
  * - Speech recognition (a subtitles element without `words`) adds ~0.15 s per second of video.
+ * - Motion on a picture (`animation`) adds ~1.2 s per second of video at 1080p30 (sub-pixel
+ *   sampling of every frame, measured with bench/features.ts), scaled by pixels × fps like encoding.
  * - ~3 s fixed per job (start, fetch, probe, upload).
  * - A transition encodes no extra frames (its window replaces frames of the two scenes) but
  *   decodes and composes both scenes' sides of the window and blends them, and starts one more
@@ -24,6 +26,7 @@ import type { Project } from "../schema/project.js";
 const SECONDS_PER_OUTPUT_SECOND = 0.4;
 const BASE_PIXEL_RATE = 1920 * 1080 * 30;
 const TRANSCRIBE_SECONDS_PER_SECOND = 0.15;
+const MOTION_SECONDS_PER_OUTPUT_SECOND = 1.2;
 const FIXED_SECONDS = 3;
 const TRANSITION_FIXED_SECONDS = 0.2;
 const REFERENCE_MEMORY_MB = 3008;
@@ -59,17 +62,27 @@ const MB_PER_VCPU = 1769;
 
 export const ESTIMATE_MODEL =
   "0.4 s of Lambda time per output second at 1080p30 'veryfast' on 3008 MB, scaled by pixels×fps, " +
-  "preset and vCPUs (1 per 1769 MB); +0.15 s/s for speech recognition; +3 s per job; " +
-  "each transition +0.2 s and its window once more; x86_64 at $0.0000166667 per GB-second";
+  "preset and vCPUs (1 per 1769 MB); +0.15 s/s for speech recognition; +1.2 s/s at 1080p30 for motion " +
+  "on pictures; +3 s per job; each transition +0.2 s and its window once more; " +
+  "x86_64 at $0.0000166667 per GB-second";
 
 type EstimateConfig = Pick<Config, "ffmpeg" | "render">;
 
-/** Seconds of encoding (decode, compose, x264) per second of this project's output, on the configured memory. */
+/**
+ * Seconds of encoding (decode, compose incl. motion sampling, x264) per second of this project's
+ * output, on the configured memory: the work chunking spreads over parts.
+ */
 export function encodeSecondsPerSecond(project: Project, config: EstimateConfig): number {
   const pixelRate = (project.width * project.height * project.fps) / BASE_PIXEL_RATE;
   const presetFactor = PRESET_FACTOR[project.draft ? "ultrafast" : config.ffmpeg.preset];
   const cpuFactor = REFERENCE_MEMORY_MB / config.render.memoryMb;
-  return SECONDS_PER_OUTPUT_SECOND * pixelRate * presetFactor * cpuFactor;
+  const moves = [...project.elements, ...project.scenes.flatMap((s) => s.elements)].some(
+    (e) => (e.type === "image" || e.type === "video") && e.animation !== undefined,
+  );
+  return (
+    SECONDS_PER_OUTPUT_SECOND * pixelRate * presetFactor * cpuFactor +
+    (moves ? MOTION_SECONDS_PER_OUTPUT_SECOND * pixelRate * cpuFactor : 0)
+  );
 }
 
 /** Seconds of speech recognition for `durationSeconds` of video: 0 unless a caption needs it. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { jobErrorSchema } from "../errors.js";
 import { dateTimeField, urlField } from "../schema/response-formats.js";
 import { getJobRecord } from "./get-job-record.js";
-import { presignVideo } from "./get-video-link.js";
+import { presignObject, presignVideo } from "./get-video-link.js";
 import type { JobDeps } from "./job-deps.js";
 import { JOB_STATUSES, JOB_STEPS, type JobRecord } from "./job-record.js";
 
@@ -20,7 +20,16 @@ export const jobViewSchema = z
     error: jobErrorSchema.optional(),
     warnings: z.array(z.string()),
     video_url: urlField("presigned; completed jobs only").optional(),
-    expires_at: dateTimeField("when video_url stops working").optional(),
+    expires_at: dateTimeField("when video_url (and gif_url) stop working").optional(),
+    gif_url: urlField(
+      "presigned GIF preview; when the project asked for one (output.gif_preview)",
+    ).optional(),
+    row: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "the data row this job rendered, for a template batch" }),
+    template_id: z.string().optional().meta({ description: "the stored template this job rendered" }),
     webhook: z
       .object({
         delivered: z.boolean(),
@@ -47,6 +56,8 @@ export async function toJobView(record: JobRecord, deps: ViewDeps): Promise<JobV
     ...(record.duration_seconds !== undefined ? { duration_seconds: record.duration_seconds } : {}),
     ...(record.error ? { error: { code: record.error.code, message: record.error.message } } : {}),
     warnings: record.warnings ?? [],
+    ...(record.row !== undefined ? { row: record.row } : {}),
+    ...(record.template_id !== undefined ? { template_id: record.template_id } : {}),
     ...(record.webhook
       ? {
           webhook: {
@@ -58,11 +69,16 @@ export async function toJobView(record: JobRecord, deps: ViewDeps): Promise<JobV
       : {}),
   };
   if (record.status === "completed") {
-    const link = await presignVideo(record.id, deps);
+    const gifKey = record.output?.gif_key;
+    const [link, gif] = await Promise.all([
+      presignVideo(record.id, deps),
+      gifKey ? presignObject(gifKey, deps, `${record.id}.gif`) : undefined,
+    ]);
     if (link) {
       view.video_url = link.url;
       view.expires_at = link.expires_at;
     }
+    if (gif) view.gif_url = gif.url;
   }
   return view;
 }

@@ -10,26 +10,39 @@ export const videoLinkSchema = z
   .meta({ id: "VideoLink" });
 export type VideoLink = z.infer<typeof videoLinkSchema>;
 
-type LinkDeps = Pick<JobDeps, "config" | "store" | "clock">;
+export type LinkDeps = Pick<JobDeps, "config" | "store" | "clock">;
 
 /**
- * A presigned link to the job's MP4, or undefined when the video is gone (deleted by the client
- * or expired by the retention rule): a link that answers 404 helps nobody. `expires_at` is when
- * the link really stops working: the configured lifetime, or earlier when the signing credentials
- * (a Lambda role's session) expire first.
+ * A presigned GET link to an object, or undefined when it is gone (deleted by the client or
+ * expired by the retention rule): a link that answers 404 helps nobody. `expires_at` is when the
+ * link really stops working (see {@link presignedUntil}).
  */
-export async function presignVideo(id: string, deps: LinkDeps): Promise<VideoLink | undefined> {
-  const key = storageKeys.video(id);
+export async function presignObject(
+  key: string,
+  deps: LinkDeps,
+  downloadName?: string,
+): Promise<VideoLink | undefined> {
   if (!(await deps.store.exists(key))) return undefined;
   const seconds = deps.config.presignExpiresSeconds;
   const [url, credentialsEnd] = await Promise.all([
-    deps.store.presignGet(key, seconds, `${id}.mp4`),
+    deps.store.presignGet(key, seconds, downloadName),
     deps.store.signingExpiry?.(),
   ]);
-  const lifetimeEnd = deps.clock.now().getTime() + seconds * 1000;
-  const end = Math.min(lifetimeEnd, credentialsEnd?.getTime() ?? lifetimeEnd);
-  return { url, expires_at: new Date(end).toISOString() };
+  return { url, expires_at: presignedUntil(seconds, deps.clock.now(), credentialsEnd) };
 }
+
+/**
+ * When a URL signed at `now` for `seconds` stops working: the lifetime asked for, or earlier when
+ * the signing credentials (a Lambda role's session) expire first, since the URL dies with them.
+ */
+export function presignedUntil(seconds: number, now: Date, credentialsEnd: Date | undefined): string {
+  const lifetimeEnd = now.getTime() + seconds * 1000;
+  return new Date(Math.min(lifetimeEnd, credentialsEnd?.getTime() ?? lifetimeEnd)).toISOString();
+}
+
+/** The job's MP4, downloaded under the name `<id>.mp4`. */
+export const presignVideo = (id: string, deps: LinkDeps) =>
+  presignObject(storageKeys.video(id), deps, `${id}.mp4`);
 
 /** The download link of a completed job; a conflict while it is not completed, not found when unknown or gone. */
 export async function getVideoLink(id: string, owner: string, deps: LinkDeps): Promise<VideoLink> {

@@ -47,9 +47,14 @@ export interface JobRecord {
   warnings: string[];
   /** How many times a worker picked the job up. */
   attempts: number;
-  output?: { video_key: string; poster_key: string; bytes: number };
+  /** What the job stored; no poster key when the project turned the poster off. */
+  output?: { video_key: string; poster_key?: string; gif_key?: string; bytes: number };
   /** Scene segments of the render and how many came from the scene cache instead of an encode. */
   segments?: { total: number; cached: number; fanout?: boolean };
+  /** The data row of a template batch this job renders (0-based). */
+  row?: number;
+  /** The stored template this job renders. */
+  template_id?: string;
   /** Outcome of the job's webhook once its delivery ended (never holds the URL or secret). */
   webhook?: WebhookOutcome;
 }

@@ -1,11 +1,8 @@
-import { createHash } from "node:crypto";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { Project } from "../schema/project.js";
 import { type JobRecord, TERMINAL_STATUSES } from "./job-record.js";
+import { ownerDigest } from "./owner-digest.js";
 import { isJobId, storageKeys } from "./storage-keys.js";
-
-/** A principal as a key segment: fixed length, no `:` or other characters keys should not hold. */
-const ownerDigest = (owner: string) => createHash("sha256").update(owner).digest("hex").slice(0, 32);
 
 /** Reads and writes job documents in the object store; the only code that knows their keys. */
 export class JobStore {

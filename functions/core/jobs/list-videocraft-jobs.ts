@@ -32,15 +32,21 @@ const paginationSchema = z.object({
   has_more: z.boolean(),
 });
 
-export const videoCraftJobListSchema = z
-  .object({
+/** VideoCraft's list answer: the items under `key`, again under `data` beside the paging. */
+function videoCraftListSchema<K extends string, T extends z.ZodType>(key: K, item: T) {
+  const items = { [key]: z.array(item) } as Record<K, z.ZodArray<T>>;
+  return z.object({
     success: z.literal(true),
-    jobs: z.array(videoCraftJobSummarySchema),
+    ...items,
     total_count: z.number().int(),
     pagination: paginationSchema,
-    data: z.object({ jobs: z.array(videoCraftJobSummarySchema), pagination: paginationSchema }),
-  })
-  .meta({ id: "VideoCraftJobList" });
+    data: z.object({ ...items, pagination: paginationSchema }),
+  });
+}
+
+export const videoCraftJobListSchema = videoCraftListSchema("jobs", videoCraftJobSummarySchema).meta({
+  id: "VideoCraftJobList",
+});
 export type VideoCraftJobList = z.infer<typeof videoCraftJobListSchema>;
 
 const videoCraftVideoSchema = z
@@ -62,15 +68,9 @@ const videoCraftVideoSchema = z
   .meta({ id: "VideoCraftVideo" });
 export type VideoCraftVideo = z.infer<typeof videoCraftVideoSchema>;
 
-export const videoCraftVideoListSchema = z
-  .object({
-    success: z.literal(true),
-    videos: z.array(videoCraftVideoSchema),
-    total_count: z.number().int(),
-    pagination: paginationSchema,
-    data: z.object({ videos: z.array(videoCraftVideoSchema), pagination: paginationSchema }),
-  })
-  .meta({ id: "VideoCraftVideoList" });
+export const videoCraftVideoListSchema = videoCraftListSchema("videos", videoCraftVideoSchema).meta({
+  id: "VideoCraftVideoList",
+});
 export type VideoCraftVideoList = z.infer<typeof videoCraftVideoListSchema>;
 
 /**
@@ -85,9 +85,7 @@ export async function listVideoCraftJobs(
 ): Promise<VideoCraftJobList> {
   const q = parseOffsetQuery(query, 50);
   const page = await pageOfOwned(owner, store, q, q.status ? (r) => r.status === q.status : undefined);
-  const jobs = page.records.map(toVideoCraftJobSummary);
-  const pagination = paginationOf(q, page.total);
-  return { success: true, jobs, total_count: page.total, pagination, data: { jobs, pagination } };
+  return videoCraftList("jobs", page.records.map(toVideoCraftJobSummary), q, page.total);
 }
 
 /**
@@ -100,7 +98,7 @@ export async function listVideoCraftVideos(
   query: OffsetQuery,
 ): Promise<VideoCraftVideoList> {
   const q = parseOffsetQuery(query, 20);
-  if (q.status && q.status !== "completed") return emptyVideoList(q);
+  if (q.status && q.status !== "completed") return videoCraftList("videos", [], q, 0);
   const after = q.createdAfter;
   const before = q.createdBefore;
   const page = await pageOfOwned(
@@ -130,8 +128,7 @@ export async function listVideoCraftVideos(
       };
     }),
   );
-  const pagination = paginationOf(q, page.total);
-  return { success: true, videos, total_count: page.total, pagination, data: { videos, pagination } };
+  return videoCraftList("videos", videos, q, page.total);
 }
 
 interface ParsedQuery {
@@ -142,17 +139,18 @@ interface ParsedQuery {
   createdBefore?: number;
 }
 
-function emptyVideoList(q: ParsedQuery): VideoCraftVideoList {
-  const pagination = paginationOf(q, 0);
-  return { success: true, videos: [], total_count: 0, pagination, data: { videos: [], pagination } };
+/** The answer {@link videoCraftListSchema} describes, for the page `q` of `total` matches. */
+function videoCraftList<K extends string, T>(key: K, items: T[], q: ParsedQuery, total: number) {
+  const listed = { [key]: items } as Record<K, T[]>;
+  const pagination = { limit: q.limit, offset: q.offset, total, has_more: q.offset + q.limit < total };
+  return {
+    success: true as const,
+    ...listed,
+    total_count: total,
+    pagination,
+    data: { ...listed, pagination },
+  };
 }
-
-const paginationOf = (q: ParsedQuery, total: number) => ({
-  limit: q.limit,
-  offset: q.offset,
-  total,
-  has_more: q.offset + q.limit < total,
-});
 
 /**
  * The caller's jobs newest first, `offset`/`limit` of those `keep` accepts. Without a filter only

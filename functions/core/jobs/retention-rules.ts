@@ -1,5 +1,5 @@
 /**
- * How long each prefix of the bucket lives (SPEC §5). This is the one definition: the CDK storage
+ * How long each prefix of the bucket lives. This is the one definition: the CDK storage
  * construct turns it into S3 lifecycle rules, and local mode's sweeper applies the same rules because
  * the emulator stores lifecycle configuration but never enforces it. Pure data, so local mode imports
  * it without pulling in the CDK.
@@ -36,6 +36,13 @@ export function retentionRules(videoRetentionDays = DEFAULT_VIDEO_RETENTION_DAYS
     { id: "expire-uploads", prefix: "uploads/", expireAfterDays: 7 },
   ]);
 }
+
+/**
+ * Prefixes no rule expires, on purpose: a stored template is configuration a client renders from
+ * for as long as it exists, so it is kept until its owner deletes it (`DELETE /v1/templates/{id}`).
+ * A test checks that no rule above covers them.
+ */
+export const KEPT_PREFIXES: readonly string[] = Object.freeze(["templates/"]);
 
 /** The rules with the default video retention. */
 export const RETENTION_RULES: readonly RetentionRule[] = retentionRules();

@@ -1,6 +1,6 @@
 /**
- * The bucket's layout (SPEC §5). Job ids are ULIDs (Crockford base32, upper case), so keys under
- * `jobs/` sort the same in byte order and in the emulator's locale collation.
+ * The bucket's layout (docs/architecture.md describes each prefix). Job ids are ULIDs (Crockford base32,
+ * upper case), so keys under `jobs/` sort the same in byte order and in the emulator's locale collation.
  */
 export const storageKeys = {
   request: (id: string) => `jobs/${id}/request.json`,
@@ -15,7 +15,15 @@ export const storageKeys = {
   ownedJobsPrefix: (ownerDigest: string) => `jobs/owners/${ownerDigest}/`,
   video: (id: string) => `videos/${id}.mp4`,
   poster: (id: string) => `videos/${id}.jpg`,
+  /** The short animated preview a project may ask for (`output.gif_preview`). */
+  gifPreview: (id: string) => `videos/${id}.gif`,
   jobsPrefix: "jobs/",
+  /**
+   * Stored templates, one object each under their owner's digest (so a caller lists only its own).
+   * No lifecycle rule covers `templates/`: a template is kept until its owner deletes it.
+   */
+  template: (ownerDigest: string, id: string) => `templates/${ownerDigest}/${id}.json`,
+  templatesPrefix: (ownerDigest: string) => `templates/${ownerDigest}/`,
   /** Fan-out: what segment workers and the assembler need from the coordinator. */
   fanoutPlan: (id: string) => `jobs/${id}/work/plan.json`,
   fanoutAudio: (id: string) => `jobs/${id}/work/audio.m4a`,

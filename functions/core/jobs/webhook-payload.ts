@@ -5,7 +5,7 @@ import { dateTimeField, urlField } from "../schema/response-formats.js";
 import { FINISHED_STATUSES, isFinishedStatus, type JobRecord, type JobStatus } from "./job-record.js";
 
 /**
- * The webhook contract (SPEC §4), pure so receivers' code and tests can share it.
+ * The webhook contract clients build receivers against, pure so receivers' code and tests can share it.
  *
  * The body is `{id, status, video_url?, error?}`; `X-VideoCraft-Signature: sha256=<hex>` is the
  * HMAC-SHA256 of the exact raw body bytes keyed with the job's `webhook.secret`. A webhook given

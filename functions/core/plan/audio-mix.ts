@@ -14,9 +14,26 @@ export interface AudioTrack {
   filters: string[];
   /** Seconds on the output timeline where the track begins. */
   start: number;
+  /** Seconds it plays. */
+  length: number;
 }
 
 const SAMPLE_RATE = 48000;
+/** How the soundtrack is encoded, by the mix and again by the loudness step (loudness.ts). */
+export const SOUNDTRACK_ENCODING: readonly string[] = [
+  // Half the CPU of the default coder at the same size and no lower signal-to-noise ratio on
+  // narration or music (measured by bench/run.ts).
+  "-aac_coder",
+  "fast",
+  "-c:a",
+  "aac",
+  "-b:a",
+  "192k",
+  "-ar",
+  String(SAMPLE_RATE),
+  "-ac",
+  "2",
+];
 /** Every track is brought to one format so `adelay`'s per-channel list always has two entries. */
 const TRACK_FORMAT = `aformat=sample_fmts=fltp:sample_rates=${SAMPLE_RATE}:channel_layouts=stereo`;
 
@@ -58,6 +75,7 @@ export function sceneAudioTrack(
       ...levelAndFades(el.volume ?? 1, el, length),
     ],
     start: sceneStart + start,
+    length,
   };
 }
 
@@ -76,6 +94,7 @@ export function videoAudioTrack(
     inputArgs: input.args,
     filters: levelAndFades(volume, el, input.playable),
     start: window.start,
+    length: input.playable,
   };
 }
 
@@ -92,7 +111,13 @@ export function musicTrack(
   const loop = source.durationSeconds === undefined || source.durationSeconds < length;
   const input = clipInput(source, loop, 0, length);
   if (!input) return undefined;
-  return { at, inputArgs: input.args, filters: levelAndFades(el.volume ?? 1, el, input.playable), start };
+  return {
+    at,
+    inputArgs: input.args,
+    filters: levelAndFades(el.volume ?? 1, el, input.playable),
+    start,
+    length: input.playable,
+  };
 }
 
 /**
@@ -126,18 +151,7 @@ export function audioMixCommand(
     graph.join(";"),
     "-map",
     "[aout]",
-    // Half the CPU of the default coder at the same size and no lower signal-to-noise ratio on
-    // narration or music (measured by bench/run.ts).
-    "-aac_coder",
-    "fast",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "192k",
-    "-ar",
-    String(SAMPLE_RATE),
-    "-ac",
-    "2",
+    ...SOUNDTRACK_ENCODING,
     "-t",
     total,
     output,

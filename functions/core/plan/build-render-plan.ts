@@ -10,9 +10,12 @@ import {
   videoAudioTrack,
 } from "./audio-mix.js";
 import { chunkRanges, type FrameRange } from "./chunk-ranges.js";
+import { duckingFilters, duckingOf, type Window } from "./ducking.js";
+import { gifPreviewCommand } from "./gif-preview-command.js";
 import { sliceForScene } from "./global-window.js";
 import { imageLayer } from "./image-layer.js";
 import { type Layer, type ScenePart, type StackEntry, stackLayers } from "./layer-stack.js";
+import { loudnessPlan } from "./loudness.js";
 import { posterCommand } from "./poster-command.js";
 import type {
   EncoderSettings,
@@ -27,6 +30,7 @@ import { buildTimeline, type SceneTiming } from "./scene-timeline.js";
 import { decodeKey, type SegmentSpec, segmentCommand } from "./segment-command.js";
 import { estimateMixMemory, estimateSegmentMemory } from "./segment-memory.js";
 import { sourceFor } from "./source-lookup.js";
+import { sceneTextFile } from "./text-layer.js";
 import { transitionCommand } from "./transition-command.js";
 import { transitionWindows } from "./transition-window.js";
 import { effectiveVideoVolume, videoLayer } from "./video-layer.js";
@@ -89,7 +93,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         sceneEnd: timing.duration,
       };
       return stackLayers([
-        ...globalLayers(project, sources, timing, frame, part),
+        ...globalLayers(project, sources, timing, frame, timeline.totalDuration, part),
         ...sceneLayers(project, sources, timing, frame, part, notes),
       ]);
     };
@@ -107,6 +111,10 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
         warnings.push(...doc.warnings.map((w) => `${c.element}: ${w}`));
         return { path: `${dir}/captions-${timing.index}-${k}.ass`, content: doc.content };
       });
+    // Text is timed in scene seconds like captions, so every part of the scene burns the same file.
+    const text = sceneTextFile(project, timing, timeline.totalDuration, `${dir}/text-${timing.index}.ass`);
+    if (text) warnings.push(...text.warnings);
+    const burned = text ? [text.file, ...subtitles] : subtitles;
     const spec = (range: FrameRange, output: string, layers: Layer[]): SegmentSpec => ({
       output,
       frame,
@@ -117,7 +125,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       backgroundColor: scene?.background_color ?? project.background_color,
       layers,
       encoder,
-      subtitles,
+      subtitles: burned,
       fontsDir: options.fontsDir ?? DEFAULT_FONTS_DIR,
       ...(options.opaqueBase === false ? { opaqueBase: false } : {}),
     });
@@ -194,11 +202,17 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     }
   }
 
+  duckMusic(project, tracks, narrationWindows(project, tracks));
   const audio = audioMixCommand(tracks, timeline.totalDuration, `${dir}/audio.m4a`);
+  const loudness =
+    project.loudness !== undefined && tracks.length > 0
+      ? loudnessPlan(project.loudness, audio.output, `${dir}/audio-loudness.m4a`, timeline.totalDuration)
+      : undefined;
+  const gif = project.output?.gif_preview;
   const assemble = assembleCommand(
     segments.map((s) => ({ path: s.command.output, frames: s.frames })),
     timeline.fps,
-    audio.output,
+    loudness?.output ?? audio.output,
     `${dir}/segments.txt`,
     `${dir}/output.mp4`,
     timeline.totalDuration,
@@ -213,6 +227,7 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
     segments,
     audio,
     audioMemory: estimateMixMemory(tracks),
+    ...(loudness ? { loudness } : {}),
     assemble,
     poster: posterCommand(
       segments.map((s) => ({ path: s.command.output, frames: s.frames })),
@@ -220,6 +235,10 @@ export function buildRenderPlan(project: Project, sources: SourceMap, options: P
       timeline.totalDuration,
       timeline.fps,
     ),
+    posterWanted: project.output?.poster ?? true,
+    ...(gif
+      ? { gifPreview: gifPreviewCommand(assemble.output, `${dir}/preview.gif`, gif, timeline.totalDuration) }
+      : {}),
     warnings,
   };
 }
@@ -344,6 +363,7 @@ function sceneLayers(
       warnings.push(`${at}: ${NO_PICTURE}`);
       return;
     }
+    const motion = { fps: project.fps, elapsed: 0, length: window.to - window.from };
     const layer =
       el.type === "video"
         ? videoLayer({
@@ -355,9 +375,10 @@ function sceneLayers(
             elapsed: 0,
             fadeIn: true,
             fadeOut: true,
+            motion,
             part,
           })
-        : imageLayer({ element: el, source, at, frame, ...window, part });
+        : imageLayer({ element: el, source, at, frame, ...window, motion, part });
     if (layer) entries.push({ layer, tier: "scene", zIndex: el.z_index, order });
   });
   return entries;
@@ -368,6 +389,7 @@ function globalLayers(
   sources: SourceMap,
   timing: SceneTiming,
   frame: Frame,
+  totalDuration: number,
   part: ScenePart,
 ): StackEntry[] {
   const entries: StackEntry[] = [];
@@ -377,24 +399,44 @@ function globalLayers(
     const slice = sliceForScene(el.start ?? 0, el.duration, timing.start, timing.duration);
     const source = sourceFor(sources, el.src, at);
     if (!slice || !source.hasVideo) return;
+    const motion = {
+      fps: project.fps,
+      elapsed: slice.elapsed,
+      length: el.duration ?? totalDuration - (el.start ?? 0),
+    };
+    const shown = { source, at, frame, from: slice.from, to: slice.to, motion, part };
     if (el.type === "video") {
       const layer = videoLayer({
+        ...shown,
         element: el,
-        source,
-        at,
-        frame,
-        from: slice.from,
-        to: slice.to,
         elapsed: slice.elapsed,
         fadeIn: slice.startsHere,
         fadeOut: slice.endsHere,
-        part,
       });
       if (layer) entries.push({ layer, tier: "background", zIndex: el.z_index, order });
     } else {
-      const layer = imageLayer({ element: el, source, at, frame, from: slice.from, to: slice.to, part });
+      const layer = imageLayer({ ...shown, element: el });
       if (layer) entries.push({ layer, tier: "watermark", zIndex: el.z_index, order });
     }
   });
   return entries;
+}
+
+/** Where each scene's own audio elements (its narration) play on the output timeline. */
+function narrationWindows(project: Project, tracks: readonly AudioTrack[]): Window[] {
+  const narration = new Set(
+    project.scenes.flatMap((scene, i) =>
+      scene.elements.flatMap((el, j) => (el.type === "audio" ? [`scenes[${i}].elements[${j}]`] : [])),
+    ),
+  );
+  return tracks.filter((t) => narration.has(t.at)).map((t) => ({ start: t.start, end: t.start + t.length }));
+}
+
+/** Music with `ducking` gets the volume envelope that lowers it under the narration. */
+function duckMusic(project: Project, tracks: AudioTrack[], windows: readonly Window[]): void {
+  project.elements.forEach((el, j) => {
+    if (el.type !== "audio" || el.ducking === undefined) return;
+    const track = tracks.find((t) => t.at === `elements[${j}]`);
+    if (track) track.filters.push(...duckingFilters(windows, track.start, duckingOf(el.ducking)));
+  });
 }

@@ -1,7 +1,9 @@
+import type { MotionInput } from "../schema/motion-schema.js";
 import type { ImageElementInput } from "../schema/request-schema.js";
 import { elementBox, type Size } from "./element-box.js";
 import { num } from "./ffmpeg-escape.js";
 import { type Layer, type ScenePart, shownIn, WHOLE_SCENE } from "./layer-stack.js";
+import { type MotionContext, motionFilters } from "./motion-filter.js";
 import type { SourceInfo } from "./render-plan.js";
 import { resizeFilters, resizeScale } from "./resize-filter.js";
 import { sourceInputArgs } from "./source-input.js";
@@ -14,6 +16,8 @@ export interface ImageLayerSpec {
   /** Seconds within the scene. */
   from: number;
   to: number;
+  /** For `animation`: the frame rate, and the element's time before this layer and in all. */
+  motion: MotionContext;
   /** The stretch of the scene the segment covers (a chunk); the whole scene by default. */
   part?: ScenePart;
 }
@@ -26,6 +30,7 @@ export interface ImageLayerSpec {
  * 4000×4000 logo placed on a 1080p frame is converted and composited at 1920×1080 at most.
  */
 export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
+  if (spec.element.animation) return movingImageLayer(spec, spec.element.animation);
   const { element: el, source, from, to, frame } = spec;
   const shown = shownIn(from, to, spec.part ?? WHOLE_SCENE);
   if (!shown) return undefined;
@@ -72,3 +77,47 @@ export function imageLayer(spec: ImageLayerSpec): Layer | undefined {
     overlay: { x, y, from, to, eofAction: "repeat" },
   };
 }
+
+/**
+ * An image with `animation`: it fills its box (the frame when it has no width or height) with a
+ * moving view of the picture, one frame per output frame (see motion-filter.ts). In a chunk that
+ * enters the window part-way, the frames start with the one a whole-scene render shows at the
+ * chunk's first instant, at the same time and with the motion's clock as far along, so a chunked
+ * render draws the same views.
+ */
+function movingImageLayer(spec: ImageLayerSpec, motion: MotionInput): Layer | undefined {
+  const { element: el, source, from, to, frame } = spec;
+  const shown = shownIn(from, to, spec.part ?? WHOLE_SCENE);
+  if (!shown) return undefined;
+  const picture = { width: source.width ?? frame.width, height: source.height ?? frame.height };
+  const sized = el.width !== undefined || el.height !== undefined;
+  const box = sized ? elementBox(el, picture, frame) : { x: el.x ?? 0, y: el.y ?? 0, ...frame };
+  const context = spec.motion;
+  // The slack keeps float noise (0.48 × 25 = 11.999…) from taking the frame before.
+  const skipped = Math.floor((shown.from - from) * context.fps + 1e-6) / context.fps;
+  const first = from + skipped;
+  const moving = motionFilters({
+    motion,
+    picture,
+    box,
+    fps: context.fps,
+    elapsed: context.elapsed + skipped,
+    length: context.length,
+    still: {
+      frames: Math.ceil((shown.to - first) * context.fps) + 1,
+      alpha: !OPAQUE_FORMATS.has(source.format),
+    },
+  });
+  return {
+    at: spec.at,
+    inputArgs: sourceInputArgs(source),
+    filters: [...moving.filters, `setpts=PTS-STARTPTS+${num(first)}/TB`],
+    decoded: { ...picture, still: true, scale: moving.scale },
+    drawn: { width: box.width, height: box.height },
+    extraBytes: moving.extraBytes,
+    overlay: { x: box.x, y: box.y, from, to, eofAction: "repeat" },
+  };
+}
+
+/** Still formats that never carry alpha: their moving copy can stay 4:2:0 without an alpha plane. */
+const OPAQUE_FORMATS = new Set(["jpeg_pipe", "bmp_pipe"]);

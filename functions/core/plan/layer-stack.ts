@@ -24,6 +24,8 @@ export interface Layer {
     scale: number;
   };
   drawn: { width: number; height: number };
+  /** Bytes the layer's own filters hold beyond its drawn picture (a moving picture's working copies). */
+  extraBytes?: number;
   overlay: {
     x: number;
     y: number;

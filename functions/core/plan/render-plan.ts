@@ -116,12 +116,36 @@ export interface RenderPlan {
   audio: FfmpegCommand;
   /** What `audio` is estimated to hold in memory (one decoder per track). */
   audioMemory: SegmentMemory;
+  /**
+   * Normalises the mixed soundtrack to the project's `loudness` (two passes, the first run by the
+   * worker to measure); `assemble` then muxes its output instead of `audio`'s.
+   */
+  loudness?: LoudnessPlan;
   /** `concat -c copy` of the segments + the mixed audio, `+faststart` MP4. */
   assemble: FfmpegCommand;
   /** One JPEG frame of the finished video, read from the segment that holds it. */
   poster: FfmpegCommand;
+  /** Whether the poster is made and stored (the project's `output.poster`, default true). */
+  posterWanted: boolean;
+  /** A short animated GIF of the video's start, when the project's `output.gif_preview` asks for one. */
+  gifPreview?: FfmpegCommand;
   /** Non-fatal notes for the job status (e.g. captions not rendered yet). */
   warnings: string[];
+}
+
+/** The loudness step of a plan (loudness.ts builds its two ffmpeg passes). */
+export interface LoudnessPlan {
+  /** Integrated loudness target, LUFS. */
+  target: number;
+  /** Ceiling for the true peak, dBTP: below -1 with room for the AAC encoder's overshoot. */
+  truePeak: number;
+  /** Loudness range target (LU), used only if loudnorm falls back to its dynamic mode. */
+  range: number;
+  /** The mixed soundtrack. */
+  input: string;
+  /** The normalised soundtrack the assembly muxes. */
+  output: string;
+  durationSeconds: number;
 }
 
 /** What one ffmpeg command is estimated to hold in memory (segment-memory.ts estimates it). */

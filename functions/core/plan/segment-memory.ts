@@ -63,6 +63,7 @@ export function estimateSegmentMemory(
     const rgba = layer.decoded.still || layer.filters.some((f) => f.startsWith("format="));
     const drawn = rgba ? BYTES_PER_PIXEL.layerDrawnRgba : BYTES_PER_PIXEL.layerDrawnYuv;
     bytes += outputPixels * BYTES_PER_PIXEL.layerOutput + layer.drawn.width * layer.drawn.height * drawn;
+    bytes += layer.extraBytes ?? 0;
     return { at: layer.at, bytes };
   });
   return { bytes, running };

@@ -3,6 +3,7 @@ import { clipInput, clipInputFrom, gapToNextFrame } from "./clip-input.js";
 import { elementBox, type Size } from "./element-box.js";
 import { num } from "./ffmpeg-escape.js";
 import { type Layer, type ScenePart, shownIn, WHOLE_SCENE } from "./layer-stack.js";
+import { type MotionContext, motionFilters } from "./motion-filter.js";
 import type { SourceInfo } from "./render-plan.js";
 import { resizeFilters, resizeKeepsAlpha, resizeScale } from "./resize-filter.js";
 
@@ -19,6 +20,8 @@ export interface VideoLayerSpec {
   /** Global videos span several scenes; only the scene where the window starts/ends fades. */
   fadeIn: boolean;
   fadeOut: boolean;
+  /** For `animation`: the frame rate, and the element's time before this layer and in all. */
+  motion: MotionContext;
   /** The stretch of the scene the segment covers (a chunk); the whole scene by default. */
   part?: ScenePart;
 }
@@ -47,13 +50,22 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
     height: spec.source.height ?? spec.frame.height,
   };
   const mode = el.resize ?? "cover";
-  const filters = resizeFilters(mode, box.width, box.height);
+  // Where an entered clip's first frame read lands in the scene, `lead` before the chunk starts.
+  const readFrom = entered ? shown.from - entered.lead - gapToNextFrame(spec.source, input.offset) : from;
+  const moving = el.animation
+    ? motionFilters({
+        motion: el.animation,
+        picture: decoded,
+        box,
+        ...spec.motion,
+        // The motion's clock counts frames from the first one read: as far along there as a
+        // whole-scene render is at that instant.
+        elapsed: spec.motion.elapsed + (readFrom - from),
+      })
+    : undefined;
+  const filters = moving ? moving.filters : resizeFilters(mode, box.width, box.height);
   // Shift the clip to where it appears so frames line up with the scene clock, not the clip's.
-  filters.push(
-    entered
-      ? `setpts=PTS+${num(shown.from - entered.lead - gapToNextFrame(spec.source, input.offset))}/TB`
-      : `setpts=PTS-STARTPTS+${num(from)}/TB`,
-  );
+  filters.push(entered ? `setpts=PTS+${num(readFrom)}/TB` : `setpts=PTS-STARTPTS+${num(from)}/TB`);
   const fadeIn = spec.fadeIn && el.fade_in ? el.fade_in : 0;
   const fadeOut = spec.fadeOut && el.fade_out ? el.fade_out : 0;
   if (fadeIn > 0 || fadeOut > 0) {
@@ -76,8 +88,9 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
     at: spec.at,
     inputArgs: entered ? entered.args : input.args,
     filters,
-    decoded: { ...decoded, still: false, scale: resizeScale(mode, decoded, box) },
+    decoded: { ...decoded, still: false, scale: moving ? moving.scale : resizeScale(mode, decoded, box) },
     drawn: { width: box.width, height: box.height },
+    ...(moving ? { extraBytes: moving.extraBytes } : {}),
     overlay: { x: box.x, y: box.y, from, to, eofAction: "pass" },
     ...(opaque && covers && lasts ? { fillsSegment: true } : {}),
   };

@@ -1,10 +1,21 @@
+import { createHash } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { type DownloadOptions, type ObjectStore, ObjectTooLargeError } from "./object-store.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import {
+  type DownloadOptions,
+  type ObjectStore,
+  ObjectTooLargeError,
+  type PresignedPartOptions,
+  type PresignedPutOptions,
+  type UploadedPart,
+} from "./object-store.js";
 
 /** ObjectStore kept in a Map, for unit tests of the job lifecycle (no emulator, no network). */
 export class InMemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, { body: Buffer; contentType: string }>();
+  /** Multipart uploads in progress by upload id; parts arrive through `putPart`. */
+  readonly multipart = new Map<string, { key: string; contentType: string; parts: Map<number, Buffer> }>();
 
   async getText(key: string) {
     return this.objects.get(key)?.body.toString("utf8");
@@ -22,6 +33,53 @@ export class InMemoryObjectStore implements ObjectStore {
   }
   async delete(key: string) {
     this.objects.delete(key);
+  }
+  async sizeOf(key: string) {
+    return this.objects.get(key)?.body.length;
+  }
+  async presignPut(key: string, o: PresignedPutOptions) {
+    const query = new URLSearchParams({
+      type: o.contentType,
+      length: String(o.contentLength),
+      expires: String(o.expiresSeconds),
+    });
+    return `memory://objects/${key}?${query}`;
+  }
+  async startMultipartUpload(key: string, contentType: string) {
+    const uploadId = `upload-${this.multipart.size + 1}`;
+    this.multipart.set(uploadId, { key, contentType, parts: new Map() });
+    return uploadId;
+  }
+  async presignUploadPart(key: string, uploadId: string, part: PresignedPartOptions) {
+    const query = new URLSearchParams({
+      uploadId,
+      partNumber: String(part.partNumber),
+      length: String(part.contentLength),
+      expires: String(part.expiresSeconds),
+    });
+    return `memory://objects/${key}?${query}`;
+  }
+  async completeMultipartUpload(key: string, uploadId: string, parts: readonly UploadedPart[]) {
+    const upload = this.multipart.get(uploadId);
+    if (!upload || upload.key !== key) throw new NotFoundError(`no multipart upload ${uploadId}`);
+    const bodies = parts.map((p) => {
+      const body = upload.parts.get(p.partNumber);
+      if (!body || etagOf(body) !== p.etag) {
+        throw new ValidationError("the parts do not match the upload", [
+          { path: "parts", message: `InvalidPart: part ${p.partNumber}` },
+        ]);
+      }
+      return body;
+    });
+    this.objects.set(key, { body: Buffer.concat(bodies), contentType: upload.contentType });
+    this.multipart.delete(uploadId);
+  }
+  /** Test helper: what a client's PUT to a part URL does; answers the part's ETag. */
+  putPart(uploadId: string, partNumber: number, body: Buffer): string {
+    const upload = this.multipart.get(uploadId);
+    if (!upload) throw new Error(`no multipart upload ${uploadId}`);
+    upload.parts.set(partNumber, body);
+    return etagOf(body);
   }
   async list(prefix: string, options: { delimiter?: string } = {}) {
     const keys: string[] = [];
@@ -70,3 +128,6 @@ export class InMemoryObjectStore implements ObjectStore {
     await writeFile(path, o.body);
   }
 }
+
+/** S3's ETag of a part: the quoted MD5 of its bytes. */
+const etagOf = (body: Buffer) => `"${createHash("md5").update(body).digest("hex")}"`;

@@ -11,11 +11,27 @@ export interface ObjectStore {
   /**
    * Writes only when no object exists at `key`; true when this call created it.
    * Must be atomic across concurrent callers of the same deployment (S3 `If-None-Match: *`;
-   * the emulator ignores that header, so the local adapter serialises these calls itself).
+   * fauxqs ignores that header, so local mode's emulator server enforces it: local/emulator-server.ts).
    */
   putIfAbsent(key: string, body: string, contentType?: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** The object's size in bytes, or undefined when it does not exist. */
+  sizeOf(key: string): Promise<number | undefined>;
+  /**
+   * A time-limited URL a client PUTs one whole object to. The content type and length are signed
+   * into it, so S3 refuses a different type or a single byte more.
+   */
+  presignPut(key: string, upload: PresignedPutOptions): Promise<string>;
+  /** Starts a multipart upload of `key`; its upload id. */
+  startMultipartUpload(key: string, contentType: string): Promise<string>;
+  /** A time-limited URL a client PUTs one part of a multipart upload to. */
+  presignUploadPart(key: string, uploadId: string, part: PresignedPartOptions): Promise<string>;
+  /**
+   * Joins the uploaded parts into the object. NotFoundError when the upload id is unknown (or
+   * already completed or aborted), ValidationError when a part is missing, too small or its ETag wrong.
+   */
+  completeMultipartUpload(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<void>;
   /** Lists keys and common prefixes (with `delimiter`) in ascending key order, following pages. */
   list(prefix: string, options?: { delimiter?: string }): Promise<{ keys: string[]; prefixes: string[] }>;
   /**
@@ -59,4 +75,24 @@ export interface DownloadOptions {
 
 export class ObjectTooLargeError extends Error {
   override name = "ObjectTooLargeError";
+}
+
+export interface PresignedPutOptions {
+  contentType: string;
+  contentLength: number;
+  expiresSeconds: number;
+}
+
+export interface PresignedPartOptions {
+  /** 1-based, as S3 numbers parts. */
+  partNumber: number;
+  /** The part's exact size, signed into the URL. */
+  contentLength: number;
+  expiresSeconds: number;
+}
+
+/** A part a client uploaded, as S3 answered it (the ETag header, quotes included). */
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
 }

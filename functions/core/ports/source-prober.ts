@@ -18,7 +18,8 @@ export interface SourceProbe {
 /**
  * Probes distinct sources for a dry run; never throws for a bad source (that is a `failed`
  * result). Locally the render worker's fetcher and ffprobe do it (render/pipeline/
- * probe-source-head.ts); the API function on AWS carries neither, and uses {@link noSourceProbing}.
+ * probe-source-head.ts); the API function on AWS carries neither and invokes the probe function,
+ * which runs the same probe (adapters/lambda-source-prober.ts); without one, {@link noSourceProbing}.
  */
 export type ProbeSources = (srcs: readonly string[]) => Promise<ReadonlyMap<string, SourceProbe>>;
 

@@ -1,5 +1,6 @@
 /**
- * How much one project may ask for (issue 5, item 5). The schema's own maxima are the hard caps
+ * How much one project may ask for, so one request cannot hold a worker's CPU, disk or time
+ * budget hostage. The schema's own maxima are the hard caps
  * that no configuration can raise; a deployment may set lower limits through VIDEOCRAFT_MAX_*.
  * Each limit is enforced at validation where the request says enough, else by the render worker
  * once the sources are fetched and probed (`SOURCE_TOO_LARGE`).

@@ -1,4 +1,5 @@
 import { formatPath } from "./format-path.js";
+import { setOwnKey } from "./set-own-key.js";
 
 /**
  * VideoCraft clients write `z-index`, `font-size`, `background-color`; others write `z_index`.
@@ -38,16 +39,7 @@ export function normaliseKeys(input: unknown): NormalisedKeys {
       path.push(normal);
       const walked = walk(child);
       path.pop();
-      // defineProperty, not assignment, for `"__proto__"` from JSON.parse: it must stay an own
-      // (unknown) key that validation names, instead of silently becoming the object's prototype.
-      if (normal === "__proto__") {
-        Object.defineProperty(out, normal, {
-          value: walked,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else out[normal] = walked;
+      setOwnKey(out, normal, walked);
     }
     return out;
   };

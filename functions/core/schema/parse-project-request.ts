@@ -3,13 +3,22 @@ import type { IssueDetail } from "../errors.js";
 import { formatPath } from "./format-path.js";
 import { type ProjectLimits, resolveLimits } from "./limits.js";
 import { normaliseKeys } from "./normalise-keys.js";
-import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, type Project, QUALITY_CRF } from "./project.js";
+import {
+  DEFAULT_FPS,
+  DEFAULT_HEIGHT,
+  DEFAULT_WIDTH,
+  GIF_PREVIEW_DEFAULTS,
+  type OutputOptions,
+  type Project,
+  QUALITY_CRF,
+} from "./project.js";
 import {
   type ElementInput,
   type ProjectInput,
   requestBodySchema,
   type SceneInput,
 } from "./request-schema.js";
+import { type TextElementInput, textPixels } from "./text-element-schema.js";
 import { normaliseTransition } from "./transition-schema.js";
 
 /** A key that `unknownKeys: "strip"` dropped, spelled as the client sent it. */
@@ -193,8 +202,12 @@ function checkProject(p: ProjectInput, base: string, limits: ProjectLimits): Iss
       ...scene.elements.flatMap((el, j) => [
         ...checkElementStart(el, `scenes[${i}].elements[${j}]`, scene),
         ...checkSubtitles(el, `scenes[${i}].elements[${j}]`, scene),
+        ...checkMotion(el, `scenes[${i}].elements[${j}]`),
+        ...checkDucking(el, `scenes[${i}].elements[${j}]`),
       ]),
     ]),
+    ...(p.elements ?? []).flatMap((el, j) => checkMotion(el, `elements[${j}]`)),
+    ...checkTextMargins(p),
   ];
   return issues.map((i) => ({ ...i, path: base ? (i.path ? `${base}.${i.path}` : base) : i.path }));
 }
@@ -306,6 +319,52 @@ function checkSubtitles(el: ElementInput, at: string, scene: SceneInput): IssueD
   return issues;
 }
 
+/** Motion frames the picture itself, so the picture fills its box as `cover` does. */
+function checkMotion(el: ElementInput, at: string): IssueDetail[] {
+  if ((el.type !== "image" && el.type !== "video") || !el.animation) return [];
+  if (el.resize === undefined || el.resize === "cover") return [];
+  return [
+    { path: `${at}.resize`, message: "an animated picture fills its box: leave resize out or use cover" },
+  ];
+}
+
+/**
+ * A named position keeps `margin` from every edge of the frame: margins that meet in the middle
+ * leave the text no room at all (it would be shrunk to nothing).
+ */
+function checkTextMargins(p: ProjectInput): IssueDetail[] {
+  const { width, height } = resolveSize(p);
+  const marginOf = (el: TextElementInput) => el.margin ?? p.text_style?.margin;
+  const lists: [string, readonly ElementInput[]][] = [
+    ["elements", p.elements ?? []],
+    ...p.scenes.map((s, i): [string, readonly ElementInput[]] => [`scenes[${i}].elements`, s.elements]),
+  ];
+  return lists.flatMap(([path, elements]) =>
+    elements.flatMap((el, j) => {
+      if (el.type !== "text" || el.x !== undefined || el.y !== undefined) return [];
+      const margin = marginOf(el);
+      if (margin === undefined || 2 * textPixels(margin) < Math.min(width, height)) return [];
+      return [
+        {
+          path: el.margin !== undefined ? `${path}[${j}].margin` : "text_style.margin",
+          message: `a margin of ${textPixels(margin)} px on every side leaves no room on a ${width}x${height} frame; use x/y to place the text`,
+        },
+      ];
+    }),
+  );
+}
+
+/** Ducking lowers background music under the scenes' narration: a scene's own audio is narration. */
+function checkDucking(el: ElementInput, at: string): IssueDetail[] {
+  if (el.type !== "audio" || el.ducking === undefined) return [];
+  return [
+    {
+      path: `${at}.ducking`,
+      message: "ducking applies to background music: put the audio element in the project's elements",
+    },
+  ];
+}
+
 /**
  * The video is at least as long as the scenes' given durations (a scene without one lasts at
  * least as long as the audio lengths it states). When that already passes the limit the request
@@ -384,5 +443,18 @@ function normaliseProject(p: ProjectInput): Project {
       ...(s.transition ? { transition: normaliseTransition(s.transition) } : {}),
     })),
     ...(p.webhook ? { webhook: p.webhook } : {}),
+    ...(p.text_style ? { text_style: p.text_style } : {}),
+    ...(typeof p.loudness === "number" ? { loudness: p.loudness } : {}),
+    ...(p.output ? { output: normaliseOutput(p.output) } : {}),
+  };
+}
+
+function normaliseOutput(o: NonNullable<ProjectInput["output"]>): OutputOptions {
+  const gif = o.gif_preview === true ? {} : o.gif_preview;
+  if (!gif) return { poster: o.poster ?? true };
+  const d = GIF_PREVIEW_DEFAULTS;
+  return {
+    poster: o.poster ?? true,
+    gif_preview: { seconds: gif.seconds ?? d.seconds, width: gif.width ?? d.width, fps: gif.fps ?? d.fps },
   };
 }

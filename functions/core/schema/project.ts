@@ -1,4 +1,5 @@
 import type { ElementInput } from "./request-schema.js";
+import type { TextStyle } from "./text-element-schema.js";
 import type { Transition } from "./transition-schema.js";
 
 /** The one internal shape every accepted request form is normalised to; stored as `jobs/<id>/request.json`. */
@@ -17,7 +18,30 @@ export interface Project {
   elements: ElementInput[];
   scenes: Scene[];
   webhook?: { url: string; secret?: string };
+  /** Defaults every text element inherits key by key. */
+  text_style?: TextStyle;
+  /** Integrated loudness (LUFS) the final mix is normalised to; absent = the mix as is. */
+  loudness?: number;
+  /** Absent = a poster and no GIF, as before these options existed. */
+  output?: OutputOptions;
 }
+
+export interface OutputOptions {
+  poster: boolean;
+  gif_preview?: GifPreviewOptions;
+}
+
+export interface GifPreviewOptions {
+  seconds: number;
+  width: number;
+  fps: number;
+}
+
+export const GIF_PREVIEW_DEFAULTS: Readonly<GifPreviewOptions> = Object.freeze({
+  seconds: 3,
+  width: 480,
+  fps: 10,
+});
 
 export interface Scene {
   /** Given by the client or generated as `scene-<index>`. */

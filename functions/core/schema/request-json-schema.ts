@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requestBodySchema } from "./request-schema.js";
+import { publishedRequestSchema } from "./template-schema.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -13,7 +13,7 @@ let cached: JsonObject | undefined;
  */
 export function requestJsonSchema(): JsonObject {
   if (!cached) {
-    const generated = z.toJSONSchema(requestBodySchema, {
+    const generated = z.toJSONSchema(publishedRequestSchema, {
       target: "draft-2020-12",
       io: "input",
       unrepresentable: "any",
@@ -24,7 +24,8 @@ export function requestJsonSchema(): JsonObject {
       title: "VideoCraft video request",
       description:
         "One project, an array of projects (each its own job) or {scenes}. Keys may be written with '-' or '_' " +
-        "(z-index = z_index), but not both spellings in one object.",
+        "(z-index = z_index), but not both spellings in one object. Any string may hold {{name}} placeholders, " +
+        "filled from variables (or, with data, once per row: one job per row).",
     });
   }
   return cached;

@@ -1,68 +1,34 @@
 import { z } from "zod";
 import { normaliseLanguage } from "../speech-languages.js";
+import { motionSchema } from "./motion-schema.js";
+import { outputSchema } from "./output-schema.js";
+import {
+  backgroundColorSchema,
+  captionLength,
+  colorSchema,
+  isUnsafeUrlText,
+  obj,
+  pixels,
+  positionSchema,
+  positiveSeconds,
+  resize,
+  seconds,
+  size,
+  srcSchema,
+  URL_TEXT_MESSAGE,
+  volume,
+} from "./schema-parts.js";
+import { duckingSchema, loudnessSchema } from "./sound-schema.js";
+import { textElementSchema, textStyleSchema } from "./text-element-schema.js";
 import { transitionSchema } from "./transition-schema.js";
 
 /**
- * The request format (SPEC §3), written once: validation, TypeScript types and the published
- * JSON Schema all come from here. Keys are in their normalised underscore form; hyphenated keys
- * are accepted by `normaliseKeys` before validation. Every object is strict (unknown keys are
+ * The request format (README, "Request format", explains it to users), written once: validation, TypeScript
+ * types and the published JSON Schema all come from here. Keys are in their normalised underscore form;
+ * hyphenated keys are accepted by `normaliseKeys` before validation. Every object is strict (unknown keys are
  * errors naming the key) but allows a free-text `comment`.
  */
 
-const COLOR = /^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
-export const colorSchema = z
-  .string()
-  .regex(COLOR, { message: "expected a colour #RRGGBB or #RRGGBBAA" })
-  .describe("Colour as #RRGGBB or #RRGGBBAA");
-/** Backgrounds also take `transparent`, which an MP4 cannot carry: it means the parent's colour. */
-const backgroundColorSchema = z.union([colorSchema, z.literal("transparent")], {
-  error: "expected a colour #RRGGBB, #RRGGBBAA or 'transparent'",
-});
-
-/**
- * URL parsers silently drop tabs and newlines and trim surrounding spaces, so a URL holding them
- * would be fetched as a different URL than the one validated and shown: refuse them outright.
- */
-function isUnsafeUrlText(s: string): boolean {
-  if (s !== s.trim()) return true;
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-const URL_TEXT_MESSAGE =
-  "must not contain control characters or surrounding spaces (percent-encode them, e.g. %0A)";
-
-const SRC_SCHEMES = ["https:", "http:", "s3:", "file:"];
-export const srcSchema = z
-  .string()
-  .min(1, { message: "src must not be empty" })
-  .max(4096)
-  .superRefine((s, ctx) => {
-    if (isUnsafeUrlText(s)) {
-      ctx.addIssue({ code: "custom", message: `src ${URL_TEXT_MESSAGE}` });
-      return;
-    }
-    let scheme: string | undefined;
-    try {
-      scheme = new URL(s).protocol;
-    } catch {
-      scheme = undefined;
-    }
-    if (!scheme || !SRC_SCHEMES.includes(scheme)) {
-      ctx.addIssue({ code: "custom", message: "src must be an https://, s3:// (or, locally, file://) URL" });
-    }
-  })
-  .describe("Source URL: https://…, s3://<bucket>/uploads/…, or file://… in local mode");
-
-const seconds = (max = 4 * 3600) => z.number().min(0).max(max);
-const positiveSeconds = (max = 4 * 3600) => z.number().gt(0).max(max);
-const pixels = z.number().int().min(-10_000).max(10_000);
-const size = z.number().int().min(1).max(7680);
-const volume = z.number().min(0).max(2).describe("0 = silent, 1 = as recorded, 2 = double");
-const resize = z.enum(["cover", "contain", "stretch", "center", "fit"]).describe("`fit` is `contain`");
-const comment = z.string().max(10_000).optional();
 /** The spoken language, for speech recognition and alignment. */
 const language = z
   .string()
@@ -72,8 +38,6 @@ const language = z
       "language must be auto or a language whisper knows: an ISO 639-1 code (de), a tag (pt-BR) or a name",
   })
   .describe("@default auto (detected from the speech)");
-
-const obj = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ ...shape, comment });
 
 /** Where and when a picture (video or image) sits in the frame. */
 const placement = {
@@ -96,6 +60,7 @@ export const videoElementSchema = obj({
   loop: z.boolean().optional().describe("@default true"),
   fade_in: seconds(600).optional(),
   fade_out: seconds(600).optional(),
+  animation: motionSchema.optional().describe("zoom or pan over the picture (Ken Burns)"),
 });
 
 export const audioElementSchema = obj({
@@ -108,51 +73,19 @@ export const audioElementSchema = obj({
   duration: positiveSeconds().optional(),
   fade_in: seconds(600).optional(),
   fade_out: seconds(600).optional(),
+  ducking: duckingSchema
+    .optional()
+    .describe("background music only: lowered while the scenes' narration plays; @default off"),
 });
 
 export const imageElementSchema = obj({
   type: z.literal("image"),
   ...placement,
   resize: resize.optional().describe("@default cover when a width or height is given"),
+  animation: motionSchema
+    .optional()
+    .describe("zoom or pan over the picture (Ken Burns); without width/height the image fills the frame"),
 });
-
-const POSITIONS = ["left", "center", "right"].flatMap((h) =>
-  ["top", "center", "bottom"].map((v) => `${h}-${v}`),
-);
-const POSITION_ALIASES: Record<string, string> = {
-  center: "center-center",
-  top: "center-top",
-  bottom: "center-bottom",
-};
-const positionSchema = z
-  .string()
-  .transform((p, ctx) => {
-    const lower = p.toLowerCase();
-    // VideoCraft's docs also write a bare row (`top`) and `middle` for the centre row.
-    const named = POSITION_ALIASES[lower] ?? lower.replaceAll("middle", "center");
-    if (POSITIONS.includes(named)) return named;
-    const swapped = named.split("-").reverse().join("-");
-    if (POSITIONS.includes(swapped)) return swapped;
-    ctx.addIssue({ code: "custom", message: `position must be one of ${POSITIONS.join(", ")} or center` });
-    return z.NEVER;
-  })
-  .describe("horizontal-vertical, e.g. center-bottom; `center` = center-center, `top` = center-top");
-
-const PIXELS = /^(\d+(?:\.\d+)?)px$/;
-/**
- * A caption length: a number is in VideoCraft's unit (ASS size on a 288-line canvas, scaled to the
- * output height, so a VideoCraft request looks the same at any resolution); `"48px"` is exact pixels.
- */
-const captionLength = (max: number, maxPx: number, min = 0) =>
-  z.union([
-    z.number().min(min).max(max),
-    z
-      .string()
-      .regex(PIXELS, { message: 'expected a number or pixels like "48px"' })
-      .refine((s) => Number(PIXELS.exec(s)?.[1]) <= maxPx && Number(PIXELS.exec(s)?.[1]) >= min, {
-        message: `pixels must be between ${min} and ${maxPx}`,
-      }),
-  ]);
 
 /** Every caption setting; the subtitles element takes them in `settings` or as its own keys. */
 const subtitleSettingsShape = {
@@ -211,8 +144,8 @@ export const subtitlesElementSchema = obj({
 
 const elementSchema = z.discriminatedUnion(
   "type",
-  [videoElementSchema, audioElementSchema, imageElementSchema, subtitlesElementSchema],
-  { error: "type must be one of video, audio, image, subtitles" },
+  [videoElementSchema, audioElementSchema, imageElementSchema, subtitlesElementSchema, textElementSchema],
+  { error: "type must be one of video, audio, image, subtitles, text" },
 );
 
 export const sceneSchema = obj({
@@ -246,6 +179,11 @@ export const projectSchema = obj({
     })
     .optional(),
   background_color: backgroundColorSchema.optional(),
+  text_style: textStyleSchema
+    .optional()
+    .describe("defaults for every text element, which override them key by key"),
+  loudness: loudnessSchema.optional(),
+  output: outputSchema.optional(),
   elements: z.array(elementSchema).max(20).optional(),
   scenes: z.array(sceneSchema).min(1, { message: "a project needs at least one scene" }).max(200),
   webhook: obj({

@@ -6,7 +6,7 @@ import type { Project } from "./project.js";
 import type { ElementInput } from "./request-schema.js";
 
 /**
- * Which element `src` URLs a deployment accepts (SPEC §3). Decided from the URL text alone, so the
+ * Which element `src` URLs a deployment accepts. Decided from the URL text alone, so the
  * API rejects a bad source at validation time and the worker re-checks before fetching. Where an
  * https host points is only known when it is resolved: that check belongs to the fetcher.
  */

@@ -2,6 +2,7 @@ import { extname } from "node:path";
 import { storageKeys } from "../../core/jobs/storage-keys.js";
 import type { PortableSegment } from "../../core/plan/segment-cache-key.js";
 import type { ObjectStore } from "../../core/ports/object-store.js";
+import type { OutputOptions } from "../../core/schema/project.js";
 import type { RenderDeps } from "../render-deps.js";
 import type { PreparedJob } from "./prepare-job.js";
 
@@ -16,7 +17,8 @@ import type { PreparedJob } from "./prepare-job.js";
  *               `cache/segments/<hash>.mp4` (a retry finds it there and skips the encode), marks
  *               `jobs/<id>/segments/<i>.done`.
  *  assembler    `{jobId, assemble: true}` on the FIFO assembly queue: downloads the parts,
- *               `concat -c copy` + mux the audio, poster, upload, completed, webhook.
+ *               `concat -c copy` + mux the audio, poster and GIF preview as asked,
+ *               upload, completed, webhook.
  *
  * Whoever writes a part's done marker lists the markers afterwards; the writer of the last one
  * necessarily sees them all (S3 lists are strongly consistent), and more than one may. Each such
@@ -40,6 +42,8 @@ export interface FanoutPlan {
   totalDuration: number;
   totalFrames: number;
   warnings: string[];
+  /** The project's output options: which previews the assembler makes (absent: a poster). */
+  output?: OutputOptions;
   /** Original file extension of each source by content hash (ffmpeg picks some demuxers by it). */
   sourceExt: Record<string, string>;
   segments: {
@@ -69,7 +73,10 @@ export function wantsFanout(prepared: PreparedJob, deps: Pick<RenderDeps, "confi
 }
 
 /** The document segment workers and the assembler read; only for a job `wantsFanout` accepted. */
-export function fanoutPlanOf(prepared: PreparedJob, warnings: string[]): FanoutPlan {
+export function fanoutPlanOf(
+  prepared: PreparedJob,
+  { warnings, output }: { warnings: string[]; output?: OutputOptions | undefined },
+): FanoutPlan {
   const { plan, parts, sourceHashes } = prepared;
   const pathOf = new Map<string, string>();
   for (const [path, hash] of sourceHashes) if (!pathOf.has(hash)) pathOf.set(hash, path);
@@ -90,6 +97,7 @@ export function fanoutPlanOf(prepared: PreparedJob, warnings: string[]): FanoutP
     totalDuration: plan.totalDuration,
     totalFrames: plan.totalFrames,
     warnings,
+    ...(output ? { output } : {}),
     sourceExt,
     segments,
   };

@@ -39,7 +39,7 @@ export function projectSources(project: Project): string[] {
 }
 
 /**
- * Brings every source of a project into `workDir` (SPEC §6 step 1) and returns src → local path.
+ * The pipeline's first step: brings every source of a project into `workDir`, returns src → local path.
  * Each source is fetched once however many elements use it, and however its `src` is spelled
  * (see `sourceIdentity`: a local file named with different query strings is one copy). All
  * sources together may take at most VIDEOCRAFT_MAX_JOB_SOURCE_BYTES of the worker's disk,

@@ -4,6 +4,7 @@ import { storageKeys } from "../../core/jobs/storage-keys.js";
 import type { Project } from "../../core/schema/project.js";
 import type { RenderDeps } from "../render-deps.js";
 import { sendJobWebhook } from "../webhook/send-job-webhook.js";
+import type { PreviewKeys } from "./deliver-video.js";
 
 /**
  * The one place a job's final status is written and its webhook sent, by every routine: the
@@ -31,7 +32,7 @@ export function finish(
 export function completed(
   record: JobRecord,
   jobId: string,
-  o: { at: string; warnings: string[]; seconds: number; bytes: number },
+  o: { at: string; warnings: string[]; seconds: number; bytes: number; previews: PreviewKeys },
 ): JobRecord {
   return {
     ...finish(record, "completed", o.at),
@@ -39,7 +40,7 @@ export function completed(
     step: "done",
     warnings: o.warnings,
     duration_seconds: o.seconds,
-    output: { video_key: storageKeys.video(jobId), poster_key: storageKeys.poster(jobId), bytes: o.bytes },
+    output: { video_key: storageKeys.video(jobId), ...o.previews, bytes: o.bytes },
   };
 }
 

@@ -174,7 +174,7 @@ function runFfprobe(path: string, demuxer: string, options: ProbeOptions): Promi
     ...["-print_format", "json", "-show_format", "-show_streams", path],
   ];
   return new Promise((resolvePromise, reject) => {
-    execFile(
+    const child = execFile(
       options.ffprobePath,
       args,
       {
@@ -186,7 +186,14 @@ function runFfprobe(path: string, demuxer: string, options: ProbeOptions): Promi
       },
       (error, stdout, stderr) => {
         if (error) {
-          if (options.signal?.aborted) return reject(new JobFailure("CANCELLED", "the job was cancelled"));
+          if (options.signal?.aborted) {
+            // Node reports the abort as soon as it sends the kill; settle only once the child is gone,
+            // so a cancelled job never leaves an ffprobe behind it.
+            const cancelled = () => reject(new JobFailure("CANCELLED", "the job was cancelled"));
+            if (child.exitCode === null && child.signalCode === null) child.once("exit", cancelled);
+            else cancelled();
+            return;
+          }
           // A missing binary is a broken deployment, not a bad source: let the job be retried.
           if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(error);
           if (error.killed)

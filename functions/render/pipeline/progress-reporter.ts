@@ -27,7 +27,8 @@ export interface ProgressReporter {
 }
 
 /**
- * Status writes are throttled (SPEC §6: ≥ 1 s apart) because each is an S3 PUT; a step change
+ * Status writes are throttled (at least 1 s apart) because each is an S3 PUT, and pollers gain
+ * nothing from more; a step change
  * is written at once so the client sees where the job is. Progress never goes backwards.
  */
 export function createProgressReporter(

@@ -20,15 +20,14 @@ interface Applied {
 }
 
 /**
- * Word timings for every caption the project asks for (SPEC §6 step 2). A scene's own `subtitles`
- * elements caption it, each inheriting every setting of the project's (first) `subtitles` element
- * that it does not set itself; a scene with none of its own is captioned by the project's. Each
- * element captions the audio it names (`audio: <id>`) or all narration of the scene; a known script
- * (`text`) is aligned to the first of those, since one script cannot be split across recordings.
+ * Word timings for every caption the project asks for (the pipeline's step after fetch and probe). A scene's
+ * own `subtitles` elements caption it, each inheriting every setting of the project's (first) `subtitles`
+ * element that it does not set itself; a scene with none of its own is captioned by the project's. Each
+ * element captions the audio it names (`audio: <id>`) or all narration of the scene; a known script (`text`)
+ * is aligned to the first of those, since one script cannot be split across recordings.
  *
- * Every applied element gets an entry, with no words when nothing could be captioned, and a warning
- * says why and what to do — except for a project element on a scene without narration, which has
- * nothing to caption.
+ * Every applied element gets an entry, with no words when nothing could be captioned, and a warning says why
+ * and what to do — except for a project element on a scene without narration, which has nothing to caption.
  */
 export async function resolveCaptions(
   project: Project,

@@ -18,7 +18,7 @@ import { displaySrc } from "../../core/schema/source-policy.js";
 
 /**
  * Downloads a user-given http(s) URL to a file without letting it reach anything inside the
- * network the worker runs in (SSRF, SPEC §1): cloud metadata, VPC-internal services, localhost.
+ * network the worker runs in (server-side request forgery): cloud metadata, VPC-internal services, localhost.
  *
  * The fetcher resolves every hop's host itself, refuses the hop when the address policy
  * (address-policy.ts) refuses any resolved address, and then connects to exactly the address it

@@ -2,10 +2,11 @@ import { join } from "node:path";
 import { JobFailure } from "../../core/errors.js";
 import { storageKeys } from "../../core/jobs/storage-keys.js";
 import { assembleCommand } from "../../core/plan/assemble-command.js";
+import { gifPreviewCommand } from "../../core/plan/gif-preview-command.js";
 import { posterCommand } from "../../core/plan/poster-command.js";
 import { segmentCacheKey } from "../../core/plan/segment-cache-key.js";
 import { withAttemptScope } from "../pipeline/attempt-scope.js";
-import { assembleVideo, uploadVideo } from "../pipeline/deliver-video.js";
+import { assembleVideo, type PreviewKeys, uploadVideo } from "../pipeline/deliver-video.js";
 import { PARALLEL_IO, readFanoutPlan } from "../pipeline/fanout-plan.js";
 import { completed, endHandedOutJob, endJob } from "../pipeline/job-ending.js";
 import { mapConcurrent } from "../pipeline/map-concurrent.js";
@@ -45,7 +46,7 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
     attempt,
     deps,
     `asm-${jobId}-`,
-    async (scope): Promise<{ bytes: number } | { failure: JobFailure }> => {
+    async (scope): Promise<{ bytes: number; previews: PreviewKeys } | { failure: JobFailure }> => {
       try {
         if (await jobs.isCancelRequested(jobId)) throw new JobFailure("CANCELLED", "the job was cancelled");
         await deps.faults?.beforeStep("assembling", jobId, attempt.receiveCount, { assemble: true });
@@ -68,15 +69,26 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
           join(workDir, "output.mp4"),
           doc.totalDuration,
         );
-        const poster = posterCommand(
-          doc.segments.map((s, i) => ({ path: segmentPaths[i]!, frames: s.frames })),
-          join(workDir, "poster.jpg"),
-          doc.totalDuration,
-          doc.fps,
-        );
-        await assembleVideo({ assemble, poster }, scope);
+        const poster =
+          doc.output?.poster === false
+            ? undefined
+            : posterCommand(
+                doc.segments.map((s, i) => ({ path: segmentPaths[i]!, frames: s.frames })),
+                join(workDir, "poster.jpg"),
+                doc.totalDuration,
+                doc.fps,
+              );
+        const gifOptions = doc.output?.gif_preview;
+        const gif =
+          gifOptions &&
+          gifPreviewCommand(assemble.output, join(workDir, "preview.gif"), gifOptions, doc.totalDuration);
+        await assembleVideo({ assemble, poster, gif }, scope);
         await step("uploading", 0);
-        return { bytes: await uploadVideo(jobId, { video: assemble.output, poster: poster.output }, store) };
+        return await uploadVideo(
+          jobId,
+          { video: assemble.output, poster: poster?.output, gif: gif?.output },
+          store,
+        );
       } catch (e) {
         if (!(e instanceof JobFailure)) throw e;
         return { failure: scope.signal.aborted ? new JobFailure("CANCELLED", "the job was cancelled") : e };
@@ -87,11 +99,17 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
     await endHandedOutJob(jobId, outcome.failure, deps);
     return;
   }
-  const { bytes } = outcome;
+  const { bytes, previews } = outcome;
   const current = await jobs.getStatus(jobId);
   if (!current) throw new Error(`job ${jobId} lost its status while assembling`);
   await endJob(
-    completed(current, jobId, { at: now(), warnings: doc.warnings, seconds: doc.totalDuration, bytes }),
+    completed(current, jobId, {
+      at: now(),
+      warnings: doc.warnings,
+      seconds: doc.totalDuration,
+      bytes,
+      previews,
+    }),
     deps,
     {
       shared: true,

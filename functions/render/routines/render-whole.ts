@@ -7,10 +7,10 @@ import { encodeParts } from "../pipeline/encode-parts.js";
 import { fanoutPlanOf, wantsFanout } from "../pipeline/fanout-plan.js";
 import { handOutParts } from "../pipeline/hand-out-parts.js";
 import { completed, endJob, failed, finish } from "../pipeline/job-ending.js";
+import { mixSoundtrack } from "../pipeline/mix-soundtrack.js";
 import { partFinished } from "../pipeline/part-finished.js";
 import { type PreparedJob, prepareJob } from "../pipeline/prepare-job.js";
 import { createProgressReporter, type ProgressReporter } from "../pipeline/progress-reporter.js";
-import { runFfmpeg } from "../pipeline/run-ffmpeg.js";
 import type { RenderAttempt, RenderDeps } from "../render-deps.js";
 
 /**
@@ -82,7 +82,7 @@ export async function renderWhole(attempt: RenderAttempt, deps: RenderDeps): Pro
         if (wantsFanout(prepared, deps)) {
           await step("rendering");
           handedOff = true;
-          await coordinate(jobId, prepared, warnings, deps, scope);
+          await coordinate(jobId, prepared, { warnings, output: project.output }, deps, scope);
           log.info("job fanned out", {
             jobId,
             segments: prepared.parts.length,
@@ -111,18 +111,21 @@ interface Ending {
   details?: Record<string, unknown>;
 }
 
-/** The coordinator's part once the job is prepared: hand the parts out, mix the soundtrack meanwhile. */
+/**
+ * The coordinator's part once the job is prepared: hand the parts out, mix the soundtrack (and
+ * normalise its loudness, once for the whole job) meanwhile.
+ */
 async function coordinate(
   jobId: string,
   prepared: PreparedJob,
-  warnings: string[],
+  notes: Parameters<typeof fanoutPlanOf>[1],
   deps: RenderDeps,
   scope: AttemptScope,
 ): Promise<void> {
-  const doc = fanoutPlanOf(prepared, warnings);
+  const doc = fanoutPlanOf(prepared, notes);
   await handOutParts(jobId, doc, prepared.sourceHashes, deps);
-  await runFfmpeg(prepared.plan.audio, scope.ffmpeg());
-  await deps.store.uploadFile(storageKeys.fanoutAudio(jobId), prepared.plan.audio.output, "audio/mp4");
+  const soundtrack = await mixSoundtrack(prepared.plan, scope.ffmpeg());
+  await deps.store.uploadFile(storageKeys.fanoutAudio(jobId), soundtrack, "audio/mp4");
   await deps.store.putText(storageKeys.audioDone(jobId), "audio");
   await partFinished(jobId, doc, deps);
 }
@@ -144,9 +147,9 @@ async function renderHere(
 ): Promise<Ending> {
   const { plan } = prepared;
   await step("rendering");
-  // The soundtrack mix (one thread) runs beside the encodes instead of after them.
+  // The soundtrack mix (one thread) and its loudness passes run beside the encodes instead of after them.
   const stopMix = new AbortController();
-  const mixing = runFfmpeg(plan.audio, {
+  const mixing = mixSoundtrack(plan, {
     ...scope.ffmpeg(),
     signal: AbortSignal.any([scope.signal, stopMix.signal]),
   });
@@ -166,11 +169,16 @@ async function renderHere(
   await progress.report("mixing", 1);
   const segments: JobRecord["segments"] = { total: prepared.parts.length, cached };
   await step("assembling");
-  await assembleVideo(plan, scope, (f) => void progress.report("assembling", f * 0.8));
+  const poster = plan.posterWanted ? plan.poster : undefined;
+  await assembleVideo(
+    { assemble: plan.assemble, poster, gif: plan.gifPreview },
+    scope,
+    (f) => void progress.report("assembling", f * 0.8),
+  );
   await step("uploading");
-  const bytes = await uploadVideo(
+  const { bytes, previews } = await uploadVideo(
     jobId,
-    { video: plan.assemble.output, poster: plan.poster.output },
+    { video: plan.assemble.output, poster: poster?.output, gif: plan.gifPreview?.output },
     deps.store,
   );
   await progress.flush();
@@ -179,6 +187,7 @@ async function renderHere(
     warnings,
     seconds: plan.totalDuration,
     bytes,
+    previews,
   });
   return {
     record: { ...ended, segments },

@@ -8,7 +8,8 @@ import { isForbiddenAddress } from "../../core/schema/address-policy.js";
 import type { Resolver } from "../pipeline/safe-fetch.js";
 
 /**
- * POSTs one webhook with the same SSRF rules as source fetching (SPEC §1, §4): https only (http
+ * POSTs one webhook with the same SSRF rules as source fetching, because the URL is the client's
+ * and the request leaves from inside the worker's network: https only (http
  * too when private sources are allowed, for local development), every resolved address checked
  * against the private/reserved ranges and the socket pinned to the address that was checked, no
  * redirects followed, short timeouts. Retries with bounded exponential backoff and jitter.

@@ -103,7 +103,13 @@ describe("GET /v1/openapi.json", () => {
 
   it("documents VideoCraft's routes under their own tag, with VideoCraft's error body and download media", () => {
     const vc = ROUTES.filter((r) => r.pattern.startsWith("/api/v1/") || !r.pattern.startsWith("/v1/"));
-    const ours = ["/api/v1/schema", "/api/v1/openapi.json", "/api/v1/metrics"];
+    const ours = [
+      "/api/v1/schema",
+      "/api/v1/openapi.json",
+      "/api/v1/metrics",
+      "/studio",
+      "/studio/assets/{file}",
+    ];
     for (const route of vc.filter((r) => !ours.includes(r.pattern))) {
       const op = doc.paths[route.pattern][route.method.toLowerCase()];
       expect(op.tags, `${route.method} ${route.pattern}`).toEqual(["videocraft"]);

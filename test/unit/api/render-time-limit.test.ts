@@ -111,3 +111,23 @@ describe("work a render invocation cannot finish inside its timeout", () => {
     expect(res.json.error.details.map((d: { path: string }) => d.path)).toEqual(["[1].scenes[0]"]);
   });
 });
+
+describe("motion on pictures in the estimate", () => {
+  it("adds 1.2 s per second at 1080p30: a scene that fits still, refused once it moves", async () => {
+    const api = createTestApi();
+    const still = { scenes: [scene(500, "ken-burns")] };
+    const moving = {
+      scenes: [
+        {
+          ...scene(500, "ken-burns"),
+          elements: [{ type: "image", src: "https://example.com/a.png", animation: { type: "zoom-in" } }],
+        },
+      ],
+    };
+    // 3 + 500 × 0.4 = 203 s fits 720 s; 3 + 500 × (0.4 + 1.2) = 803 s does not.
+    expect((await api.call({ method: "POST", path: "/v1/videos", body: still })).status).toBe(202);
+    const res = await api.call({ method: "POST", path: "/v1/videos", body: moving });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details[0].message).toContain("about 803 s");
+  });
+});

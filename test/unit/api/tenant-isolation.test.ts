@@ -35,6 +35,7 @@ async function completedJobOf(api: Api, caller: object): Promise<string> {
   expect(res.status).toBe(202);
   const id = res.json.id as string;
   await api.store.putText(storageKeys.video(id), "mp4", "video/mp4");
+  await api.store.putText(storageKeys.poster(id), "jpg", "image/jpeg");
   await api.setStatus(id, { status: "completed", progress: 100, step: "done" });
   return id;
 }
@@ -61,6 +62,8 @@ describe.each(MODES)("tenant isolation ($name)", ({ api: make, a, b, as }) => {
       { method: "GET", path: `/v1/jobs/${id}` },
       { method: "DELETE", path: `/v1/jobs/${id}` },
       { method: "GET", path: `/v1/videos/${id}` },
+      { method: "GET", path: `/v1/videos/${id}/poster` },
+      { method: "GET", path: `/v1/jobs/${id}/request` },
       { method: "GET", path: `/api/v1/jobs/${id}` },
       { method: "GET", path: `/api/v1/jobs/${id}/status` },
       { method: "GET", path: `/api/v1/status/${id}` },

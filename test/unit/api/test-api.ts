@@ -58,6 +58,7 @@ export function createTestApi(
     env?: Record<string, string>;
     clock?: Clock;
     downloads?: "stream" | "redirect";
+    maxStreamedBytes?: number;
   } = {},
 ) {
   const config = loadConfig({
@@ -83,6 +84,7 @@ export function createTestApi(
         metricsReader: metrics,
         probeSources: sourceHeadProber({ config, store }),
         ...(options.downloads ? { downloads: options.downloads } : {}),
+        ...(options.maxStreamedBytes !== undefined ? { maxStreamedBytes: options.maxStreamedBytes } : {}),
       },
     ),
   );

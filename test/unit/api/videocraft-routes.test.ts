@@ -296,6 +296,17 @@ describe("VideoCraft video routes", () => {
     expect(res.headers.Location).toContain(storageKeys.video(id));
   });
 
+  it("redirects a video over the streaming limit even where the server streams (Lambda streams 200 MB at most)", async () => {
+    const api = createTestApi({ downloads: "stream", maxStreamedBytes: MP4.length - 1 });
+    const id = await completedJob(api);
+    const res = await api.call({ path: `/api/v1/videos/${id}/download` });
+    expect(res.status).toBe(302);
+    expect(res.headers.Location).toContain(storageKeys.video(id));
+    const fits = createTestApi({ downloads: "stream", maxStreamedBytes: MP4.length });
+    const small = await completedJob(fits);
+    expect((await fits.call({ path: `/api/v1/videos/${small}/download` })).status).toBe(200);
+  });
+
   it("answers the video's details as JSON when asked for JSON (VideoCraft's endpoint docs)", async () => {
     const api = createTestApi({ downloads: "stream" });
     const id = await completedJob(api);
@@ -475,6 +486,27 @@ describe("VideoCraft's probes and token route", () => {
       "POST /api/v1/jobs/{id}/cancel": expect.any(String),
       "GET /health": expect.any(String),
     });
+  });
+
+  it("sends a browser at / to the studio under the stage; API clients keep the listing", async () => {
+    const api = createTestApi({ env: { VIDEOCRAFT_STUDIO_DIR: "/srv/studio" } });
+    const root = (accept?: string) =>
+      api.call({ path: "/", stage: "/prod", auth: false, headers: accept ? { accept } : {} });
+    const browser = await root("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    expect(browser.status).toBe(302);
+    expect(browser.headers).toMatchObject({ Location: "/prod/studio", vary: "accept" });
+    for (const accept of [undefined, "*/*", "application/json", "text/html, application/json"]) {
+      const res = await root(accept);
+      expect(res.status, String(accept)).toBe(200);
+      expect(res.headers.vary, String(accept)).toBe("accept");
+      expect(res.json.endpoints, String(accept)).toBeTruthy();
+    }
+  });
+
+  it("lists the routes to a browser too where no studio is served", async () => {
+    const res = await createTestApi().call({ path: "/", auth: false, headers: { accept: "text/html" } });
+    expect(res.status).toBe(200);
+    expect(res.json.endpoints).toBeTruthy();
   });
 });
 

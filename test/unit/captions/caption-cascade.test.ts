@@ -19,7 +19,7 @@ const deps = {
 };
 const PATHS = new Map([[VOICE, "/work/job-1/src-voice.mp3"]]);
 
-/** The example: the look on the project's element, only the script on the scene's. */
+/** The common split: the look on the project's element, only the script on the scene's. */
 const LOOK = {
   type: "subtitles",
   settings: { style: "classic", "font-size": 16, position: "center-center", "all-caps": true },

@@ -29,8 +29,8 @@ async function completedJob(req: ApiRequest, deps: ApiDeps): Promise<JobRecord> 
 
 /**
  * The MP4 itself, as VideoCraft serves it (200, `video/mp4`, an attachment named
- * `video_<id>.mp4`), where the server can stream it; behind API Gateway's buffered Lambda
- * integration a 302 to a presigned URL instead (docs/deploy.md says why).
+ * `video_<id>.mp4`), where the server can stream it (up to `maxStreamedBytes`); otherwise a 302
+ * to a presigned URL (docs/deploy.md says where and why).
  */
 async function sendVideo(req: ApiRequest, deps: ApiDeps): Promise<APIGatewayProxyResult> {
   const { id } = await completedJob(req, deps);
@@ -38,11 +38,14 @@ async function sendVideo(req: ApiRequest, deps: ApiDeps): Promise<APIGatewayProx
   if (deps.downloads === "stream" && deps.store.openRead) {
     const object = await deps.store.openRead(key);
     if (!object) throw notFound("Video not found (it was deleted or has expired)");
-    return streamed(object.body, object.bytes, {
-      "content-type": "video/mp4",
-      "content-disposition": `attachment; filename="video_${id}.mp4"`,
-      "cache-control": "no-cache",
-    });
+    if (object.bytes <= (deps.maxStreamedBytes ?? Number.POSITIVE_INFINITY)) {
+      return streamed(object.body, object.bytes, {
+        "content-type": "video/mp4",
+        "content-disposition": `attachment; filename="video_${id}.mp4"`,
+        "cache-control": "no-cache",
+      });
+    }
+    object.body.destroy();
   }
   const link = await presignVideo(id, deps);
   if (!link) throw notFound("Video not found (it was deleted or has expired)");
@@ -97,7 +100,7 @@ const bytes: ResponseDoc = {
   mediaType: "video/mp4",
 };
 const moved: ResponseDoc = {
-  description: "behind API Gateway's buffered integration: the presigned URL to follow",
+  description: "a video over the server's streaming limit (200 MB on AWS): the presigned URL to follow",
   headers: { Location: "the presigned URL" },
 };
 const errors = {
