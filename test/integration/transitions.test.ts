@@ -1,14 +1,16 @@
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
 import type { RenderPlan } from "../../functions/core/plan/render-plan.js";
 import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
 import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
-import { generateTone } from "../../local/generate-media.js";
-import { countFrames, streamDurations } from "../support/frame-compare.js";
+import { generatePhoto, generateTone, generateVideo } from "../../local/generate-media.js";
+import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
 import { grabFrameNumber, near } from "../support/media-probe.js";
 
 /**
@@ -121,3 +123,126 @@ describe("a transition between two scenes", () => {
     expect(near(await pixelAt("fade", 57), BLUE, 12)).toBe(true);
   });
 });
+
+/**
+ * A Ken Burns zoom and an animated text are timed on their scene's clock (the zoom by frame
+ * number, the text as ASS events): the scenes' parts that a transition shortens, and both sides
+ * of the window, must show them where a render without the transition does.
+ */
+describe("a crossfade between scenes with motion and animated text", () => {
+  let plain: string;
+  let faded: string;
+  /** 3 s scenes at 30 fps, a 0.5 s crossfade: the window is frames 82–97, the cut at 90. */
+  const WINDOW = { first: 82, cut: 90, end: 98 };
+
+  beforeAll(async () => {
+    const photo = join(dir, "photo.png");
+    const clip = join(dir, "pan.mp4");
+    await generatePhoto(photo, { width: 640, height: 400, from: "#1d3557", to: "#e63946" });
+    await generateVideo(clip, { seconds: 2.3, width: 480, height: 270, fps: 25 });
+    const body = (transition?: unknown) => ({
+      resolution: "custom",
+      width: 320,
+      height: 180,
+      fps: 30,
+      scenes: [
+        {
+          duration: 3,
+          elements: [
+            { type: "image", src: `file://${photo}`, animation: { type: "zoom-in", zoom: 1.5 } },
+            // Its exit fade (2.2 s → 3 s) runs into the window.
+            {
+              type: "text",
+              text: "Going",
+              "font-size": 40,
+              animation: { out: { type: "fade", duration: 0.8 } },
+            },
+          ],
+        },
+        {
+          duration: 3,
+          ...(transition ? { transition } : {}),
+          elements: [
+            { type: "video", src: `file://${clip}`, animation: { type: "pan-left" } },
+            // Its entrance (0 → 0.8 s) runs through the window's second half and past it.
+            {
+              type: "text",
+              text: "Coming",
+              "font-size": 40,
+              animation: { in: { type: "slide-up", duration: 0.8 } },
+            },
+          ],
+        },
+      ],
+    });
+    const probed = await probeSources(
+      new Map([
+        [`file://${photo}`, photo],
+        [`file://${clip}`, clip],
+      ]),
+      { ffprobePath: "ffprobe" },
+    );
+    const render = async (name: string, transition?: unknown) => {
+      const parsed = parseProjectRequest(body(transition), { maxProjects: 1 });
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      const workDir = join(dir, name);
+      await mkdir(workDir, { recursive: true });
+      // Lossless, so what differs between the two renders is the pictures themselves.
+      const plan = buildRenderPlan(parsed.projects[0]!, probed, {
+        workDir,
+        encoder: { preset: "ultrafast", crf: 0 },
+      });
+      const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
+      for (const segment of plan.segments) await runFfmpeg(segment.command, options);
+      await runFfmpeg(plan.audio, options);
+      await runFfmpeg(plan.assemble, options);
+      return plan.assemble.output;
+    };
+    plain = await render("moving-plain");
+    faded = await render("moving-crossfade", { type: "crossfade", duration: 0.5 });
+  }, 240_000);
+
+  it("draws every frame outside the window exactly as without the transition, and its first frame", async () => {
+    const ssim = await ssimPerFrame(plain, faded);
+    expect(ssim).toHaveLength(180);
+    const outside = ssim.flatMap((v, n) => ((n < WINDOW.first || n >= WINDOW.end) && v < 1 ? [n] : []));
+    expect(outside).toEqual([]);
+    expect(ssim[WINDOW.first]).toBeGreaterThanOrEqual(0.999);
+    // Inside it the picture really changes (the other scene blends in).
+    expect(ssim[WINDOW.cut]).toBeLessThan(0.95);
+  });
+
+  it("at the cut shows the outgoing scene's last frame and the incoming scene's first, half each", async () => {
+    // Both as the render without a transition draws them: zoom, text fade, pan and text slide.
+    // (xfade's mix and blend's average round differently, hence not 1.)
+    const blendOf = (a: number) => ssimAgainstBlend(faded, WINDOW.cut, plain, a, a + 1);
+    const [before, at, after] = [
+      await blendOf(WINDOW.cut - 2),
+      await blendOf(WINDOW.cut - 1),
+      await blendOf(WINDOW.cut),
+    ];
+    expect(at).toBeGreaterThanOrEqual(0.97);
+    // A frame off on either side matches far worse.
+    expect(at - Math.max(before, after)).toBeGreaterThan(0.1);
+  });
+});
+
+/** SSIM of frame `n` of `video` against the average of frames `a` and `b` of `reference`. */
+async function ssimAgainstBlend(video: string, n: number, reference: string, a: number, b: number) {
+  const pick = (input: number, frame: number, label: string) =>
+    `[${input}:v]select=eq(n\\,${frame}),setpts=PTS-STARTPTS[${label}]`;
+  const graph = [
+    pick(0, n, "t"),
+    pick(1, a, "a"),
+    pick(2, b, "b"),
+    "[a][b]blend=all_mode=average[m]",
+    "[t][m]ssim=stats_file=-",
+  ].join(";");
+  const { stdout } = await promisify(execFile)("ffmpeg", [
+    ...["-hide_banner", "-nostdin", "-i", video, "-i", reference, "-i", reference],
+    ...["-filter_complex", graph, "-f", "null", "-"],
+  ]);
+  const value = /All:([\d.]+)/.exec(stdout)?.[1];
+  if (value === undefined) throw new Error(`no SSIM for frame ${n}`);
+  return Number(value);
+}

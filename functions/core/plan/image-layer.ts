@@ -111,7 +111,9 @@ function movingImageLayer(spec: ImageLayerSpec, motion: MotionInput): Layer | un
   return {
     at: spec.at,
     inputArgs: sourceInputArgs(source),
-    filters: [...moving.filters, `setpts=PTS-STARTPTS+${num(first)}/TB`],
+    // round(): setpts truncates, and a start written to six decimals (82/30 s) lands a hair short
+    // of its tick, which would show every view a frame early.
+    filters: [...moving.filters, `setpts=PTS-STARTPTS+round(${num(first)}/TB)`],
     decoded: { ...picture, still: true, scale: moving.scale },
     drawn: { width: box.width, height: box.height },
     extraBytes: moving.extraBytes,

@@ -25,6 +25,11 @@ export interface MotionFilterSpec {
   length: number;
   /** A still is decoded once and repeated this many frames; a video brings its own frames. */
   still?: { frames: number; alpha: boolean };
+  /**
+   * A video's frames are already on the scene's clock: its first motion frame is drawn at this
+   * instant (a frame of the output), so the motion's frames fall on the scene's frame grid.
+   */
+  firstFrameAt?: number;
 }
 
 export interface MotionFilters {
@@ -115,9 +120,15 @@ export function motionFilters(spec: MotionFilterSpec): MotionFilters {
         `scale=${num(workW)}:${num(workH)}`,
         spec.still.alpha ? "format=yuva420p" : "format=yuv420p",
         `loop=loop=${Math.max(0, spec.still.frames - 1)}:size=1:start=0`,
-        `setpts=N/(${num(fps)}*TB)`,
+        // The picture demuxer counts in 1/25 s: at another rate N/fps would be rounded to its ticks.
+        `settb=1/${num(fps)}`,
+        `setpts=N`,
       ]
-    : [`fps=${num(fps)}`, `scale=${num(workW)}:${num(workH)}`, "format=yuv420p"];
+    : [
+        `fps=${num(fps)}${spec.firstFrameAt !== undefined ? `:start_time=${num(spec.firstFrameAt)}` : ""}`,
+        `scale=${num(workW)}:${num(workH)}`,
+        "format=yuv420p",
+      ];
   return {
     filters: [...prepare, crop, perspective, `scale=${num(box.width)}:${num(box.height)}`, "setsar=1"],
     scale: Math.max(sx, sy),

@@ -144,9 +144,13 @@ export function segmentGraph(spec: SegmentSpec, at: { firstInput: number; out: s
   const start = num(startFrame / fps);
   let below = `${at.firstInput}:v`;
   if (baseLayer) {
-    // One frame per output instant from the segment's start, each the clip's latest frame at or
-    // before it (`round=up`), which is the frame overlay would have shown: the same pixels.
-    const chain = [...baseLayer.filters, `fps=${num(fps)}:round=up:start_time=${start}`];
+    // One frame per output instant, each the clip's latest frame at or before it (`round=up`),
+    // which is the frame overlay would have shown: the same pixels. A later part keeps the frames
+    // from its first instant on (`trim` on the output's ticks) instead of giving fps a start time:
+    // from a start time past the first frame read, ffmpeg 5.1's fps repeats one frame too many
+    // within its first few.
+    const from = startFrame > 0 ? `,trim=start_pts=${startFrame}` : `:start_time=${start}`;
+    const chain = [...baseLayer.filters, `fps=${num(fps)}:round=up${from}`];
     graph.push(`[${sourceLabel[0]}]${chain.join(",")}[${label("base")}]`);
     below = label("base");
   } else if (startFrame > 0) {

@@ -52,20 +52,29 @@ export function videoLayer(spec: VideoLayerSpec): Layer | undefined {
   const mode = el.resize ?? "cover";
   // Where an entered clip's first frame read lands in the scene, `lead` before the chunk starts.
   const readFrom = entered ? shown.from - entered.lead - gapToNextFrame(spec.source, input.offset) : from;
+  // Shift the clip to where it appears so frames line up with the scene clock, not the clip's.
+  const place = entered ? `setpts=PTS+${num(readFrom)}/TB` : `setpts=PTS-STARTPTS+${num(from)}/TB`;
+  // A moving clip is placed before the motion's `fps`, and that filter starts at a frame instant of
+  // the scene, so its frames and the motion's clock agree with a whole-scene render's whatever
+  // point a chunk entered at: after a seek the first frame read is off the grid by up to a source
+  // frame, and a grid started there would show each view a frame late.
+  const fps = spec.motion.fps;
+  const firstFrame = Math.round(readFrom * fps + 1e-6) / fps;
   const moving = el.animation
     ? motionFilters({
         motion: el.animation,
         picture: decoded,
         box,
         ...spec.motion,
-        // The motion's clock counts frames from the first one read: as far along there as a
+        // The motion's clock counts frames from the first one drawn: as far along there as a
         // whole-scene render is at that instant.
-        elapsed: spec.motion.elapsed + (readFrom - from),
+        elapsed: spec.motion.elapsed + (firstFrame - from),
+        firstFrameAt: firstFrame,
       })
     : undefined;
-  const filters = moving ? moving.filters : resizeFilters(mode, box.width, box.height);
-  // Shift the clip to where it appears so frames line up with the scene clock, not the clip's.
-  filters.push(entered ? `setpts=PTS+${num(readFrom)}/TB` : `setpts=PTS-STARTPTS+${num(from)}/TB`);
+  const filters = moving
+    ? [place, ...moving.filters]
+    : [...resizeFilters(mode, box.width, box.height), place];
   const fadeIn = spec.fadeIn && el.fade_in ? el.fade_in : 0;
   const fadeOut = spec.fadeOut && el.fade_out ? el.fade_out : 0;
   if (fadeIn > 0 || fadeOut > 0) {

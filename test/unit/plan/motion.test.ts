@@ -77,7 +77,8 @@ describe("motion filters", () => {
       "scale=400:300",
       "format=yuv420p",
       "loop=loop=50:size=1:start=0",
-      "setpts=N/(25*TB)",
+      "settb=1/25",
+      "setpts=N",
       `crop=400:228:'${cx(n)}':'${cy(n)}'`,
       `perspective=x0='${left}':y0='${top}':x1='(${left}+${w(p)})':y1='${top}':x2='${left}':y2='(${top}+${h(p)})':x3='(${left}+${w(p)})':y3='(${top}+${h(p)})':sense=source:eval=frame`,
       "scale=320:180",
@@ -116,7 +117,7 @@ describe("animation in the plan", () => {
     const still = plan(body());
     const graph = graphOf(moving.scenes[0]!.command);
     expect(chainOf(graph, 1)).toMatch(/^\[1:v\]scale=\d+:\d+,format=yuva420p,loop=loop=50:size=1:start=0,/);
-    expect(chainOf(graph, 1)).toContain("scale=640:360,setsar=1,setpts=PTS-STARTPTS+0/TB[l1]");
+    expect(chainOf(graph, 1)).toContain("scale=640:360,setsar=1,setpts=PTS-STARTPTS+round(0/TB)[l1]");
     expect(graph).toContain("overlay=x=0:y=0:");
     expect(moving.scenes[0]!.memory.bytes).toBeGreaterThan(still.scenes[0]!.memory.bytes);
   });
@@ -127,7 +128,7 @@ describe("animation in the plan", () => {
       scenes: [{ duration: 2, elements: [{ type: "video", src: VIDEO, animation: { type: "pan-left" } }] }],
     });
     expect(chainOf(graphOf(p.scenes[0]!.command), 1)).toMatch(
-      /^\[1:v\]fps=30,scale=\d+:\d+,format=yuv420p,crop=/,
+      /^\[1:v\]setpts=PTS-STARTPTS\+0\/TB,fps=30:start_time=0,scale=\d+:\d+,format=yuv420p,crop=/,
     );
   });
 
