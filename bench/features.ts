@@ -6,6 +6,7 @@
  * Not a test; see bench/README.md.
  *
  *   npx tsx bench/features.ts [--repeat 3] [--seconds 6] [--resolution 1280x720] [--json]
+ *                             [--only transition,two-scenes]   (these variants and their baselines)
  */
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -25,6 +26,7 @@ const { values: opts } = parseArgs({
     seconds: { type: "string", default: "6" },
     resolution: { type: "string", default: "1280x720" },
     json: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const REPEAT = Number(opts.repeat);
@@ -60,22 +62,32 @@ function project(change: {
   music?: Record<string, unknown>;
   extra?: unknown[];
   root?: Record<string, unknown>;
+  /** Two scenes of half the length each (a moving still in each), with this transition into the second. */
+  split?: { transition?: Record<string, unknown> };
 }) {
+  const scene = (duration: number, picture: Record<string, unknown> | undefined) => ({
+    duration,
+    elements: [
+      { type: "image", src: src("photo.png"), ...picture },
+      { type: "audio", src: src("speech.wav"), start: 0.5 },
+      ...(change.extra ?? []),
+    ],
+  });
+  const zoom = { animation: { type: "zoom-in", zoom: 1.2 } };
   return {
     width: WIDTH,
     height: HEIGHT,
     fps: 30,
     elements: [{ type: "audio", src: src("music.wav"), volume: 0.4, ...change.music }],
-    scenes: [
-      {
-        duration: SECONDS,
-        elements: [
-          { type: "image", src: src("photo.png"), ...change.picture },
-          { type: "audio", src: src("speech.wav"), start: 0.5 },
-          ...(change.extra ?? []),
-        ],
-      },
-    ],
+    scenes: change.split
+      ? [
+          scene(SECONDS / 2, zoom),
+          {
+            ...scene(SECONDS / 2, zoom),
+            ...(change.split.transition ? { transition: change.split.transition } : {}),
+          },
+        ]
+      : [scene(SECONDS, change.picture)],
     ...change.root,
   };
 }
@@ -115,6 +127,18 @@ const VARIANTS: Variant[] = [
     request: project({ picture: { type: "video", src: src("clip.mp4"), animation: { type: "pan-right" } } }),
   },
   {
+    name: "two-scenes",
+    baseline: "two-scenes",
+    what: "two scenes of half the length, a Ken Burns zoom in each",
+    request: project({ split: {} }),
+  },
+  {
+    name: "transition",
+    baseline: "two-scenes",
+    what: "+ a 0.5 s crossfade between them (its own segment)",
+    request: project({ split: { transition: { type: "crossfade", duration: 0.5 } } }),
+  },
+  {
     name: "ducking",
     baseline: "base",
     what: "+ music ducked under the narration",
@@ -133,6 +157,16 @@ const VARIANTS: Variant[] = [
     request: project({ root: { output: { gif_preview: true } } }),
   },
 ];
+
+/** `--only`'s variants and the baselines they are compared with; every variant without it. */
+function chosen(): Variant[] {
+  if (!opts.only) return VARIANTS;
+  const names = new Set(opts.only.split(","));
+  for (const v of VARIANTS) if (names.has(v.name)) names.add(v.baseline);
+  const picked = VARIANTS.filter((v) => names.has(v.name));
+  if (picked.length === 0) throw new Error(`--only: no variant named ${opts.only}`);
+  return picked;
+}
 
 async function makeInputs(): Promise<void> {
   await mkdir(join(dir, "media"), { recursive: true });
@@ -172,7 +206,7 @@ async function render(v: Variant, run: number): Promise<Cost> {
   const plan = buildRenderPlan(project, sources, { workDir: work, encoder: { preset: "veryfast", crf: 23 } });
   const options = { ffmpegPath: wrapper, timeoutMs: 30 * 60_000 };
   const t0 = performance.now();
-  for (const scene of plan.scenes) await runFfmpeg(scene.command, options);
+  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
   await mixSoundtrack(plan, options);
   await runFfmpeg(plan.assemble, options);
   if (plan.posterWanted) await runFfmpeg(plan.poster, options);
@@ -193,13 +227,14 @@ const median = (xs: number[]) => {
 
 async function main(): Promise<void> {
   await makeInputs();
-  const runs = new Map<string, Cost[]>(VARIANTS.map((v) => [v.name, []]));
+  const variants = chosen();
+  const runs = new Map<string, Cost[]>(variants.map((v) => [v.name, []]));
   for (let r = 0; r < REPEAT; r++) {
     // Alternate the order so load from other processes falls on every variant alike.
-    const order = r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+    const order = r % 2 === 0 ? variants : [...variants].reverse();
     for (const v of order) runs.get(v.name)?.push(await render(v, r));
   }
-  const result = VARIANTS.map((v) => {
+  const result = variants.map((v) => {
     const costs = runs.get(v.name) ?? [];
     const base = runs.get(v.baseline) ?? [];
     const wall = median(costs.map((c) => c.wall));
