@@ -208,8 +208,8 @@ const project = (comment: string) => ({
 
 /**
  * A project using every option of the request format at once: a template variable, text with a
- * project text_style and animations, motion on a still, narration with captions, ducked music
- * that fades out, loudness normalisation and a GIF preview.
+ * project text_style and animations, motion on a still, narration with captions, a crossfade into
+ * a second scene, ducked music that fades out, loudness normalisation and a GIF preview.
  */
 const everyOption = (comment: string) => {
   const upload = (name: string) => `s3://${service.config.bucket}/uploads/${name}`;
@@ -247,6 +247,11 @@ const everyOption = (comment: string) => {
           },
         ],
       },
+      {
+        duration: 1,
+        transition: { type: "crossfade", duration: 0.4 },
+        elements: [{ type: "image", src: upload("blue.png"), animation: { type: "pan-left" } }],
+      },
     ],
   };
 };
@@ -279,11 +284,15 @@ describe("the render image's runtime (aws-lambda-ric, image ENTRYPOINT, ENV and 
     const { api, output } = await startRuntime(image.cmd, "videocraft-render");
     const outcomes: unknown[] = [];
     feed(service.config.queueUrl, api, outcomes);
+    // Two scenes and their transition are three parts: fanned out, and assembled by the same
+    // function from the assembly queue, as on AWS.
+    feed(service.stack.assemblyQueueUrl, api, outcomes);
     const { id } = await client.submit(everyOption("rendered"));
     const job = await client.waitForJob(id, { timeoutMs: 90_000, intervalMs: 200 });
     expect(job.status, output()).toBe("completed");
     expect(job.warnings).toEqual([]);
     expect(job.gif_url).toBeTruthy();
+    expect((await service.jobs.getStatus(id))?.segments).toMatchObject({ total: 3, fanout: true });
     expect(await service.store.exists(storageKeys.gifPreview(id))).toBe(true);
     // The dead-lettered job's render message was dropped: that job had already ended.
     expect(outcomes).toContainEqual({ ok: true, response: { batchItemFailures: [] } });
@@ -300,8 +309,8 @@ describe("the render image's runtime (aws-lambda-ric, image ENTRYPOINT, ENV and 
     const video = probe.streams.find((s) => s.codec_type === "video");
     expect(video).toMatchObject({ codec_name: "h264", width: 160, height: 90 });
     expect(probe.streams.find((s) => s.codec_type === "audio")).toMatchObject({ codec_name: "aac" });
-    expect(probe.duration).toBeGreaterThan(0.9);
-    expect(probe.duration).toBeLessThan(1.2);
+    expect(probe.duration).toBeGreaterThan(1.9);
+    expect(probe.duration).toBeLessThan(2.2);
   }, 120_000);
 
   it("answers a dry run's probe through CMD handler.probeHandler, invoked directly", async () => {
