@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
-import type { RenderPlan } from "../../functions/core/plan/render-plan.js";
+import type { EncoderSettings, RenderPlan } from "../../functions/core/plan/render-plan.js";
 import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
 import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
@@ -23,6 +23,26 @@ const RED: [number, number, number] = [255, 0, 0];
 const BLUE: [number, number, number] = [0, 0, 255];
 const renders: Record<string, { plan: RenderPlan; output: string }> = {};
 
+/** Plans `body` through the real parser and planner and runs every step of the render in `name`. */
+async function renderVideo(
+  name: string,
+  body: unknown,
+  paths: Map<string, string>,
+  encoder: EncoderSettings,
+): Promise<{ plan: RenderPlan; output: string }> {
+  const parsed = parseProjectRequest(body, { maxProjects: 1 });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const sources = await probeSources(paths, { ffprobePath: "ffprobe" });
+  const workDir = join(dir, name);
+  await mkdir(workDir, { recursive: true });
+  const plan = buildRenderPlan(parsed.projects[0]!, sources, { workDir, encoder });
+  const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
+  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
+  await runFfmpeg(plan.audio, options);
+  await runFfmpeg(plan.assemble, options);
+  return { plan, output: plan.assemble.output };
+}
+
 async function render(name: string, transition: unknown): Promise<void> {
   const voice = `file://${join(dir, "voice.wav")}`;
   const scene = (color: string) => ({
@@ -37,20 +57,8 @@ async function render(name: string, transition: unknown): Promise<void> {
     fps: 30,
     scenes: [scene("#ff0000"), { ...scene("#0000ff"), ...(transition ? { transition } : {}) }],
   };
-  const parsed = parseProjectRequest(body, { maxProjects: 1 });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const sources = await probeSources(new Map([[voice, join(dir, "voice.wav")]]), { ffprobePath: "ffprobe" });
-  const workDir = join(dir, name);
-  await mkdir(workDir, { recursive: true });
-  const plan = buildRenderPlan(parsed.projects[0]!, sources, {
-    workDir,
-    encoder: { preset: "veryfast", crf: 18 },
-  });
-  const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
-  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
-  await runFfmpeg(plan.audio, options);
-  await runFfmpeg(plan.assemble, options);
-  renders[name] = { plan, output: plan.assemble.output };
+  const paths = new Map([[voice, join(dir, "voice.wav")]]);
+  renders[name] = await renderVideo(name, body, paths, { preset: "veryfast", crf: 18 });
 }
 
 beforeAll(async () => {
@@ -175,29 +183,13 @@ describe("a crossfade between scenes with motion and animated text", () => {
         },
       ],
     });
-    const probed = await probeSources(
-      new Map([
-        [`file://${photo}`, photo],
-        [`file://${clip}`, clip],
-      ]),
-      { ffprobePath: "ffprobe" },
-    );
-    const render = async (name: string, transition?: unknown) => {
-      const parsed = parseProjectRequest(body(transition), { maxProjects: 1 });
-      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-      const workDir = join(dir, name);
-      await mkdir(workDir, { recursive: true });
-      // Lossless, so what differs between the two renders is the pictures themselves.
-      const plan = buildRenderPlan(parsed.projects[0]!, probed, {
-        workDir,
-        encoder: { preset: "ultrafast", crf: 0 },
-      });
-      const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
-      for (const segment of plan.segments) await runFfmpeg(segment.command, options);
-      await runFfmpeg(plan.audio, options);
-      await runFfmpeg(plan.assemble, options);
-      return plan.assemble.output;
-    };
+    const paths = new Map([
+      [`file://${photo}`, photo],
+      [`file://${clip}`, clip],
+    ]);
+    // Lossless, so what differs between the two renders is the pictures themselves.
+    const render = async (name: string, transition?: unknown) =>
+      (await renderVideo(name, body(transition), paths, { preset: "ultrafast", crf: 0 })).output;
     plain = await render("moving-plain");
     faded = await render("moving-crossfade", { type: "crossfade", duration: 0.5 });
   }, 240_000);
