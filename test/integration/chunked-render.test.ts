@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRenderPlan, type PlanOptions } from "../../functions/core/plan/build-render-plan.js";
 import type { EncoderSettings, RenderPlan, SceneCaption } from "../../functions/core/plan/render-plan.js";
-import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import type { Project } from "../../functions/core/schema/project.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
 import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
 import { generateImage, generatePhoto, generateTone, generateVideo } from "../../local/generate-media.js";
 import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
+import { parseOneProject } from "../support/parse-one-project.js";
+import { renderPlanLocally } from "../support/render-plan-locally.js";
 
 /**
  * A long scene split into frame-range chunks, each its own encode, joined with `concat -c copy`,
@@ -42,14 +43,7 @@ async function renderProject(
   name: string,
   options: Omit<PlanOptions, "workDir">,
 ): Promise<{ plan: RenderPlan; output: string }> {
-  const workDir = join(dir, name);
-  await mkdir(workDir, { recursive: true });
-  const plan = buildRenderPlan(what.project, what.sources, { workDir, ...options });
-  const run = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
-  for (const segment of plan.segments) await runFfmpeg(segment.command, run);
-  await runFfmpeg(plan.audio, run);
-  await runFfmpeg(plan.assemble, run);
-  return { plan, output: plan.assemble.output };
+  return renderPlanLocally(what.project, what.sources, { workDir: join(dir, name), ...options });
 }
 
 function render(name: string, encoder: EncoderSettings, chunkFrames?: number, opaqueBase?: false) {
@@ -90,25 +84,21 @@ let sameRate: { onColour: string; asBase: string };
 async function renderSameRate(): Promise<{ onColour: string; asBase: string }> {
   const clip = join(dir, "clip30.mp4");
   await generateVideo(clip, { seconds: 1, width: 320, height: 180, fps: 30 });
-  const parsed = parseProjectRequest(
-    {
-      resolution: "custom",
-      width: 320,
-      height: 180,
-      fps: FPS,
-      scenes: [
-        {
-          duration: 1.5,
-          elements: [
-            { type: "video", src: `file://${clip}` },
-            { type: "image", src: `file://${join(dir, "logo.png")}`, x: 30, y: 30 },
-          ],
-        },
-      ],
-    },
-    { maxProjects: 1 },
-  );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const sameRateProject = parseOneProject({
+    resolution: "custom",
+    width: 320,
+    height: 180,
+    fps: FPS,
+    scenes: [
+      {
+        duration: 1.5,
+        elements: [
+          { type: "video", src: `file://${clip}` },
+          { type: "image", src: `file://${join(dir, "logo.png")}`, x: 30, y: 30 },
+        ],
+      },
+    ],
+  });
   const paths = new Map([
     [`file://${clip}`, clip],
     [`file://${join(dir, "logo.png")}`, join(dir, "logo.png")],
@@ -118,7 +108,7 @@ async function renderSameRate(): Promise<{ onColour: string; asBase: string }> {
   for (const opaqueBase of [false, true]) {
     const workDir = join(dir, `same-rate-${opaqueBase}`);
     await mkdir(workDir, { recursive: true });
-    const plan = buildRenderPlan(parsed.projects[0]!, probed, { workDir, encoder: LOSSLESS, opaqueBase });
+    const plan = buildRenderPlan(sameRateProject, probed, { workDir, encoder: LOSSLESS, opaqueBase });
     const segment = plan.segments[0]!.command;
     expect(segment.args.join(" ").includes("color=c=")).toBe(!opaqueBase);
     await runFfmpeg(segment, { ffmpegPath: "ffmpeg", timeoutMs: 120_000 });
@@ -171,9 +161,7 @@ beforeAll(async () => {
       },
     ],
   };
-  const parsed = parseProjectRequest(body, { maxProjects: 1 });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  project = parsed.projects[0]!;
+  project = parseOneProject(body);
   const paths = new Map(
     ["bg.mp4", "clip.mp4", "logo.png", "voice.wav"].map((n) => [`file://${file(n)}`, file(n)]),
   );
@@ -264,43 +252,38 @@ describe("chunked scenes with a Ken Burns zoom, an animated text and a pan over 
     const clip = join(dir, "pan.mp4");
     await generatePhoto(photo, { width: 640, height: 400, from: "#1d3557", to: "#e63946" });
     await generateVideo(clip, { seconds: 2.3, width: 480, height: 270, fps: 25 });
-    const parsed = parseProjectRequest(
-      {
-        resolution: "custom",
-        width: 320,
-        height: 180,
-        fps: FPS,
-        scenes: [
-          {
-            duration: 3,
-            elements: [
-              {
-                type: "image",
-                src: `file://${photo}`,
-                animation: { type: "zoom-in", zoom: 1.5, easing: "ease-in-out" },
-              },
-              // The entrance (0.6 s → 1.4 s) and the exit (to 2.4 s) each cross a boundary.
-              {
-                type: "text",
-                text: "Across chunks",
-                "font-size": 40,
-                start: 0.6,
-                duration: 1.8,
-                animation: { in: { type: "slide-up", duration: 0.8 }, out: { type: "fade", duration: 0.8 } },
-              },
-            ],
-          },
-          {
-            // A looping 25 fps clip under a pan: entered part-way by each later chunk.
-            duration: 3,
-            elements: [{ type: "video", src: `file://${clip}`, animation: { type: "pan-left" } }],
-          },
-        ],
-      },
-      { maxProjects: 1 },
-    );
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    const motionProject = parsed.projects[0]!;
+    const motionProject = parseOneProject({
+      resolution: "custom",
+      width: 320,
+      height: 180,
+      fps: FPS,
+      scenes: [
+        {
+          duration: 3,
+          elements: [
+            {
+              type: "image",
+              src: `file://${photo}`,
+              animation: { type: "zoom-in", zoom: 1.5, easing: "ease-in-out" },
+            },
+            // The entrance (0.6 s → 1.4 s) and the exit (to 2.4 s) each cross a boundary.
+            {
+              type: "text",
+              text: "Across chunks",
+              "font-size": 40,
+              start: 0.6,
+              duration: 1.8,
+              animation: { in: { type: "slide-up", duration: 0.8 }, out: { type: "fade", duration: 0.8 } },
+            },
+          ],
+        },
+        {
+          // A looping 25 fps clip under a pan: entered part-way by each later chunk.
+          duration: 3,
+          elements: [{ type: "video", src: `file://${clip}`, animation: { type: "pan-left" } }],
+        },
+      ],
+    });
     const probed = await probeSources(
       new Map([
         [`file://${photo}`, photo],

@@ -1,24 +1,24 @@
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../functions/adapters/aws-clients.js";
 import { JobFailure } from "../../functions/core/errors.js";
 import { storageKeys } from "../../functions/core/jobs/storage-keys.js";
-import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
 import { encoderFor } from "../../functions/core/plan/encoder-settings.js";
-import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
-import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
 import type { ApiClient, JobView } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
 import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
 import { drainedDepth } from "../support/job-batch.js";
 import { ffprobe, grabFrame, grabFrameNumber, meanVolume, near } from "../support/media-probe.js";
+import { parseOneProject } from "../support/parse-one-project.js";
+import { renderJobToFile } from "../support/render-job-to-file.js";
+import { renderPlanLocally } from "../support/render-plan-locally.js";
+import { SCENE_COLORS } from "../support/scene-colors.js";
+import { sendAssemblyRequest } from "../support/send-assembly-request.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 import { until } from "../support/until.js";
 
@@ -33,12 +33,7 @@ let client: ApiClient;
 let aws: AwsClients;
 let log: CaptureLog;
 
-const COLORS: [string, [number, number, number]][] = [
-  ["#ff0000", [255, 0, 0]],
-  ["#00ff00", [0, 255, 0]],
-  ["#0000ff", [0, 0, 255]],
-  ["#ffff00", [255, 255, 0]],
-];
+const COLORS = SCENE_COLORS.slice(0, 4);
 const SCENE_SECONDS = 0.5;
 
 /** `shift` moves the dot, so a project's segments are not already in the scene cache. */
@@ -151,10 +146,12 @@ describe("a 4-scene job fanned out over 2 workers", () => {
   const seen: JobView[] = [];
 
   beforeAll(async () => {
-    const { id } = await client.submit(project("fanout"));
-    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 50, onUpdate: (j) => seen.push(j) });
     path = join(dir, "fanout.mp4");
-    if (job.status === "completed") await client.downloadVideo(id, path);
+    job = await renderJobToFile(client, project("fanout"), path, {
+      timeoutMs: 120_000,
+      intervalMs: 50,
+      onUpdate: (j) => seen.push(j),
+    });
   }, 180_000);
 
   it("completes with one video and poster, the segments counted in the record", async () => {
@@ -193,14 +190,7 @@ describe("a 4-scene job fanned out over 2 workers", () => {
     const [before, statusBefore] = await Promise.all([head(), service.jobs.getStatus(job.id)]);
     // Twice, each with its own deduplication id, so the FIFO queue delivers both to the assembler.
     for (const n of [1, 2]) {
-      await aws.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: service.stack.assemblyQueueUrl,
-          MessageBody: JSON.stringify({ jobId: job.id, assemble: true }),
-          MessageGroupId: job.id,
-          MessageDeduplicationId: `${job.id}-again-${n}`,
-        }),
-      );
+      await sendAssemblyRequest(aws.sqs, service.stack.assemblyQueueUrl, job.id, `${job.id}-again-${n}`);
     }
     expect(
       await waitFor(() => linesFor(job.id, "job already finished; assembly message ignored").length === 2),
@@ -282,14 +272,7 @@ describe("the assembly queue deduplicates by job id", () => {
   it("two assembly requests for the same job within the window are delivered once", async () => {
     const id = "01ARZ3NDEKTSV4RRFFQ69G5FAV"; // a valid id of no stored job: the assembler just logs it
     for (let n = 0; n < 2; n++) {
-      await aws.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: service.stack.assemblyQueueUrl,
-          MessageBody: JSON.stringify({ jobId: id, assemble: true }),
-          MessageGroupId: id,
-          MessageDeduplicationId: id,
-        }),
-      );
+      await sendAssemblyRequest(aws.sqs, service.stack.assemblyQueueUrl, id);
     }
     const dropped = () => linesFor(id, "assembly message for an unknown job; dropping it").length;
     expect(await waitFor(() => dropped() >= 1)).toBe(true);
@@ -386,10 +369,8 @@ describe("one scene longer than the chunk length", () => {
   let path: string;
 
   beforeAll(async () => {
-    const { id } = await client.submit(long("chunks"));
-    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
     path = join(dir, "chunks.mp4");
-    if (job.status === "completed") await client.downloadVideo(id, path);
+    job = await renderJobToFile(client, long("chunks"), path, { timeoutMs: 120_000, intervalMs: 100 });
   }, 180_000);
 
   it("is rendered as 3 chunks on the workers, assembled once", () => {
@@ -461,10 +442,8 @@ describe("a transition in a fanned-out job", () => {
   let path: string;
 
   beforeAll(async () => {
-    const { id } = await client.submit(body("transition"));
-    job = await client.waitForJob(id, { timeoutMs: 120_000, intervalMs: 100 });
     path = join(dir, "transition.mp4");
-    if (job.status === "completed") await client.downloadVideo(id, path);
+    job = await renderJobToFile(client, body("transition"), path, { timeoutMs: 120_000, intervalMs: 100 });
   }, 180_000);
 
   it("hands the window out as a segment task of its own", async () => {
@@ -475,20 +454,15 @@ describe("a transition in a fanned-out job", () => {
   });
 
   it("draws the frames a single worker draws", async () => {
-    const parsed = parseProjectRequest(body("transition"), { maxProjects: 1 });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    const project = parsed.projects[0]!;
+    const project = parseOneProject(body("transition"));
     const paths = new Map(["dot.png", "tone.wav"].map((n) => [`file://${join(dir, n)}`, join(dir, n)]));
-    const workDir = join(dir, "transition-single");
-    await mkdir(workDir, { recursive: true });
-    const plan = buildRenderPlan(project, await probeSources(paths, { ffprobePath: "ffprobe" }), {
-      workDir,
-      encoder: encoderFor(project, service.config),
-    });
-    const options = { ffmpegPath: "ffmpeg", timeoutMs: 60_000 };
-    for (const segment of plan.segments) await runFfmpeg(segment.command, options);
-    await runFfmpeg(plan.audio, options);
-    await runFfmpeg(plan.assemble, options);
+    const sources = await probeSources(paths, { ffprobePath: "ffprobe" });
+    const { plan } = await renderPlanLocally(
+      project,
+      sources,
+      { workDir: join(dir, "transition-single"), encoder: encoderFor(project, service.config) },
+      60_000,
+    );
     expect(plan.segments.map((s) => [s.frames, s.transition ?? ""])).toEqual([
       [8, ""],
       [4, "wipe-left"],

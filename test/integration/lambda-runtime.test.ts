@@ -6,7 +6,6 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AwsClients, createAwsClients } from "../../functions/adapters/aws-clients.js";
@@ -40,6 +39,7 @@ import { parseHttpIntegrationResponse } from "../support/http-integration-respon
 import { LambdaRuntimeApi } from "../support/lambda-runtime-api.js";
 import { ffprobe } from "../support/media-probe.js";
 import { startNodeFunctionRuntime } from "../support/node-function-runtime.js";
+import { sendAssemblyRequest } from "../support/send-assembly-request.js";
 import { synthesizeWithBundles } from "../support/synthesized-bundles.js";
 
 /**
@@ -263,14 +263,7 @@ describe("the render image's runtime (aws-lambda-ric, image ENTRYPOINT, ENV and 
     feed(service.stack.assemblyDlqUrl, api, outcomes);
     const { id } = await client.submit(project("dead-lettered"));
     // What SQS redrives after the last failed receive of a fanned-out job's assembly request.
-    await aws.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: service.stack.assemblyDlqUrl,
-        MessageBody: JSON.stringify({ jobId: id, assemble: true }),
-        MessageGroupId: id,
-        MessageDeduplicationId: id,
-      }),
-    );
+    await sendAssemblyRequest(aws.sqs, service.stack.assemblyDlqUrl, id);
     const job = await client.waitForJob(id, { timeoutMs: 60_000, intervalMs: 200 });
     expect(job.status).toBe("failed");
     expect(job.error?.message).toContain("the assembly failed on every attempt");

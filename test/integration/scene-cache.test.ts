@@ -4,7 +4,7 @@ import type { ApiClient } from "../../local/api-client.js";
 import type { LocalService } from "../../local/local-service.js";
 import type { CaptureLog } from "../support/capture-log.js";
 import { ffprobe, grabFrame, near } from "../support/media-probe.js";
-
+import { SCENE_COLORS } from "../support/scene-colors.js";
 import { startTinyMediaService, type TinyMediaService } from "../support/tiny-media-service.js";
 
 /**
@@ -16,16 +16,6 @@ let service: LocalService;
 let client: ApiClient;
 let log: CaptureLog;
 
-const COLORS: [string, [number, number, number]][] = [
-  ["#ff0000", [255, 0, 0]],
-  ["#00ff00", [0, 255, 0]],
-  ["#0000ff", [0, 0, 255]],
-  ["#ffff00", [255, 255, 0]],
-  ["#00ffff", [0, 255, 255]],
-  ["#ff00ff", [255, 0, 255]],
-  ["#ffffff", [255, 255, 255]],
-  ["#808080", [128, 128, 128]],
-];
 const SCENE_SECONDS = 0.5;
 
 function project(changedScene?: number) {
@@ -33,7 +23,7 @@ function project(changedScene?: number) {
     resolution: "160x120",
     fps: 10,
     quality: "draft",
-    scenes: COLORS.map(([color], i) => ({
+    scenes: SCENE_COLORS.map(([color], i) => ({
       duration: SCENE_SECONDS,
       "background-color": i === changedScene ? "#000000" : color,
       elements: [
@@ -102,7 +92,7 @@ describe("scene cache: one of 8 scenes changed", () => {
   it("the re-rendered video is right: length, and each scene's colour including the new one", async () => {
     const probe = await ffprobe(again.path);
     expect(Math.abs(probe.duration - 8 * SCENE_SECONDS)).toBeLessThanOrEqual(0.1);
-    for (const [i, [, rgb]] of COLORS.entries()) {
+    for (const [i, [, rgb]] of SCENE_COLORS.entries()) {
       const frame = await grabFrame(again.path, i * SCENE_SECONDS + SCENE_SECONDS / 2);
       expect(near(frame.pixel(120, 90), i === CHANGED ? [0, 0, 0] : rgb), `scene ${i}`).toBe(true);
     }

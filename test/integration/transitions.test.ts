@@ -1,17 +1,16 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
 import type { EncoderSettings, RenderPlan } from "../../functions/core/plan/render-plan.js";
-import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import { probeSources } from "../../functions/render/pipeline/probe-media.js";
-import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
 import { generatePhoto, generateTone, generateVideo } from "../../local/generate-media.js";
 import { countFrames, ssimPerFrame, streamDurations } from "../support/frame-compare.js";
 import { grabFrameNumber, near } from "../support/media-probe.js";
+import { parseOneProject } from "../support/parse-one-project.js";
+import { renderPlanLocally } from "../support/render-plan-locally.js";
 
 /**
  * Two 1.5 s scenes of solid colours (red, then blue) with narration, rendered without a
@@ -30,17 +29,8 @@ async function renderVideo(
   paths: Map<string, string>,
   encoder: EncoderSettings,
 ): Promise<{ plan: RenderPlan; output: string }> {
-  const parsed = parseProjectRequest(body, { maxProjects: 1 });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const sources = await probeSources(paths, { ffprobePath: "ffprobe" });
-  const workDir = join(dir, name);
-  await mkdir(workDir, { recursive: true });
-  const plan = buildRenderPlan(parsed.projects[0]!, sources, { workDir, encoder });
-  const options = { ffmpegPath: "ffmpeg", timeoutMs: 120_000 };
-  for (const segment of plan.segments) await runFfmpeg(segment.command, options);
-  await runFfmpeg(plan.audio, options);
-  await runFfmpeg(plan.assemble, options);
-  return { plan, output: plan.assemble.output };
+  return renderPlanLocally(parseOneProject(body), sources, { workDir: join(dir, name), encoder });
 }
 
 async function render(name: string, transition: unknown): Promise<void> {

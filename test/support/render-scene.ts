@@ -3,8 +3,8 @@ import { mkdir } from "node:fs/promises";
 import { promisify } from "node:util";
 import { buildRenderPlan } from "../../functions/core/plan/build-render-plan.js";
 import type { RenderPlan, SourceInfo } from "../../functions/core/plan/render-plan.js";
-import { parseProjectRequest } from "../../functions/core/schema/parse-project-request.js";
 import { runFfmpeg } from "../../functions/render/pipeline/run-ffmpeg.js";
+import { parseOneProject } from "./parse-one-project.js";
 
 const run = promisify(execFile);
 
@@ -31,9 +31,7 @@ export async function renderScenes(
   body: unknown,
   sources: ReadonlyMap<string, SourceInfo> = new Map(),
 ): Promise<{ plan: RenderPlan; segments: string[] }> {
-  const parsed = parseProjectRequest(body, { maxProjects: 1 });
-  if (!parsed.ok) throw new Error(`invalid test request: ${JSON.stringify(parsed.issues)}`);
-  const plan = buildRenderPlan(parsed.projects[0]!, sources, {
+  const plan = buildRenderPlan(parseOneProject(body), sources, {
     workDir,
     encoder: { preset: "ultrafast", crf: 4 },
   });

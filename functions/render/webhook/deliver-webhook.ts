@@ -93,6 +93,15 @@ export async function deliverWebhook(
 ): Promise<DeliveryResult> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const backOff = (failed: number) =>
+    sleep(
+      backoffDelayMs(
+        failed,
+        options.baseDelayMs ?? 1000,
+        options.maxDelayMs ?? 8000,
+        options.random ?? Math.random,
+      ),
+    );
   const deliveryId = message.deliveryId ?? randomUUID();
   let url: URL;
   try {
@@ -113,14 +122,7 @@ export async function deliverWebhook(
         return result(false, attempts, lastStatus, failure.message);
       }
       attempts++;
-      await sleep(
-        backoffDelayMs(
-          attempts,
-          options.baseDelayMs ?? 1000,
-          options.maxDelayMs ?? 8000,
-          options.random ?? Math.random,
-        ),
-      );
+      await backOff(attempts);
       continue;
     }
     attempts++;
@@ -135,14 +137,7 @@ export async function deliverWebhook(
       if (failure.kind === "permanent" || attempts >= maxAttempts)
         return result(false, attempts, lastStatus, failure.message);
     }
-    await sleep(
-      backoffDelayMs(
-        attempts,
-        options.baseDelayMs ?? 1000,
-        options.maxDelayMs ?? 8000,
-        options.random ?? Math.random,
-      ),
-    );
+    await backOff(attempts);
   }
 }
 
