@@ -63,7 +63,7 @@ export async function resolveCaptions(
         : globals.map((g) => ({ el: inheritSettings(g.el, undefined), at: g.at, own: false }));
     const audios = scene.elements.filter((el): el is AudioElementInput => el.type === "audio");
     for (const { el, at, inherits, own: isOwn } of applied) {
-      const narration = narrationFor(el, audios, localPaths, timing.duration);
+      const narration = narrationFor(el, audios, sources, localPaths, timing.duration);
       const targets = el.text || el.words ? narration.slice(0, 1) : narration;
       const words: Word[] = [];
       if (targets.length === 0 && el.words) {
@@ -108,6 +108,7 @@ function noCaptionsReason(el: SubtitlesElementInput, hadAudio: boolean, own: boo
 function narrationFor(
   el: SubtitlesElementInput,
   audios: readonly AudioElementInput[],
+  sources: SourceMap,
   localPaths: ReadonlyMap<string, string>,
   sceneDuration: number,
 ): NarrationAudio[] {
@@ -118,7 +119,13 @@ function narrationFor(
     const playable = Math.min(a.duration ?? Number.POSITIVE_INFINITY, sceneDuration - offset);
     if (!path || playable <= 0) return [];
     return [
-      { path, offset, language: a.language, ...(Number.isFinite(playable) ? { duration: playable } : {}) },
+      {
+        path,
+        offset,
+        language: a.language,
+        format: sources.get(a.src)?.format,
+        ...(Number.isFinite(playable) ? { duration: playable } : {}),
+      },
     ];
   });
 }

@@ -7,6 +7,8 @@ export interface ExtractSpeechAudioOptions {
   duration?: number | undefined;
   timeoutMs?: number;
   signal?: AbortSignal | undefined;
+  /** The demuxer already sniffed from this file when it was probed; read from its first bytes when absent. */
+  format?: string | undefined;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function extractSpeechAudio(
   o: ExtractSpeechAudioOptions,
 ): Promise<void> {
   const trim = o.duration !== undefined && Number.isFinite(o.duration) ? ["-t", String(o.duration)] : [];
-  const demuxer = await readMediaFormat(source);
+  const demuxer = o.format ?? (await readMediaFormat(source));
   await runProcess(
     o.ffmpegPath,
     [

@@ -28,6 +28,8 @@ export interface NarrationAudio {
   duration?: number | undefined;
   /** The audio element's `language`, used when the subtitles element gives none. */
   language?: string | undefined;
+  /** The demuxer the source was probed with, so extraction does not sniff the file again. */
+  format?: string | undefined;
 }
 
 export interface ResolveWordTimingsDeps {
@@ -152,6 +154,7 @@ export async function resolveWordTimings(
     await extractSpeechAudio(audio.path, wav, {
       ffmpegPath: deps.ffmpegPath,
       duration: audio.duration,
+      format: audio.format,
       timeoutMs: deps.timeoutMs,
       signal: deps.signal,
     });
