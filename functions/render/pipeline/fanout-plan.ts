@@ -78,8 +78,7 @@ export function fanoutPlanOf(
   { warnings, output }: { warnings: string[]; output?: OutputOptions | undefined },
 ): FanoutPlan {
   const { plan, parts, sourceHashes } = prepared;
-  const pathOf = new Map<string, string>();
-  for (const [path, hash] of sourceHashes) if (!pathOf.has(hash)) pathOf.set(hash, path);
+  const pathOf = pathByHash(sourceHashes);
   const segments = parts.map(({ segment, portable, hash }) => {
     if (!portable || !hash) throw new Error(`segment ${segment.index} cannot be handed out`);
     const { index, scene, startFrame, frames, transition } = segment;
@@ -101,6 +100,13 @@ export function fanoutPlanOf(
     sourceExt,
     segments,
   };
+}
+
+/** Content hash → one fetched file with that content (several `src` may have the same bytes). */
+export function pathByHash(sourceHashes: ReadonlyMap<string, string>): Map<string, string> {
+  const pathOf = new Map<string, string>();
+  for (const [path, hash] of sourceHashes) if (!pathOf.has(hash)) pathOf.set(hash, path);
+  return pathOf;
 }
 
 /** The job's fan-out plan; one stored before chunks existed (version 1) reads as one segment per scene. */

@@ -1,7 +1,7 @@
 import { storageKeys } from "../../core/jobs/storage-keys.js";
 import { segmentCacheKey, sourceCacheKey } from "../../core/plan/segment-cache-key.js";
 import type { RenderDeps } from "../render-deps.js";
-import { type FanoutPlan, PARALLEL_IO } from "./fanout-plan.js";
+import { type FanoutPlan, PARALLEL_IO, pathByHash } from "./fanout-plan.js";
 import { mapConcurrent } from "./map-concurrent.js";
 
 /**
@@ -17,8 +17,7 @@ export async function handOutParts(
 ): Promise<void> {
   const { store, jobs, clock, queues } = deps;
   if (!queues) throw new Error("fan-out, but this worker has no queues to send parts to");
-  const pathOf = new Map<string, string>();
-  for (const [path, hash] of sourceHashes) if (!pathOf.has(hash)) pathOf.set(hash, path);
+  const pathOf = pathByHash(sourceHashes);
   const cachedFlags = await mapConcurrent(doc.segments, PARALLEL_IO, (s) =>
     store.exists(segmentCacheKey(s.hash)),
   );
