@@ -52,17 +52,20 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
         await deps.faults?.beforeStep("assembling", jobId, attempt.receiveCount, { assemble: true });
         await step("assembling", 0);
         const { workDir } = scope;
-        const segmentPaths = doc.segments.map((s) => join(workDir, `segment-${s.index}.mp4`));
+        const parts = doc.segments.map((s) => ({
+          path: join(workDir, `segment-${s.index}.mp4`),
+          frames: s.frames,
+        }));
         const audioPath = join(workDir, "audio.m4a");
         const downloads = [
-          ...doc.segments.map((s, i) => ({ key: segmentCacheKey(s.hash), path: segmentPaths[i]! })),
+          ...doc.segments.map((s, i) => ({ key: segmentCacheKey(s.hash), path: parts[i]!.path })),
           { key: storageKeys.fanoutAudio(jobId), path: audioPath },
         ];
         await mapConcurrent(downloads, PARALLEL_IO, (d) =>
           store.downloadToFile(d.key, d.path, Number.MAX_SAFE_INTEGER),
         );
         const assemble = assembleCommand(
-          doc.segments.map((s, i) => ({ path: segmentPaths[i]!, frames: s.frames })),
+          parts,
           doc.fps,
           audioPath,
           join(workDir, "segments.txt"),
@@ -72,12 +75,7 @@ export async function assembleJob(attempt: RenderAttempt, deps: RenderDeps): Pro
         const poster =
           doc.output?.poster === false
             ? undefined
-            : posterCommand(
-                doc.segments.map((s, i) => ({ path: segmentPaths[i]!, frames: s.frames })),
-                join(workDir, "poster.jpg"),
-                doc.totalDuration,
-                doc.fps,
-              );
+            : posterCommand(parts, join(workDir, "poster.jpg"), doc.totalDuration, doc.fps);
         const gifOptions = doc.output?.gif_preview;
         const gif =
           gifOptions &&
