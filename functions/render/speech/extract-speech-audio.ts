@@ -1,5 +1,6 @@
 import { readMediaFormat } from "../pipeline/media-format.js";
 import { runProcess } from "./run-process.js";
+import { wavChunks } from "./wav-pcm.js";
 
 export interface ExtractSpeechAudioOptions {
   ffmpegPath: string;
@@ -59,17 +60,7 @@ export async function extractSpeechAudio(
 
 /** Seconds of PCM audio in a WAV file's bytes (reads the `fmt ` and `data` chunks). */
 export function wavDurationSeconds(wav: Uint8Array): number {
-  const view = new DataView(wav.buffer, wav.byteOffset, wav.byteLength);
-  const tag = (at: number) => String.fromCharCode(...wav.subarray(at, at + 4));
-  let byteRate = 0;
-  for (let at = 12; at + 8 <= wav.byteLength; ) {
-    const size = view.getUint32(at + 4, true);
-    if (tag(at) === "fmt ") byteRate = view.getUint32(at + 16, true);
-    if (tag(at) === "data") {
-      const bytes = Math.min(size, wav.byteLength - at - 8);
-      return byteRate > 0 ? bytes / byteRate : 0;
-    }
-    at += 8 + size + (size % 2);
-  }
-  return 0;
+  const { view, fmt, data } = wavChunks(wav);
+  const byteRate = fmt === undefined ? 0 : view.getUint32(fmt + 16, true);
+  return data && byteRate > 0 ? data.bytes / byteRate : 0;
 }
