@@ -35,7 +35,7 @@ export async function assembleVideo(
 }
 
 /** Waits for every promise, then throws the first failure: nothing is left running behind a throw. */
-export async function allSettledOrThrow(work: readonly Promise<unknown>[]): Promise<void> {
+async function allSettledOrThrow(work: readonly Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(work);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;

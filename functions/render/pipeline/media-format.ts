@@ -14,7 +14,7 @@ import { JobFailure } from "../../core/errors.js";
 export type SniffResult = { ok: true; demuxer: string } | { ok: false; reason: string };
 
 /** Enough for every signature below, and for an ID3 tag in front of most MP3 frames. */
-export const SNIFF_BYTES = 64 * 1024;
+const SNIFF_BYTES = 64 * 1024;
 
 const SUPPORTED =
   "MP4/MOV, Matroska/WebM, AVI, MPEG-TS, MP3, AAC (ADTS), WAV, AIFF, Ogg, FLAC, PNG, JPEG, WebP, GIF or BMP";

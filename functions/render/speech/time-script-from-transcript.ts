@@ -7,7 +7,7 @@ import type { VoiceActivity } from "./voice-activity.js";
  * alphabet (a long syllable such as "steigt" takes longer than "die"). Good enough to share a
  * stretch of speech between its words.
  */
-export function spokenLength(token: string): number {
+function spokenLength(token: string): number {
   const letters = (token.replace(SYLLABIC, "").match(/\p{L}/gu) ?? []).length;
   return syllableCount(token) + 0.5 * letters;
 }
