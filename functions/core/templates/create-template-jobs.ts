@@ -13,7 +13,7 @@ import {
 } from "../jobs/create-jobs.js";
 import type { JobDeps } from "../jobs/job-deps.js";
 import { storageKeys } from "../jobs/storage-keys.js";
-import { validateRequestBody } from "../jobs/validate-request.js";
+import { validateRequestBody, validationFailed } from "../jobs/validate-request.js";
 import { capIssues } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
 import { expandRequest } from "./expand-request.js";
@@ -87,10 +87,7 @@ function validateRows(rows: readonly { row: number; body: unknown }[], deps: Job
       return undefined;
     }
   });
-  if (issues.length > 0) {
-    const n = issues.length;
-    throw new ValidationError(`the request has ${n} problem${n === 1 ? "" : "s"}`, capIssues(issues));
-  }
+  if (issues.length > 0) throw validationFailed(capIssues(issues));
   return projects as Project[];
 }
 
