@@ -16,7 +16,7 @@ import { storageKeys } from "../jobs/storage-keys.js";
 import { validateRequestBody, validationFailed } from "../jobs/validate-request.js";
 import { capIssues } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
-import { expandRequest } from "./expand-request.js";
+import { expandRequest, isObject } from "./expand-request.js";
 import type { Variables } from "./expand-template.js";
 
 export interface CreateTemplateJobsInput {
@@ -69,9 +69,6 @@ export async function createTemplateJobs(
   const jobs = await createRows(deps, rows, input.principal, idempotencyKey, template?.id);
   return { jobs: jobs.map((j) => j.job), batch: true, replayed: jobs.every((j) => j.replayed) };
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Each row validated as its own project; every problem of every row at once, each naming its row. */
 function validateRows(rows: readonly { row: number; body: unknown }[], deps: JobDeps): Project[] {

@@ -20,7 +20,8 @@ export interface ExpandOptions {
   given?: { variables?: unknown; data?: unknown };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** A JSON object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
 function parseValues<T>(

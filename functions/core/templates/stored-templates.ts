@@ -8,6 +8,7 @@ import { formatPath } from "../schema/format-path.js";
 import { capIssues, parseProjectRequest } from "../schema/parse-project-request.js";
 import { dateTimeField } from "../schema/response-formats.js";
 import { variablesSchema } from "../schema/template-schema.js";
+import { isObject } from "./expand-request.js";
 import { expandTemplate, type Variables } from "./expand-template.js";
 
 /** `templates/<owner digest>/<id>.json`. */
@@ -47,9 +48,6 @@ export const createTemplateBodySchema = z.strictObject({
     .record(z.string(), z.unknown(), { error: "template must be a project object" })
     .describe("a project whose strings may hold {{placeholders}}, with optional variables as defaults"),
 });
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 function refuse(issues: IssueDetail[]): never {
   const n = issues.length;
