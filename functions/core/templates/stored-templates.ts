@@ -169,8 +169,11 @@ export async function listTemplates(
   }
   const prefix = storageKeys.templatesPrefix(ownerDigest(owner));
   const { keys } = await deps.store.list(prefix);
-  // A set: the emulator's listing can repeat keys across pages.
-  const ids = [...new Set(keys.map((k) => k.slice(prefix.length).replace(/\.json$/, "")))].sort().reverse();
+  // ObjectStore.list already drops keys the emulator repeats across pages.
+  const ids = keys
+    .map((k) => k.slice(prefix.length).replace(/\.json$/, ""))
+    .sort()
+    .reverse();
   const cursor = query.cursor;
   const page = ids.filter((id) => cursor === undefined || id < cursor).slice(0, limit);
   const templates = (await Promise.all(page.map((id) => getTemplate(id, owner, deps).catch(() => undefined))))
