@@ -129,12 +129,11 @@ async function createRows(
   const keyOf = (row: number) => storageKeys.idempotency(sha256(`${principal}:${idempotencyKey}:row:${row}`));
   const hashOf = (r: Row) => sha256(JSON.stringify(r.project));
   // Conflicts first, so a batch that clashes with an earlier one creates nothing.
-  const earlier = await Promise.all(
-    rows.map(async (r) => {
-      const text = await deps.store.getText(keyOf(r.row));
-      return text === undefined ? undefined : (JSON.parse(text) as IdempotencyRecord);
-    }),
-  );
+  const recordOf = async (row: number) => {
+    const text = await deps.store.getText(keyOf(row));
+    return text === undefined ? undefined : (JSON.parse(text) as IdempotencyRecord);
+  };
+  const earlier = await Promise.all(rows.map((r) => recordOf(r.row)));
   const clashes = rows.filter((r, i) => earlier[i] && earlier[i]?.body_sha256 !== hashOf(r));
   if (clashes.length > 0) {
     throw new ConflictError(
@@ -159,8 +158,7 @@ async function createRows(
         }
         return { job, replayed: false };
       }
-      const text = await deps.store.getText(keyOf(r.row));
-      const record = text === undefined ? undefined : (JSON.parse(text) as IdempotencyRecord);
+      const record = await recordOf(r.row);
       const kept = record?.jobs[0];
       if (!record || !kept) throw new Error("idempotency reservation vanished between write and read");
       if (record.body_sha256 !== reservation.body_sha256) {
