@@ -13,6 +13,7 @@ import type { Config } from "./core/config.js";
 import { JobStore } from "./core/jobs/job-store.js";
 import { systemClock } from "./core/ports/clock.js";
 import type { JobQueue } from "./core/ports/job-queue.js";
+import type { Log } from "./core/ports/log.js";
 import type { Metrics } from "./core/ports/metrics.js";
 import type { ObjectStore } from "./core/ports/object-store.js";
 import type { QueueDepth } from "./core/ports/queue-depth.js";
@@ -66,30 +67,31 @@ export type ApiOverrides = Partial<
  * video; local mode and the download function stream).
  */
 export function apiDeps(config: Config, ports: ServicePorts, overrides: ApiOverrides = {}): ApiDeps {
+  const log = overrides.log ?? createLog("videocraft-api");
   return {
     config,
     store: ports.store,
     queue: ports.renderQueue,
     queueDepth: ports.renderQueueDepth,
     clock: overrides.clock ?? systemClock,
-    log: overrides.log ?? createLog("videocraft-api"),
+    log,
     metrics: overrides.metrics ?? new EmfMetrics("videocraft-api", config.metricNamespace),
     metricsReader:
       overrides.metricsReader ??
       new CloudWatchMetricsReader(createCloudWatchClient(config), config.metricNamespace),
-    probeSources: overrides.probeSources ?? probeFunctionOf(config),
+    probeSources: overrides.probeSources ?? probeFunctionOf(config, log),
     downloads: overrides.downloads ?? "redirect",
     ...(overrides.maxStreamedBytes !== undefined ? { maxStreamedBytes: overrides.maxStreamedBytes } : {}),
   };
 }
 
 /** The dry run's probe on AWS: an invocation of the probe function, when there is one. */
-function probeFunctionOf(config: Config): ApiDeps["probeSources"] {
+function probeFunctionOf(config: Config, log: Log): ApiDeps["probeSources"] {
   if (!config.probeFunction) return noSourceProbing;
   return lambdaSourceProber({
     client: createLambdaClient(config),
     functionName: config.probeFunction,
-    log: createLog("videocraft-api"),
+    log,
   });
 }
 

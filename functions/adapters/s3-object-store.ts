@@ -70,17 +70,25 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putIfAbsent(key: string, body: string, contentType = "application/json"): Promise<boolean> {
-    return this.conditionalPut(key, body, contentType);
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          IfNoneMatch: "*",
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   }
 
   async exists(key: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
-    }
+    return (await this.sizeOf(key)) !== undefined;
   }
 
   async delete(key: string): Promise<void> {
@@ -327,24 +335,6 @@ export class S3ObjectStore implements ObjectStore {
   async signingExpiry(): Promise<Date | undefined> {
     // The same memoised provider getSignedUrl signs with; it refreshes a session before it expires.
     return (await this.client.config.credentials()).expiration;
-  }
-
-  private async conditionalPut(key: string, body: string, contentType: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: contentType,
-          IfNoneMatch: "*",
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
   }
 }
 

@@ -161,7 +161,7 @@ function describe(
     };
   });
 
-  const heavy = memoryProblem(project, config, known, identityOf);
+  const heavy = memoryProblem(project, uses, config, known, identityOf);
   if (heavy) problems.push(heavy);
 
   const scenes = sceneDurations(project, known);
@@ -215,11 +215,12 @@ function describe(
  */
 function memoryProblem(
   project: Project,
+  uses: readonly { src: string }[],
   config: Config,
   known: SourceMap,
   identityOf: (src: string) => string,
 ): DryRunProblem | undefined {
-  if (!sourceUses(project).every((u) => known.has(u.src))) return undefined;
+  if (!uses.every((u) => known.has(u.src))) return undefined;
   // Probed heads have no lasting path; the plan tells sources apart (and shares decodes) by path.
   const index = new Map<string, number>();
   const placed = new Map<string, SourceInfo>();

@@ -88,7 +88,11 @@ export class JobStore {
   async listIdsOf(owner: string): Promise<string[]> {
     const prefix = storageKeys.ownedJobsPrefix(ownerDigest(owner));
     const { keys } = await this.store.list(prefix);
-    // A set: the emulator's listing can repeat keys across pages.
-    return [...new Set(keys.map((k) => k.slice(prefix.length)).filter(isJobId))].sort().reverse();
+    // ObjectStore.list already drops keys the emulator repeats across pages.
+    return keys
+      .map((k) => k.slice(prefix.length))
+      .filter(isJobId)
+      .sort()
+      .reverse();
   }
 }

@@ -24,6 +24,8 @@ export const storageKeys = {
    */
   template: (ownerDigest: string, id: string) => `templates/${ownerDigest}/${id}.json`,
   templatesPrefix: (ownerDigest: string) => `templates/${ownerDigest}/`,
+  /** A file a client uploads itself (POST /v1/uploads); `uploads/` has its own lifecycle rule. */
+  upload: (id: string, fileName: string) => `uploads/${id}/${fileName}`,
   /** Fan-out: what segment workers and the assembler need from the coordinator. */
   fanoutPlan: (id: string) => `jobs/${id}/work/plan.json`,
   fanoutAudio: (id: string) => `jobs/${id}/work/audio.m4a`,

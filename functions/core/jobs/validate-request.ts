@@ -46,7 +46,8 @@ export function validateRequestBody(
 const prefixPath = (prefix: string, path: string) =>
   path === "" ? prefix : path.startsWith("[") ? prefix + path : `${prefix}.${path}`;
 
-function validationFailed(details: IssueDetail[]): ValidationError {
+/** The ValidationError every request check throws: how many problems, then each with its path. */
+export function validationFailed(details: IssueDetail[]): ValidationError {
   const n = details.length;
   return new ValidationError(`the request has ${n} problem${n === 1 ? "" : "s"}`, details);
 }

@@ -13,10 +13,10 @@ import {
 } from "../jobs/create-jobs.js";
 import type { JobDeps } from "../jobs/job-deps.js";
 import { storageKeys } from "../jobs/storage-keys.js";
-import { validateRequestBody } from "../jobs/validate-request.js";
+import { validateRequestBody, validationFailed } from "../jobs/validate-request.js";
 import { capIssues } from "../schema/parse-project-request.js";
 import type { Project } from "../schema/project.js";
-import { expandRequest } from "./expand-request.js";
+import { expandRequest, isObject } from "./expand-request.js";
 import type { Variables } from "./expand-template.js";
 
 export interface CreateTemplateJobsInput {
@@ -70,9 +70,6 @@ export async function createTemplateJobs(
   return { jobs: jobs.map((j) => j.job), batch: true, replayed: jobs.every((j) => j.replayed) };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
-
 /** Each row validated as its own project; every problem of every row at once, each naming its row. */
 function validateRows(rows: readonly { row: number; body: unknown }[], deps: JobDeps): Project[] {
   const issues: IssueDetail[] = [];
@@ -87,10 +84,7 @@ function validateRows(rows: readonly { row: number; body: unknown }[], deps: Job
       return undefined;
     }
   });
-  if (issues.length > 0) {
-    const n = issues.length;
-    throw new ValidationError(`the request has ${n} problem${n === 1 ? "" : "s"}`, capIssues(issues));
-  }
+  if (issues.length > 0) throw validationFailed(capIssues(issues));
   return projects as Project[];
 }
 
@@ -135,12 +129,11 @@ async function createRows(
   const keyOf = (row: number) => storageKeys.idempotency(sha256(`${principal}:${idempotencyKey}:row:${row}`));
   const hashOf = (r: Row) => sha256(JSON.stringify(r.project));
   // Conflicts first, so a batch that clashes with an earlier one creates nothing.
-  const earlier = await Promise.all(
-    rows.map(async (r) => {
-      const text = await deps.store.getText(keyOf(r.row));
-      return text === undefined ? undefined : (JSON.parse(text) as IdempotencyRecord);
-    }),
-  );
+  const recordOf = async (row: number) => {
+    const text = await deps.store.getText(keyOf(row));
+    return text === undefined ? undefined : (JSON.parse(text) as IdempotencyRecord);
+  };
+  const earlier = await Promise.all(rows.map((r) => recordOf(r.row)));
   const clashes = rows.filter((r, i) => earlier[i] && earlier[i]?.body_sha256 !== hashOf(r));
   if (clashes.length > 0) {
     throw new ConflictError(
@@ -165,8 +158,7 @@ async function createRows(
         }
         return { job, replayed: false };
       }
-      const text = await deps.store.getText(keyOf(r.row));
-      const record = text === undefined ? undefined : (JSON.parse(text) as IdempotencyRecord);
+      const record = await recordOf(r.row);
       const kept = record?.jobs[0];
       if (!record || !kept) throw new Error("idempotency reservation vanished between write and read");
       if (record.body_sha256 !== reservation.body_sha256) {

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { type IssueDetail, ValidationError } from "../errors.js";
+import type { IssueDetail } from "../errors.js";
+import { validationFailed } from "../jobs/validate-request.js";
 import { formatPath } from "../schema/format-path.js";
 import { capIssues } from "../schema/parse-project-request.js";
 import { dataSchema, variablesSchema } from "../schema/template-schema.js";
@@ -19,7 +20,8 @@ export interface ExpandOptions {
   given?: { variables?: unknown; data?: unknown };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** A JSON object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
 function parseValues<T>(
@@ -94,7 +96,7 @@ export function expandRequest(body: unknown, options: ExpandOptions): ExpandedRe
       warnings.push(...unused(variables, result.used, `[${i}].variables`));
       return result.value;
     });
-    if (issues.length > 0) throw invalid(issues);
+    if (issues.length > 0) throw validationFailed(capIssues(issues));
     return { kind: "single", body: expanded, warnings };
   }
   if (!isObject(body)) return { kind: "single", body, warnings: [] };
@@ -104,13 +106,13 @@ export function expandRequest(body: unknown, options: ExpandOptions): ExpandedRe
   if (data && data.length > options.maxRows) {
     issues.push({ path: "data", message: `at most ${options.maxRows} rows per request, got ${data.length}` });
   }
-  if (issues.length > 0) throw invalid(issues);
+  if (issues.length > 0) throw validationFailed(capIssues(issues));
   const template = withoutTemplateKeys(body);
   const shared = { ...options.defaults, ...variables };
   if (!data) {
     const result = expandTemplate(template, shared);
     issues.push(...problemsOf(result, ""));
-    if (issues.length > 0) throw invalid(issues);
+    if (issues.length > 0) throw validationFailed(capIssues(issues));
     return { kind: "single", body: result.value, warnings: unused(variables, result.used, "variables") };
   }
   const rows = data.map((values, row) => {
@@ -125,11 +127,6 @@ export function expandRequest(body: unknown, options: ExpandOptions): ExpandedRe
       ],
     };
   });
-  if (issues.length > 0) throw invalid(issues);
+  if (issues.length > 0) throw validationFailed(capIssues(issues));
   return { kind: "rows", rows };
-}
-
-function invalid(issues: IssueDetail[]): ValidationError {
-  const n = issues.length;
-  return new ValidationError(`the request has ${n} problem${n === 1 ? "" : "s"}`, capIssues(issues));
 }

@@ -8,6 +8,7 @@ import { formatPath } from "../schema/format-path.js";
 import { capIssues, parseProjectRequest } from "../schema/parse-project-request.js";
 import { dateTimeField } from "../schema/response-formats.js";
 import { variablesSchema } from "../schema/template-schema.js";
+import { isObject } from "./expand-request.js";
 import { expandTemplate, type Variables } from "./expand-template.js";
 
 /** `templates/<owner digest>/<id>.json`. */
@@ -47,9 +48,6 @@ export const createTemplateBodySchema = z.strictObject({
     .record(z.string(), z.unknown(), { error: "template must be a project object" })
     .describe("a project whose strings may hold {{placeholders}}, with optional variables as defaults"),
 });
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 function refuse(issues: IssueDetail[]): never {
   const n = issues.length;
@@ -171,8 +169,11 @@ export async function listTemplates(
   }
   const prefix = storageKeys.templatesPrefix(ownerDigest(owner));
   const { keys } = await deps.store.list(prefix);
-  // A set: the emulator's listing can repeat keys across pages.
-  const ids = [...new Set(keys.map((k) => k.slice(prefix.length).replace(/\.json$/, "")))].sort().reverse();
+  // ObjectStore.list already drops keys the emulator repeats across pages.
+  const ids = keys
+    .map((k) => k.slice(prefix.length).replace(/\.json$/, ""))
+    .sort()
+    .reverse();
   const cursor = query.cursor;
   const page = ids.filter((id) => cursor === undefined || id < cursor).slice(0, limit);
   const templates = (await Promise.all(page.map((id) => getTemplate(id, owner, deps).catch(() => undefined))))

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type IssueDetail, NotFoundError, ValidationError } from "../errors.js";
+import { storageKeys } from "../jobs/storage-keys.js";
 import { formatPath } from "../schema/format-path.js";
 import type { UploadDeps } from "./create-upload.js";
 import { UPLOAD_FILE_NAME } from "./upload-rules.js";
@@ -68,7 +69,7 @@ export async function completeUpload(
       { path: "parts", message: `part ${repeated} is listed twice` },
     ]);
   }
-  const key = `uploads/${id}/${token.fileName}`;
+  const key = storageKeys.upload(id, token.fileName);
   const parts = parsed.data.parts
     .map((p) => ({ partNumber: p.part_number, etag: p.etag }))
     .sort((a, b) => a.partNumber - b.partNumber);

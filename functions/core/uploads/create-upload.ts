@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import { type IssueDetail, ValidationError } from "../errors.js";
 import { presignedUntil } from "../jobs/get-video-link.js";
+import { storageKeys } from "../jobs/storage-keys.js";
 import type { Clock } from "../ports/clock.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import { dateTimeField, urlField } from "../schema/response-formats.js";
@@ -94,7 +95,7 @@ export async function createUpload(body: unknown, deps: UploadDeps, basePath = "
   // Not monotonic: an upload id is all that names the file in a request, so each one draws its 80
   // random bits anew instead of counting on from the previous id made in the same millisecond.
   const id = ulid(deps.clock.now().getTime());
-  const key = `uploads/${id}/${request.file_name}`;
+  const key = storageKeys.upload(id, request.file_name);
   const common = {
     id,
     source: `s3://${deps.config.bucket}/${key}`,
