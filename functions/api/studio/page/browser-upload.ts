@@ -21,7 +21,7 @@ export async function uploadFromBrowser(
     content_type: file.type || contentTypeForName(fileName) || "application/octet-stream",
     size: file.size,
   });
-  if (created.status !== 201) throw new UploadRefused(errorText(created), created.body?.error?.details ?? []);
+  if (created.status !== 201) throw new Error(errorText(created));
   const upload = created.body as Upload;
   if (upload.method === "single") {
     await put(upload.url, file, upload.headers);
@@ -45,17 +45,8 @@ export async function uploadFromBrowser(
     upload_id: upload.upload_id,
     parts: etags,
   });
-  if (done.status !== 200) throw new UploadRefused(errorText(done), done.body?.error?.details ?? []);
+  if (done.status !== 200) throw new Error(errorText(done));
   return done.body as CompletedUpload;
-}
-
-export class UploadRefused extends Error {
-  constructor(
-    message: string,
-    readonly details: { path: string; message: string }[],
-  ) {
-    super(message);
-  }
 }
 
 async function put(url: string, body: Blob, headers: Record<string, string>): Promise<string> {

@@ -1,14 +1,6 @@
 /// <reference lib="dom" />
+import type { DryRunProject } from "../../../core/jobs/dry-run.js";
 import { el } from "./dom.js";
-
-interface DryRunProject {
-  total_duration_seconds: number;
-  scenes: { id: string; duration_seconds: number | null }[];
-  estimate: { render_seconds: number; cost_usd: number };
-  sources: { src: string; status: string; note?: string }[];
-  problems: { path: string; code: string; message: string }[];
-  notes?: string[];
-}
 
 /** The dry run's answer as a short summary: length, render time, cost, sources. */
 export function renderEstimate(target: HTMLElement, projects: DryRunProject[]): void {

@@ -8,20 +8,16 @@ import { parser } from "@lezer/json";
 
 export type PathSegment = string | number;
 
-/** `scenes[0].elements[2].src` → `["scenes", 0, "elements", 2, "src"]`; `""` → `[]`. */
+/**
+ * `scenes[0].elements[2].src` → `["scenes", 0, "elements", 2, "src"]`; `""` → `[]`. The inverse
+ * of the API's own formatPath (core/schema/format-path.ts), which the page uses to write paths.
+ */
 export function parsePath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   for (const m of path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)) {
     segments.push(m[1] !== undefined ? Number(m[1]) : (m[2] ?? ""));
   }
   return segments;
-}
-
-/** The inverse of {@link parsePath}. */
-export function formatPath(segments: readonly PathSegment[]): string {
-  let out = "";
-  for (const s of segments) out += typeof s === "number" ? `[${s}]` : out ? `.${s}` : s;
-  return out;
 }
 
 export const parseJsonTree = (text: string): Tree => parser.parse(text);

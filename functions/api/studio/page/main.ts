@@ -66,10 +66,12 @@ function check(text: string): void {
     return;
   }
   estimate.setAttribute("aria-busy", "true");
-  timer = setTimeout(() => void dryRun(text, seq), DRY_RUN_DEBOUNCE_MS);
+  const isArray = Array.isArray(result.value);
+  timer = setTimeout(() => void dryRun(text, isArray, seq), DRY_RUN_DEBOUNCE_MS);
 }
 
-async function dryRun(text: string, seq: number): Promise<void> {
+/** `isArray`: the request is an array of projects, whose problem paths the API gives per project. */
+async function dryRun(text: string, isArray: boolean, seq: number): Promise<void> {
   const answer = await api.call("POST", "/v1/videos?dry_run=true", text).catch(() => undefined);
   if (seq !== checkSeq) return;
   const estimate = byId("estimate");
@@ -84,7 +86,7 @@ async function dryRun(text: string, seq: number): Promise<void> {
     }[];
     const remote = projects.flatMap((p, i) =>
       p.problems.map((q) => ({
-        path: projects.length > 1 || Array.isArray(JSON.parse(text)) ? `[${i}].${q.path}` : q.path,
+        path: projects.length > 1 || isArray ? `[${i}].${q.path}` : q.path,
         message: `${q.code}: ${q.message}`,
         source: "dry run" as const,
       })),

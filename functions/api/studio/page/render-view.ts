@@ -1,20 +1,16 @@
 /// <reference lib="dom" />
+import type { JobView as ApiJobView } from "../../../core/jobs/get-job-view.js";
+import { isFinishedStatus } from "../../../core/jobs/job-record.js";
 import { byId, el } from "./dom.js";
 import { errorText, type StudioApi } from "./studio-api.js";
 
-interface JobView {
-  id: string;
-  status: "queued" | "processing" | "completed" | "failed" | "cancelled";
-  progress: number;
-  step: string;
-  duration_seconds?: number;
-  error?: { code: string; message: string };
-  warnings: string[];
-  video_url?: string;
-}
+/** The fields of `GET /v1/jobs/{id}` the panel shows. */
+type JobView = Pick<
+  ApiJobView,
+  "id" | "status" | "progress" | "step" | "duration_seconds" | "error" | "warnings" | "video_url"
+>;
 
 const POLL_MS = 700;
-const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 /**
  * The render panel: follows one job by polling its status (progress bar, step, warnings, error),
@@ -62,7 +58,7 @@ export class RenderView {
     if (answer?.status === 200) {
       const job = answer.body as JobView;
       this.show(job);
-      if (FINISHED.has(job.status)) {
+      if (isFinishedStatus(job.status)) {
         if (job.status === "completed") await this.showResult(job);
         this.onFinished();
         return;
@@ -81,7 +77,7 @@ export class RenderView {
     this.step.textContent = job.step;
     this.status.textContent = `Job ${job.id}: ${job.status}`;
     this.status.dataset.status = job.status;
-    this.cancel.disabled = FINISHED.has(job.status);
+    this.cancel.disabled = isFinishedStatus(job.status);
     const items = [
       ...job.warnings.map((w) => el("li", { class: "warning" }, `Warning: ${w}`)),
       ...(job.error ? [el("li", { class: "error" }, `${job.error.code}: ${job.error.message}`)] : []),

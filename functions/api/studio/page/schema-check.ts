@@ -1,4 +1,5 @@
-import { formatPath, type PathSegment } from "./json-paths.js";
+import { formatPath } from "../../../core/schema/format-path.js";
+import type { PathSegment } from "./json-paths.js";
 
 /**
  * The part of JSON Schema (draft 2020-12) that the request schema uses, checked as the page
