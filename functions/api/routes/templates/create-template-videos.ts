@@ -1,13 +1,22 @@
-import {
-  renderStoredTemplate,
-  templateVideosBodySchema,
-} from "../../../core/templates/render-stored-template.js";
+import { z } from "zod";
+import { ValidationError } from "../../../core/errors.js";
+import { formatPath } from "../../../core/schema/format-path.js";
+import { dataSchema, variablesSchema } from "../../../core/schema/template-schema.js";
+import { createTemplateJobs } from "../../../core/templates/create-template-jobs.js";
+import type { Variables } from "../../../core/templates/expand-template.js";
+import { getTemplate } from "../../../core/templates/stored-templates.js";
 import { callerOf } from "../../api-request.js";
 import { defineRoute } from "../../define-route.js";
 import { IDEMPOTENCY_KEY, idempotencyKeyOf } from "../../idempotency-key.js";
 import { jsonRequestBody } from "../../json-request-body.js";
 import { TEMPLATE_ID_DOC, templateIdParam } from "../../template-id-param.js";
 import { createdResponse, jobCreatedSchema, jobsCreatedSchema } from "../create-videos.js";
+
+const templateVideosBodySchema = z.strictObject({
+  variables: variablesSchema.optional(),
+  data: dataSchema.optional(),
+  comment: z.string().optional(),
+});
 
 export const createTemplateVideosRoute = defineRoute({
   method: "POST",
@@ -41,13 +50,28 @@ export const createTemplateVideosRoute = defineRoute({
     },
   },
   handle: async (req, deps) => {
+    const principal = callerOf(req).principal;
+    const stored = await getTemplate(templateIdParam(req), principal, deps);
+    const body = req.body?.json ?? {};
+    const checked = templateVideosBodySchema.safeParse(body);
+    if (!checked.success) {
+      throw new ValidationError(
+        "the request has problems",
+        checked.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      );
+    }
     const idempotencyKey = idempotencyKeyOf(req);
-    const result = await renderStoredTemplate(deps, {
-      templateId: templateIdParam(req),
-      body: req.body?.json,
+    const defaults = variablesSchema.safeParse(stored.template.variables ?? {});
+    const result = await createTemplateJobs(deps, {
+      body: checked.data,
       rawBody: req.body?.text ?? "",
-      principal: callerOf(req).principal,
+      principal,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      template: {
+        id: stored.id,
+        project: stored.template,
+        ...(defaults.success ? { defaults: defaults.data as Variables } : {}),
+      },
     });
     return createdResponse(req, result);
   },
