@@ -1,11 +1,11 @@
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createAwsClients, ENDPOINT_ACCESS_KEY_ID } from "../functions/adapters/aws-clients.js";
 import type { EmulatorMessage, EmulatorStart } from "./emulator-process.js";
-import { typescriptExecArgv } from "./typescript-entry.js";
+import { forkTypescript } from "./typescript-entry.js";
 
 export const LOCAL_BUCKET = "videocraft-local";
 export const LOCAL_QUEUE = "videocraft-render";
@@ -60,13 +60,9 @@ export interface EmbeddedStack {
  */
 export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Promise<EmbeddedStack> {
   const secret = randomBytes(32).toString("base64url");
-  const child = fork(EMULATOR_ENTRY, [], {
-    execArgv: typescriptExecArgv(),
-    // Its own process group, so a signal to the service's group leaves it to close its files
-    // when the service is gone (it watches the IPC channel), never in the middle of a write.
-    detached: true,
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  // Its own process group, so a signal to the service's group leaves it to close its files
+  // when the service is gone (it watches the IPC channel), never in the middle of a write.
+  const child = forkTypescript(EMULATOR_ENTRY);
   const start: EmulatorStart = {
     type: "start",
     dataDir: options.dataDir,
