@@ -5,14 +5,17 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createAwsClients, ENDPOINT_ACCESS_KEY_ID } from "../functions/adapters/aws-clients.js";
 import type { EmulatorMessage, EmulatorStart } from "./emulator-process.js";
+import {
+  LOCAL_ASSEMBLY_DLQ,
+  LOCAL_ASSEMBLY_QUEUE,
+  LOCAL_BUCKET,
+  LOCAL_DLQ,
+  LOCAL_QUEUE,
+} from "./local-resource-names.js";
 import { forkTypescript } from "./typescript-entry.js";
 
-export const LOCAL_BUCKET = "videocraft-local";
-export const LOCAL_QUEUE = "videocraft-render";
-export const LOCAL_DLQ = "videocraft-render-dlq";
-/** FIFO: MessageDeduplicationId = job id makes "assemble this job" of a fanned-out job happen once. */
-export const LOCAL_ASSEMBLY_QUEUE = "videocraft-assembly.fifo";
-export const LOCAL_ASSEMBLY_DLQ = "videocraft-assembly-dlq.fifo";
+export { LOCAL_BUCKET };
+
 const REGION = "us-east-1";
 const EMULATOR_ENTRY = fileURLToPath(new URL("./emulator-process.ts", import.meta.url));
 /**

@@ -7,8 +7,8 @@ import type { Project } from "../functions/core/schema/project.js";
 import { checkSourceUrl, policyFromConfig, sourceUses } from "../functions/core/schema/source-policy.js";
 import { openLocalSource } from "../functions/render/pipeline/local-source.js";
 import { CliExit, EXIT } from "./cli-exit.js";
-import { LOCAL_BUCKET, LOCAL_QUEUE } from "./embedded-stack.js";
 import { expandRequestFile } from "./find-placeholders.js";
+import { LOCAL_BUCKET, LOCAL_QUEUE } from "./local-resource-names.js";
 
 /** What `serve` and `render` start the local service with: `file://` sources default to the cwd. */
 export function localModeEnv(
