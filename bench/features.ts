@@ -19,6 +19,7 @@ import { mixSoundtrack } from "../functions/render/pipeline/mix-soundtrack.js";
 import { probeSources } from "../functions/render/pipeline/probe-media.js";
 import { runFfmpeg } from "../functions/render/pipeline/run-ffmpeg.js";
 import { generatePhoto, generateSpeech, generateTone, generateVideo } from "../local/generate-media.js";
+import { median } from "./bench-env.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -219,11 +220,6 @@ async function render(v: Variant, run: number): Promise<Cost> {
     .reduce((sum, [user = 0, sys = 0]) => sum + user + sys, 0);
   return { wall, cpu };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 
 async function main(): Promise<void> {
   await makeInputs();

@@ -17,6 +17,7 @@ import {
   startImageRuntime,
 } from "../scripts/render-image-runtime.js";
 import { LambdaRuntimeApi } from "../test/support/lambda-runtime-api.js";
+import { median } from "./bench-env.js";
 
 const { values: opts } = parseArgs({
   options: { repeat: { type: "string", default: "7" }, json: { type: "boolean", default: false } },
@@ -69,11 +70,6 @@ async function coldStartMs(
     await api.close();
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 
 async function main() {
   const root = await mkdtemp(path.join(tmpdir(), "vc-ric-bench-"));

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { percentile } from "../functions/core/metrics/percentile.js";
 import { silentLog } from "../functions/core/ports/log.js";
 import { ApiClient } from "../local/api-client.js";
 import { generateVideo } from "../local/generate-media.js";
@@ -31,16 +32,12 @@ const project = {
   ],
 };
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 const summarise = (ms: number[], wallMs: number) => {
   const sorted = [...ms].sort((a, b) => a - b);
   return {
     requests: ms.length,
-    p50Ms: Number(percentile(sorted, 50).toFixed(1)),
-    p99Ms: Number(percentile(sorted, 99).toFixed(1)),
+    p50Ms: Number((percentile(sorted, 50) ?? Number.NaN).toFixed(1)),
+    p99Ms: Number((percentile(sorted, 99) ?? Number.NaN).toFixed(1)),
     maxMs: Number((sorted.at(-1) ?? 0).toFixed(1)),
     perSecond: Number(((ms.length / wallMs) * 1000).toFixed(1)),
   };

@@ -4,7 +4,7 @@ import { ApiClient, ApiRequestError, type JobView } from "./api-client.js";
 import { CliExit, EXIT } from "./cli-exit.js";
 import { DataDirInUseError } from "./data-dir.js";
 import { expandRequestFile, jobCount } from "./find-placeholders.js";
-import { type LocalService, type LocalServiceOptions, startLocalService } from "./local-service.js";
+import type { LocalService, LocalServiceOptions } from "./local-service.js";
 import { outputPathsFor, prepareOutputFiles } from "./output-files.js";
 import { createJobProgressBar } from "./progress-bar.js";
 import { checkRequestFile, invalidRequest, localModeEnv, readRequestFile } from "./request-file.js";
@@ -312,7 +312,9 @@ export async function renderCommand(
   const targets = outputPathsFor(o.output, request.projects.length);
   await prepareOutputFiles(targets);
   output.err("starting the local stack (S3+SQS emulator, API, render worker)…");
-  const service = await (deps.startService ?? startLocalService)({ env });
+  // Loaded here: the service's modules would slow the start of every remote command.
+  const startService = deps.startService ?? (await import("./local-service.js")).startLocalService;
+  const service = await startService({ env });
   try {
     const client = new ApiClient(service.url, service.apiKey);
     const ids = await submitJobs(client, request.body);

@@ -14,8 +14,7 @@ import {
 } from "./cli-commands.js";
 import { DEFAULT_DATA_DIR } from "./data-dir.js";
 import type { DoctorOptions } from "./doctor-command.js";
-import { startLocalService } from "./local-service.js";
-import { buildLocalStudio } from "./local-studio.js";
+import type { LocalService } from "./local-service.js";
 import { localModeEnv } from "./request-file.js";
 import { type UploadCommandOptions, uploadCommand } from "./upload-command.js";
 
@@ -89,6 +88,11 @@ program
   )
   .action(
     run(async (o: { port: number; host: string; dataDir: string; ephemeral?: boolean }) => {
+      // Loaded on demand, like doctor's modules: the remote commands need none of this.
+      const [{ startLocalService }, { buildLocalStudio }] = await Promise.all([
+        import("./local-service.js"),
+        import("./local-studio.js"),
+      ]);
       const studio = await buildLocalStudio();
       const service = await startLocalService({
         port: o.port,
@@ -200,10 +204,7 @@ program
  * Ctrl-C (or SIGTERM) once: stop taking requests and let renders in progress finish; twice: stop
  * now (with a data directory, the abandoned renders run again at the next start).
  */
-function handleStopSignals(
-  service: Awaited<ReturnType<typeof startLocalService>>,
-  afterStop: () => Promise<void>,
-): void {
+function handleStopSignals(service: LocalService, afterStop: () => Promise<void>): void {
   let signals = 0;
   const onSignal = () => {
     signals++;

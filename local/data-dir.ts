@@ -35,29 +35,17 @@ export async function claimDataDir(dir: string): Promise<DataDir> {
     if (e.code !== "EEXIST") throw e;
   });
   const lock = join(path, LOCK);
-  // Written aside and linked into place, so a reader never sees a lock without its pid.
-  const mine = `${lock}.${process.pid}`;
-  await writeFile(mine, String(process.pid));
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await link(mine, lock);
-        break;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
-        const alive = Number.isInteger(holder) && holder > 0 && isAlive(holder);
-        // A second collision means another process took the stale lock over at the same moment.
-        if (alive || attempt > 0) {
-          throw new DataDirInUseError(
-            `${path} is in use by another videocraft serve (pid ${holder || "unknown"}); stop it, or pass --data-dir <another folder>`,
-          );
-        }
-        await unlink(lock).catch(() => undefined);
-      }
+  // A reader never sees a lock without its pid.
+  for (let attempt = 0; !(await createComplete(lock, String(process.pid))); attempt++) {
+    const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+    const alive = Number.isInteger(holder) && holder > 0 && isAlive(holder);
+    // A second collision means another process took the stale lock over at the same moment.
+    if (alive || attempt > 0) {
+      throw new DataDirInUseError(
+        `${path} is in use by another videocraft serve (pid ${holder || "unknown"}); stop it, or pass --data-dir <another folder>`,
+      );
     }
-  } finally {
-    await unlink(mine).catch(() => undefined);
+    await unlink(lock).catch(() => undefined);
   }
   return {
     path,
@@ -67,6 +55,24 @@ export async function claimDataDir(dir: string): Promise<DataDir> {
       if (holder === String(process.pid)) await unlink(lock).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Creates `path` with `content` unless it exists (then false). Written aside and linked into
+ * place, so the file is never seen, nor left by a killed process, without its content.
+ */
+async function createComplete(path: string, content: string, mode?: number): Promise<boolean> {
+  const aside = `${path}.${process.pid}`;
+  await writeFile(aside, content, mode === undefined ? {} : { mode });
+  try {
+    await link(aside, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    return false;
+  } finally {
+    await unlink(aside).catch(() => undefined);
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -102,18 +108,9 @@ export const generateApiKey = (): string => randomBytes(24).toString("base64url"
  */
 export async function keptApiKey(dataDir: DataDir): Promise<{ value: string; path: string }> {
   const path = join(dataDir.path, "api-key");
-  // Written aside and linked into place, so a killed start never leaves an empty key file.
-  const aside = `${path}.${process.pid}`;
+  // A killed start never leaves an empty key file.
   const fresh = generateApiKey();
-  await writeFile(aside, `${fresh}\n`, { mode: 0o600 });
-  try {
-    await link(aside, path);
-    return { value: fresh, path };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  } finally {
-    await unlink(aside).catch(() => undefined);
-  }
+  if (await createComplete(path, `${fresh}\n`, 0o600)) return { value: fresh, path };
   if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600);
   const value = (await readFile(path, "utf8")).trim();
   if (value.length < MIN_API_KEY_LENGTH || /\s/.test(value)) {

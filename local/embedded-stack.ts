@@ -1,18 +1,21 @@
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createAwsClients, ENDPOINT_ACCESS_KEY_ID } from "../functions/adapters/aws-clients.js";
 import type { EmulatorMessage, EmulatorStart } from "./emulator-process.js";
-import { typescriptExecArgv } from "./typescript-entry.js";
+import {
+  LOCAL_ASSEMBLY_DLQ,
+  LOCAL_ASSEMBLY_QUEUE,
+  LOCAL_BUCKET,
+  LOCAL_DLQ,
+  LOCAL_QUEUE,
+} from "./local-resource-names.js";
+import { forkTypescript } from "./typescript-entry.js";
 
-export const LOCAL_BUCKET = "videocraft-local";
-export const LOCAL_QUEUE = "videocraft-render";
-export const LOCAL_DLQ = "videocraft-render-dlq";
-/** FIFO: MessageDeduplicationId = job id makes "assemble this job" of a fanned-out job happen once. */
-export const LOCAL_ASSEMBLY_QUEUE = "videocraft-assembly.fifo";
-export const LOCAL_ASSEMBLY_DLQ = "videocraft-assembly-dlq.fifo";
+export { LOCAL_BUCKET };
+
 const REGION = "us-east-1";
 const EMULATOR_ENTRY = fileURLToPath(new URL("./emulator-process.ts", import.meta.url));
 /**
@@ -60,13 +63,9 @@ export interface EmbeddedStack {
  */
 export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Promise<EmbeddedStack> {
   const secret = randomBytes(32).toString("base64url");
-  const child = fork(EMULATOR_ENTRY, [], {
-    execArgv: typescriptExecArgv(),
-    // Its own process group, so a signal to the service's group leaves it to close its files
-    // when the service is gone (it watches the IPC channel), never in the middle of a write.
-    detached: true,
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  // Its own process group, so a signal to the service's group leaves it to close its files
+  // when the service is gone (it watches the IPC channel), never in the middle of a write.
+  const child = forkTypescript(EMULATOR_ENTRY);
   const start: EmulatorStart = {
     type: "start",
     dataDir: options.dataDir,

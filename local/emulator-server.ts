@@ -1,10 +1,15 @@
-import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
 import { buildApp } from "fauxqs";
 import { addEmulatorCors } from "./emulator-cors.js";
 import type { EmulatorStores } from "./emulator-stores.js";
-import { payloadIsSigned, readSigV4Claim, type SigV4Failure, verifySignature } from "./sigv4-verifier.js";
+import {
+  payloadIsSigned,
+  readSigV4Claim,
+  type SigV4Failure,
+  sha256Hex,
+  verifySignature,
+} from "./sigv4-verifier.js";
 
 export interface EmulatorServerOptions {
   stores: EmulatorStores;
@@ -71,7 +76,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
           413,
         );
     }
-    const bodyHash = body ? createHash("sha256").update(body).digest("hex") : undefined;
+    const bodyHash = body ? sha256Hex(body) : undefined;
     const verdict = verifySignature(req, claim, credentials.secretAccessKey, bodyHash);
     if (!verdict.ok) return refuse(request, reply, verdict, body === undefined ? payload : undefined);
     if (body === undefined) return payload;

@@ -32,25 +32,19 @@ export function startRenderLoops(o: RenderLoopsOptions): { stop(): Promise<void>
   const deadLetter: SqsHandler = createDeadLetterHandler(deps);
   // Named like the deployed functions that consume these queues, so every AWS call a loop makes
   // is attributed to the function that would make it on AWS (lambda-context.ts).
-  const renderLoop = (queueUrl: string) =>
+  // The render queues get `concurrency` pollers, each dead-letter queue one.
+  const loop = (queueUrl: string, handler: SqsHandler, functionName: string, pollers = 1) =>
     startWorkerLoop({
       sqs: clients.sqs,
       queueUrl,
-      handler: render,
-      concurrency,
-      functionName: LOCAL_FUNCTIONS.render,
+      handler,
+      concurrency: pollers,
+      functionName,
       ...(o.onMessage ? { onMessage: o.onMessage } : {}),
       log,
     });
-  const deadLetterLoop = (queueUrl: string) =>
-    startWorkerLoop({
-      sqs: clients.sqs,
-      queueUrl,
-      handler: deadLetter,
-      functionName: LOCAL_FUNCTIONS.deadLetter,
-      ...(o.onMessage ? { onMessage: o.onMessage } : {}),
-      log,
-    });
+  const renderLoop = (queueUrl: string) => loop(queueUrl, render, LOCAL_FUNCTIONS.render, concurrency);
+  const deadLetterLoop = (queueUrl: string) => loop(queueUrl, deadLetter, LOCAL_FUNCTIONS.deadLetter);
   const loops = [renderLoop(config.queueUrl)];
   if (config.dlqUrl) loops.push(deadLetterLoop(config.dlqUrl));
   if (config.fanout.assemblyQueueUrl) {

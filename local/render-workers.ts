@@ -1,11 +1,11 @@
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Log } from "../functions/core/ports/log.js";
 import type { Metrics } from "../functions/core/ports/metrics.js";
 import { runAsLocalFunction } from "./lambda-context.js";
 import { type FromWorkers, replayLog, type StartWorkers, type ToWorkers } from "./render-worker-messages.js";
-import { typescriptExecArgv } from "./typescript-entry.js";
+import { forkTypescript } from "./typescript-entry.js";
 import type { HeldMessage } from "./worker-loop.js";
 
 export interface RenderWorkerProcessOptions {
@@ -46,13 +46,9 @@ export async function startRenderWorkerProcess(o: RenderWorkerProcessOptions): P
 
   const spawnChild = () =>
     new Promise<ChildProcess>((resolve, reject) => {
-      const child = fork(ENTRY, [], {
-        execArgv: typescriptExecArgv(),
-        // Its own process group (and session): its ffmpeg children join it, and a terminal's Ctrl-C
-        // reaches the service, which decides how the workers stop.
-        detached: true,
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
+      // Its own process group (and session): its ffmpeg children join it, and a terminal's Ctrl-C
+      // reaches the service, which decides how the workers stop.
+      const child = forkTypescript(ENTRY);
       let ready = false;
       const held = new Map<string, HeldMessage>();
       child.on("message", (m: FromWorkers) => {

@@ -4,11 +4,11 @@ import { type IssueDetail, isJobFailure } from "../functions/core/errors.js";
 import { validateRequestBody } from "../functions/core/jobs/validate-request.js";
 import { capIssues } from "../functions/core/schema/parse-project-request.js";
 import type { Project } from "../functions/core/schema/project.js";
-import { checkSourceUrl, policyFromConfig } from "../functions/core/schema/source-policy.js";
+import { checkSourceUrl, policyFromConfig, sourceUses } from "../functions/core/schema/source-policy.js";
 import { openLocalSource } from "../functions/render/pipeline/local-source.js";
 import { CliExit, EXIT } from "./cli-exit.js";
-import { LOCAL_BUCKET, LOCAL_QUEUE } from "./embedded-stack.js";
 import { expandRequestFile } from "./find-placeholders.js";
+import { LOCAL_BUCKET, LOCAL_QUEUE } from "./local-resource-names.js";
 
 /** What `serve` and `render` start the local service with: `file://` sources default to the cwd. */
 export function localModeEnv(
@@ -114,20 +114,9 @@ function configForChecks(env: Record<string, string | undefined>): Config {
 
 /** Every `src` of the projects with its JSON path (`[i].` prefixed for an array body). */
 function sourcesOf(projects: Project[], batch: boolean): { path: string; src: string }[] {
-  const found: { path: string; src: string }[] = [];
-  projects.forEach((project, p) => {
-    const base = batch ? `[${p}].` : "";
-    const visit = (elements: Project["elements"], prefix: string) => {
-      elements.forEach((el, i) => {
-        if ("src" in el) found.push({ path: `${prefix}elements[${i}].src`, src: el.src });
-      });
-    };
-    visit(project.elements, base);
-    project.scenes.forEach((scene, s) => {
-      visit(scene.elements, `${base}scenes[${s}].`);
-    });
-  });
-  return found;
+  return projects.flatMap((project, p) =>
+    sourceUses(project).map(({ path, src }) => ({ path: batch ? `[${p}].${path}` : path, src })),
+  );
 }
 
 async function checkLocalSources(

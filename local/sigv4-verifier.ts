@@ -143,7 +143,7 @@ export function verifySignature(
 ): { ok: true } | SigV4Failure {
   const declared = claim.declaredPayloadHash;
   let payloadHash: string;
-  if (declared === undefined || /^[0-9a-f]{64}$/.test(declared)) {
+  if (payloadIsSigned(claim)) {
     if (bodySha256 === undefined)
       throw new Error("verifySignature: the body's hash is needed for this request");
     if (declared !== undefined && declared !== bodySha256)
@@ -172,8 +172,9 @@ export const sha256Hex = (data: string | Uint8Array) => createHash("sha256").upd
 
 function canonicalRequest(req: SignedRequest, claim: SigV4Claim, payloadHash: string): string | undefined {
   const rawPath = req.url.split("?")[0] || "/";
+  const names = [...claim.signedHeaders].sort();
   const headerLines: string[] = [];
-  for (const name of [...claim.signedHeaders].sort()) {
+  for (const name of names) {
     const value = header(req.headers, name);
     if (value === undefined) return undefined;
     headerLines.push(`${name}:${value.trim().replace(/\s+/g, " ")}\n`);
@@ -184,7 +185,7 @@ function canonicalRequest(req: SignedRequest, claim: SigV4Claim, payloadHash: st
     claim.service === "s3" ? rawPath : canonicalPath(rawPath),
     canonicalQuery(parseQuery(queryOf(req.url))),
     headerLines.join(""),
-    [...claim.signedHeaders].sort().join(";"),
+    names.join(";"),
     payloadHash,
   ].join("\n");
 }

@@ -1,10 +1,16 @@
+import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 
 /**
- * Node flags that let a child process start from one of our `.ts` files, as the
- * `videocraft` bin script itself does: tsx's loader, by absolute URL so it resolves from any cwd.
+ * Starts one of our `.ts` files as a child process, as the `videocraft` bin script starts the CLI:
+ * through tsx's loader, by absolute URL so it resolves from any cwd. The child leads a process
+ * group of its own, writes to our stdout and stderr, and talks to us over an IPC channel.
  */
-export function typescriptExecArgv(): string[] {
-  return ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
+export function forkTypescript(entry: string): ChildProcess {
+  return fork(entry, [], {
+    execArgv: ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href],
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
 }
